@@ -1,0 +1,51 @@
+"""What checking one model produces: verdicts, dead ends, range errors, and how much was explored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.trace import Trace
+from checker.verdict import Verdict
+from dsl.model import Model
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    max_states: int = 1_000_000
+    engine: str = "explicit"  # explicit | symbolic | auto
+    depth: int = 30  # bound for the symbolic engine's BMC / k-induction
+    timeout_s: float | None = None
+    cross_check: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """A reachable non-final state where no rule applies: a procedural gap (法律空白)."""
+
+    trace: Trace  # the shortest path to the state; the state is trace.states[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeError:
+    """A reachable step that sets a variable outside its declared range: a modelling error."""
+
+    message: str
+    trace: Trace  # ends with the offending rule; its last state is the pre-state
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResult:
+    model: Model
+    verdicts: tuple[Verdict, ...]
+    dead_ends: tuple[DeadEnd, ...]
+    range_errors: tuple[RangeError, ...] = ()
+    states: int = 0
+    transitions: int = 0
+    complete: bool = True  # False when a state or time limit stopped exploration
+    seconds: float = 0.0
+    engine: str = "explicit"
+    graph: Any = field(default=None, compare=False, repr=False)  # networkx.DiGraph, if built
+
+    def verdict(self, name: str) -> Verdict | None:
+        return next((v for v in self.verdicts if v.property == name), None)

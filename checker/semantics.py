@@ -1,0 +1,142 @@
+"""The reference semantics: what a state, a step and an expression's value *are*.
+
+Deliberately simple and slow. The explicit engine runs code compiled from the same model
+(`checker.compile`); the symbolic engine encodes it; every reported trace is replayed here
+first (`checker.trace.replay`), so a disagreement is an internal error, never output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import product
+from typing import assert_never
+
+from dsl.model import (
+    Binary,
+    EnumType,
+    Expr,
+    In,
+    IntType,
+    Ite,
+    Lit,
+    MapRef,
+    Model,
+    Neg,
+    Not,
+    RuleInstance,
+    SlotRef,
+    StepAttr,
+    Value,
+)
+
+State = tuple[Value, ...]
+
+
+class RangeViolation(Exception):
+    """An update left a variable's declared range: a modelling error, reported with its trace."""
+
+    def __init__(self, rule: RuleInstance, slot_name: str, value: Value, type_: object) -> None:
+        super().__init__(f"rule '{rule.name}' sets {slot_name} to {value}, outside {type_}")
+        self.rule = rule
+        self.slot_name = slot_name
+        self.value = value
+
+
+def step_label(rule: RuleInstance, model: Model) -> dict[str, str | None]:
+    return {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
+
+
+def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None) -> Value:
+    """The value of `expr` in `state` (and, inside a step pattern, for `step`)."""
+    match expr:
+        case Lit(value=v):
+            return v
+        case SlotRef(slot=i):
+            return state[i]
+        case MapRef(first=first, keys=keys, key=key):
+            return state[first + keys.index(evaluate(key, state, step))]
+        case Not(operand=e):
+            return not evaluate(e, state, step)
+        case Neg(operand=e):
+            return -evaluate(e, state, step)
+        case In(operand=e, values=values):
+            return evaluate(e, state, step) in values
+        case Ite(cond=c, then=t, other=o):
+            return evaluate(t if evaluate(c, state, step) else o, state, step)
+        case StepAttr(field=f):
+            if step is None:
+                raise ValueError("step attribute evaluated outside a step pattern")
+            return step[f]  # type: ignore[return-value]
+        case Binary(op=op, left=left, right=right):
+            return _binary(op, left, right, state, step)
+        case _:
+            assert_never(expr)
+
+
+def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -> Value:
+    if op == "and":
+        return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
+    if op == "or":
+        return bool(evaluate(left, state, step)) or bool(evaluate(right, state, step))
+    if op == "implies":
+        return (not evaluate(left, state, step)) or bool(evaluate(right, state, step))
+    a = evaluate(left, state, step)
+    b = evaluate(right, state, step)
+    match op:
+        case "==":
+            return a == b
+        case "!=":
+            return a != b
+        case "<":
+            return a < b  # type: ignore[operator]
+        case "<=":
+            return a <= b  # type: ignore[operator]
+        case ">":
+            return a > b  # type: ignore[operator]
+        case ">=":
+            return a >= b  # type: ignore[operator]
+        case "+":
+            return a + b  # type: ignore[operator]
+        case "-":
+            return a - b  # type: ignore[operator]
+        case "*":
+            return a * b  # type: ignore[operator]
+    raise ValueError(f"unknown operator {op}")
+
+
+def initial_states(model: Model) -> Iterator[State]:
+    """Every combination of the slots' possible initial values, in declaration order."""
+    domains = []
+    for init in model.initial:
+        if init is None:
+            raise ValueError("an unbounded `any` initial value has no explicit enumeration")
+        domains.append(init)
+    for combo in product(*domains):
+        yield tuple(combo)
+
+
+def enabled(model: Model, state: State) -> list[RuleInstance]:
+    return [r for r in model.rules if evaluate(r.guard, state)]
+
+
+def apply(model: Model, rule: RuleInstance, state: State) -> State:
+    """The state after `rule` fires in `state`: simultaneous assignment, range-checked."""
+    values = [(u.slot, evaluate(u.value, state)) for u in rule.updates]
+    new = list(state)
+    for slot, value in values:
+        t = model.slots[slot].type
+        if isinstance(t, IntType) and not t.contains(value):  # type: ignore[arg-type]
+            raise RangeViolation(rule, model.slots[slot].name, value, t)
+        if isinstance(t, EnumType) and value not in t.values:
+            raise RangeViolation(rule, model.slots[slot].name, value, t)
+        new[slot] = value
+    return tuple(new)
+
+
+def successors(model: Model, state: State) -> Iterator[tuple[RuleInstance, State]]:
+    for rule in enabled(model, state):
+        yield rule, apply(model, rule, state)
+
+
+def is_final(model: Model, state: State) -> bool:
+    return model.final is not None and bool(evaluate(model.final, state))

@@ -1,0 +1,48 @@
+"""The registry of diagnostic codes (mypy's errorcodes.py): one place says what each code means.
+
+E0xx syntax, E1xx names and imports, E2xx types, E3xx model, W4xx warnings, E9xx internal.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    # syntax
+    "E001": "unexpected character or token",
+    "E002": "unexpected end of input",
+    "E003": "file is not valid UTF-8 text",
+    "E004": "nesting too deep",
+    # names and imports
+    "E101": "duplicate declaration",
+    "E102": "unknown name",
+    "E103": "import not found",
+    "E104": "import cycle",
+    "E105": "unknown source in `cites`",
+    "E106": "unknown organ",
+    "E107": "unknown act kind",
+    "E108": "unknown actor",
+    "E109": "`expect` names no property",
+    "E110": "file not found",
+    "E111": "an amendment names something the base does not have",
+    "E112": "wrong kind of file (library where a procedure is needed, or the reverse)",
+    # types
+    "E201": "type mismatch",
+    "E202": "value outside the variable's range",
+    "E203": "assignment outside the variable's range",
+    "E204": "not a constant expression",
+    "E205": "not indexable / wrong index",
+    "E206": "variable assigned twice in one step",
+    "E207": "empty or inverted range",
+    "E208": "step attribute outside a step pattern",
+    "E209": "division or non-linear arithmetic not supported",
+    # model
+    "E301": "rule without `by`",
+    "E302": "rule with more than one clause of the same kind",
+    "E303": "domain too large",
+    "E304": "procedure has no variables",
+    # warnings
+    "W401": "rule without `cites`",
+    "W402": "rule without `kind`",
+    "W403": "unused source",
+    # internal
+    "E901": "internal error",
+}
