@@ -31,7 +31,8 @@ class RangeError:
     """A reachable step that sets a variable outside its declared range: a modelling error."""
 
     message: str
-    trace: Trace  # ends with the offending rule; its last state is the pre-state
+    trace: Trace  # the shortest trace to the pre-state (replayable); `rule` is the offending step
+    rule: str = ""  # the rule instance whose update leaves the range
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class ModelResult:
     seconds: float = 0.0
     engine: str = "explicit"
     graph: Any = field(default=None, compare=False, repr=False)  # networkx.DiGraph, if built
+    dead_end_count: int | None = None  # all dead ends found; `dead_ends` may list only the first
 
     def verdict(self, name: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.property == name), None)

@@ -216,6 +216,7 @@ class RuleInstance:
     duty: bool = False
     deadline_days: int | None = None
     title: str = ""
+    origin: str = ""  # provenance in a consolidated law: "base.rev", "amended by bill.rev", ...
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -289,6 +290,7 @@ class Property:
     title: str = ""
     text: str = ""  # the property as written, for reports
     origin: str = ""  # the file that declared it (a library for principles)
+    missing: str = ""  # non-empty: the model lacks what the property needs (verdict: not applicable)
     span: Span = field(default=NO_SPAN, compare=False)
 
 

@@ -1,0 +1,231 @@
+"""Module loading: files, `import` of libraries, and `extends` with amendments.
+
+Input: a path. Output: a `Program` (the procedure's consolidated declarations and its
+libraries) plus every `SourceFile` read, for rendering diagnostics. Emits E003, E103, E104,
+E110, E111, E112, and the parser's syntax errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dsl import ast
+from dsl.check_model import Program
+from dsl.diagnostics import Diagnostic, error
+from dsl.parser import parse
+from dsl.source import SourceFile, Span
+
+MAX_FILE_BYTES = 5_000_000
+BUNDLED_SPEC = Path(__file__).resolve().parent.parent / "spec"
+
+
+def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read a file as UTF-8 text, or explain why not (missing, a directory, binary, too large)."""
+    where = span or Span(path, 0, 0, 0, 0)
+    p = Path(path)
+    if not p.exists():
+        return None, [error("E110", f"file not found: {path}", where)]
+    if p.is_dir():
+        return None, [error("E110", f"{path} is a directory, not a .rev file", where)]
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return None, [error("E110", f"cannot read {path}: {exc.strerror}", where)]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error("E110", f"{path} is larger than {MAX_FILE_BYTES:,} bytes", where)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            error("E003", f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                  Span(path, line, col, line, col + 1), help="save the file as UTF-8")
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        pos = text.index("\x00")
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        return None, [error("E003", f"{path} contains a NUL character: is it a binary file?",
+                            Span(path, line, col, line, col + 1))]
+    return SourceFile(path, text), []
+
+
+def find_library(name: str, importer: str) -> Path | None:
+    """`import principles`: the importer's folder, then `spec/` in it and its ancestors,
+    then REVCHECK_PATH, then the bundled `spec/`."""
+    start = Path(importer).resolve().parent
+    candidates = [start / f"{name}.rev"]
+    for folder in (start, *start.parents):
+        candidates.append(folder / "spec" / f"{name}.rev")
+    for entry in os.environ.get("REVCHECK_PATH", "").split(os.pathsep):
+        if entry:
+            candidates.append(Path(entry) / f"{name}.rev")
+    candidates.append(BUNDLED_SPEC / f"{name}.rev")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+@dataclass(slots=True)
+class Loader:
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    diags: list[Diagnostic] = field(default_factory=list)
+    libraries: dict[str, ast.Module] = field(default_factory=dict)  # resolved path -> module
+    library_order: list[str] = field(default_factory=list)
+
+    def parse_file(self, path: str, span: Span | None = None) -> ast.Module | None:
+        source, diags = read_source(path, span)
+        self.diags.extend(diags)
+        if source is None:
+            return None
+        self.files[path] = source
+        module, diags = parse(source)
+        self.diags.extend(diags)
+        return module
+
+    def _display(self, target: Path) -> str:
+        try:
+            return os.path.relpath(target)
+        except ValueError:
+            return str(target)
+
+    def load_imports(self, module: ast.Module, stack: tuple[str, ...]) -> None:
+        for decl in module.decls:
+            if not isinstance(decl, ast.Import):
+                continue
+            if decl.is_path:
+                target: Path | None = Path(module.path).resolve().parent / decl.target
+                if not target.is_file():
+                    target = None
+            else:
+                target = find_library(decl.target, module.path)
+            if target is None:
+                self.diags.append(error("E103", f"cannot find the library '{decl.target}'", decl.span,
+                                        "not found", help="looked beside this file, in spec/ folders above it, and in REVCHECK_PATH"))
+                continue
+            key = str(target.resolve())
+            if key in stack:
+                self.diags.append(error("E104", f"import cycle: '{decl.target}' imports this file again", decl.span))
+                continue
+            if key in self.libraries:
+                continue
+            lib = self.parse_file(self._display(target), decl.span)
+            if lib is None:
+                continue
+            if lib.kind != "library":
+                self.diags.append(error("E112", f"'{decl.target}' is a procedure; only libraries can be imported",
+                                        decl.span, help="use `extends` to amend a procedure"))
+                continue
+            self.load_imports(lib, (*stack, key))
+            self.libraries[key] = lib
+            self.library_order.append(key)
+
+    def load(self, path: str, stack: tuple[str, ...] = ()) -> tuple[ast.Module | None, dict[str, str]]:
+        """Parse `path`, load its imports, and consolidate it with the law it `extends`."""
+        module = self.parse_file(path)
+        if module is None:
+            return None, {}
+        key = str(Path(path).resolve())
+        self.load_imports(module, (*stack, key))
+        extends = [d for d in module.decls if isinstance(d, ast.Extends)]
+        if not extends:
+            origins = {d.name: module.path for d in module.decls if isinstance(d, ast.RuleDecl)}
+            return module, origins
+        if len(extends) > 1:
+            self.diags.append(error("E101", "a bill can extend only one law", extends[1].span))
+        ext = extends[0]
+        target = Path(module.path).resolve().parent / ext.path
+        if str(target.resolve()) in (*stack, key):
+            self.diags.append(error("E104", f"`extends` cycle through '{ext.path}'", ext.span))
+            return None, {}
+        if not target.is_file():
+            self.diags.append(error("E110", f"cannot find the law to amend: {ext.path}", ext.span))
+            return None, {}
+        base, origins = self.load(self._display(target), (*stack, key))
+        if base is None:
+            return None, {}
+        if base.kind != "procedure":
+            self.diags.append(error("E112", "`extends` needs a procedure to amend", ext.span))
+            return None, {}
+        return amend(base, module, origins, self.diags)
+
+
+_REPEALABLE = {"rule": ast.RuleDecl, "var": ast.VarDecl, "property": ast.PropertyDecl, "expect": ast.ExpectDecl}
+
+
+def _decl_name(d: object) -> str | None:
+    if isinstance(d, ast.ExpectDecl):
+        return d.property
+    return getattr(d, "name", None)
+
+
+def amend(
+    base: ast.Module, bill: ast.Module, origins: dict[str, str], diags: list[Diagnostic]
+) -> tuple[ast.Module, dict[str, str]]:
+    """The law as amended: the bill's repeals, amendments and insertions applied to `base`."""
+    decls: list[object] = list(base.decls)
+    origins = dict(origins)
+
+    def find(cls: type, name: str) -> int | None:
+        return next((i for i, d in enumerate(decls) if isinstance(d, cls) and _decl_name(d) == name), None)
+
+    for d in bill.decls:
+        match d:
+            case ast.Extends() | ast.Import():
+                if isinstance(d, ast.Import):
+                    decls.append(d)
+            case ast.Repeal(target=target, name=name):
+                i = find(_REPEALABLE[target], name)
+                if i is None:
+                    diags.append(error("E111", f"the law being amended has no {target} '{name}' to repeal",
+                                       d.span, "nothing to repeal"))
+                    continue
+                del decls[i]
+                origins.pop(name, None) if target == "rule" else None
+            case ast.Amend(name=name):
+                i = find(ast.RuleDecl, name)
+                if i is None:
+                    diags.append(error("E111", f"the law being amended has no rule '{name}' to amend",
+                                       d.span, "nothing to amend", help="use `insert rule` for a new rule"))
+                    continue
+                old = decls[i]
+                assert isinstance(old, ast.RuleDecl)
+                replaced = {type(c) for c in d.clauses}
+                clauses = tuple(c for c in old.clauses if type(c) not in replaced) + d.clauses
+                decls[i] = replace(old, clauses=clauses, title=d.title or old.title)
+                origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
+            case ast.Insert(rule=rule):
+                if find(ast.RuleDecl, rule.name) is not None:
+                    diags.append(error("E101", f"rule '{rule.name}' already exists in the law being amended",
+                                       d.span, help="use `amend rule` to change it"))
+                    continue
+                decls.append(rule)
+                origins[rule.name] = f"inserted by {bill.path}"
+            case ast.ExpectDecl(property=prop):
+                i = find(ast.ExpectDecl, prop)
+                if i is not None:
+                    del decls[i]
+                decls.append(d)
+            case ast.RuleDecl(name=name):
+                if find(ast.RuleDecl, name) is not None:
+                    diags.append(error("E101", f"rule '{name}' already exists in the law being amended",
+                                       d.span, help="use `amend rule` to change it, or `repeal rule` first"))
+                    continue
+                decls.append(d)
+                origins[name] = f"inserted by {bill.path}"
+            case _:
+                decls.append(d)
+    merged = ast.Module("procedure", bill.name, bill.title or base.title, tuple(decls), bill.path, bill.span)  # type: ignore[arg-type]
+    return merged, origins
+
+
+def load_program(path: str) -> tuple[Program | None, dict[str, SourceFile], list[Diagnostic]]:
+    loader = Loader()
+    module, origins = loader.load(path)
+    if module is None:
+        return None, loader.files, loader.diags
+    libs = tuple(loader.libraries[k] for k in loader.library_order)
+    return Program(module, libs, origins), loader.files, loader.diags

@@ -1,0 +1,471 @@
+"""Typing and lowering of expressions: AST expressions -> model expressions over state slots.
+
+Quantifiers over finite sets are unrolled, rule parameters and bound variables are replaced by
+their elements, constants are folded, so `share[c]` becomes a fixed slot wherever it can.
+Emits E102 (unknown name), E201 (type mismatch), E204 (not constant), E205 (indexing),
+E208 (step attribute outside a step pattern), E209 (non-linear arithmetic).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from dsl import ast
+from dsl import model as m
+from dsl.diagnostics import Diagnostic, error
+from dsl.source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolType:
+    """The type of a bare symbol (`pending`, `c1`): compatible with any enum containing it."""
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorType:
+    """Already reported; suppresses follow-on errors."""
+
+
+T = m.BoolType | m.IntType | m.EnumType | SymbolType | ErrorType
+BOOL = m.BOOL
+INT = m.INT
+
+
+@dataclass(slots=True)
+class Scope:
+    """Everything an expression may name. Built once per model; `bind` adds bound variables."""
+
+    consts: dict[str, m.Value]
+    sets: dict[str, tuple[str, ...]]
+    variables: dict[str, m.Variable]
+    symbols: frozenset[str]
+    kinds: frozenset[str]
+    actors: dict[str, m.Actor]
+    rules: frozenset[str]
+    organs: frozenset[str]
+    bound: dict[str, tuple[str, m.EnumType]] = field(default_factory=dict)
+    in_step_pattern: bool = False
+    missing: list[str] = field(default_factory=list)  # unknown names, for library properties
+    report_unknown: bool = True
+
+    def bind(self, name: str, value: str, set_name: str) -> Scope:
+        bound = dict(self.bound)
+        bound[name] = (value, m.EnumType(set_name, self.sets[set_name]))
+        return Scope(
+            self.consts,
+            self.sets,
+            self.variables,
+            self.symbols,
+            self.kinds,
+            self.actors,
+            self.rules,
+            self.organs,
+            bound,
+            self.in_step_pattern,
+            self.missing,
+            self.report_unknown,
+        )
+
+    def all_names(self) -> list[str]:
+        return [*self.bound, *self.variables, *self.consts, *self.symbols]
+
+
+def type_name(t: T) -> str:
+    match t:
+        case m.BoolType():
+            return "a truth value (bool)"
+        case m.IntType():
+            return "a number"
+        case m.EnumType(name=name, values=values):
+            shown = ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
+            return f"one of {{{shown}}}"
+        case SymbolType(value=v):
+            return f"the value `{v}`"
+        case ErrorType():
+            return "an erroneous expression"
+    assert_never(t)
+
+
+def _fold(op: str, a: m.Value, b: m.Value) -> m.Value:
+    from_op = {
+        "+": lambda: a + b,  # type: ignore[operator]
+        "-": lambda: a - b,  # type: ignore[operator]
+        "*": lambda: a * b,  # type: ignore[operator]
+        "==": lambda: a == b,
+        "!=": lambda: a != b,
+        "<": lambda: a < b,  # type: ignore[operator]
+        "<=": lambda: a <= b,  # type: ignore[operator]
+        ">": lambda: a > b,  # type: ignore[operator]
+        ">=": lambda: a >= b,  # type: ignore[operator]
+        "and": lambda: bool(a) and bool(b),
+        "or": lambda: bool(a) or bool(b),
+        "implies": lambda: (not a) or bool(b),
+    }
+    return from_op[op]()
+
+
+def make_binary(op: str, left: m.Expr, right: m.Expr) -> m.Expr:
+    """A binary node with constant folding and boolean simplification."""
+    if isinstance(left, m.Lit) and isinstance(right, m.Lit):
+        return m.Lit(_fold(op, left.value, right.value))
+    if op == "and":
+        if isinstance(left, m.Lit):
+            return right if left.value else m.Lit(False)
+        if isinstance(right, m.Lit):
+            return left if right.value else m.Lit(False)
+    if op == "or":
+        if isinstance(left, m.Lit):
+            return m.Lit(True) if left.value else right
+        if isinstance(right, m.Lit):
+            return m.Lit(True) if right.value else left
+    return m.Binary(op, left, right)  # type: ignore[arg-type]
+
+
+def make_not(e: m.Expr) -> m.Expr:
+    if isinstance(e, m.Lit):
+        return m.Lit(not e.value)
+    if isinstance(e, m.Not):
+        return e.operand
+    return m.Not(e)
+
+
+class ExprLowering:
+    """Lowers expressions in one scope, collecting diagnostics instead of raising."""
+
+    def __init__(self, diags: list[Diagnostic]) -> None:
+        self.diags = diags
+
+    def err(self, code: str, message: str, span: Span, label: str = "", help: str = "") -> None:
+        self.diags.append(error(code, message, span, label, help))
+
+    # ------------------------------------------------------------------ entry points
+    def boolean(self, e: ast.Expr, scope: Scope, what: str) -> m.Expr:
+        lowered, t = self.lower(e, scope)
+        if not isinstance(t, m.BoolType | ErrorType):
+            self.err("E201", f"{what} must be true or false", _span(e), f"this is {type_name(t)}")
+        return lowered
+
+    def constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
+        lowered, t = self.lower(e, scope)
+        if isinstance(t, ErrorType):
+            return None
+        if not isinstance(lowered, m.Lit):
+            self.err("E204", f"{what} must be a constant", _span(e), "depends on the state")
+            return None
+        return lowered.value
+
+    # ------------------------------------------------------------------ the recursion
+    def lower(self, e: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
+        match e:
+            case ast.Number(value=v):
+                return m.Lit(v), INT
+            case ast.Boolean(value=v):
+                return m.Lit(v), BOOL
+            case ast.Name():
+                return self._name(e, scope)
+            case ast.StepField(field=f):
+                if not scope.in_step_pattern:
+                    self.err(
+                        "E208",
+                        f"`{f}` describes a step and can only be used in a step pattern",
+                        e.span,
+                        "not inside `step where …`",
+                    )
+                    return m.Lit(False), ErrorType()
+                return m.StepAttr(f), SymbolType(f"<{f}>")
+            case ast.Index():
+                return self._index(e, scope)
+            case ast.Unary(op="not", operand=a):
+                return make_not(self.boolean(a, scope, "the operand of `not`")), BOOL
+            case ast.Unary(op="-", operand=a):
+                inner, t = self.lower(a, scope)
+                self._need_int(t, a, "`-`")
+                if isinstance(inner, m.Lit):
+                    return m.Lit(-inner.value), INT  # type: ignore[operator]
+                return m.Neg(inner), INT
+            case ast.BinOp():
+                return self._binop(e, scope)
+            case ast.Member():
+                return self._member(e, scope)
+            case ast.IsOrgan():
+                return self._is_organ(e, scope)
+            case ast.Quantified():
+                return self._quantified(e, scope)
+        raise AssertionError(f"unexpected expression {e!r}")
+
+    def _need_int(self, t: T, e: ast.Expr, where: str) -> None:
+        if not isinstance(t, m.IntType | ErrorType):
+            self.err("E201", f"{where} needs a number", _span(e), f"this is {type_name(t)}")
+
+    def _unknown(self, name: str, span: Span, scope: Scope, what: str = "name") -> None:
+        scope.missing.append(name)
+        if not scope.report_unknown:
+            return
+        close = difflib.get_close_matches(name, scope.all_names(), n=1)
+        self.err(
+            "E102",
+            f"unknown {what} '{name}'",
+            span,
+            "not declared",
+            help=f"did you mean '{close[0]}'?" if close else "",
+        )
+
+    def _name(self, e: ast.Name, scope: Scope) -> tuple[m.Expr, T]:
+        name = e.name
+        if name in scope.bound:
+            value, enum = scope.bound[name]
+            return m.Lit(value), enum
+        if name in scope.variables:
+            var = scope.variables[name]
+            if var.keys is not None:
+                self.err(
+                    "E205",
+                    f"'{name}' is a map over '{var.index_set}': name an entry, e.g. {name}[{var.keys[0] if var.keys else 'x'}]",
+                    e.span,
+                    "needs an index",
+                )
+                return m.Lit(0), ErrorType()
+            return m.SlotRef(var.first_slot, name), var.type
+        if name in scope.consts:
+            v = scope.consts[name]
+            return m.Lit(v), (BOOL if isinstance(v, bool) else INT if isinstance(v, int) else SymbolType(v))
+        if name in scope.symbols or (
+            scope.in_step_pattern
+            and (name in scope.kinds or name in scope.actors or name in scope.rules)
+        ):
+            return m.Lit(name), SymbolType(name)
+        if name in scope.sets:
+            self.err("E201", f"'{name}' is a set; use it with `in`, `forall`, `sum` or `count`", e.span)
+            return m.Lit(False), ErrorType()
+        self._unknown(name, e.span, scope)
+        return m.Lit(False), ErrorType()
+
+    def _index(self, e: ast.Index, scope: Scope) -> tuple[m.Expr, T]:
+        name = e.target.name
+        var = scope.variables.get(name)
+        if var is None:
+            self._unknown(name, e.target.span, scope, "variable")
+            return m.Lit(0), ErrorType()
+        if var.keys is None:
+            self.err("E205", f"'{name}' is not a map and cannot be indexed", e.span)
+            return m.Lit(0), ErrorType()
+        key, kt = self.lower(e.index, scope)
+        if isinstance(kt, ErrorType):
+            return m.Lit(0), var.type
+        if isinstance(key, m.Lit):
+            if key.value not in var.keys:
+                self.err(
+                    "E205",
+                    f"'{key.value}' is not an element of '{var.index_set}'",
+                    _span(e.index),
+                    f"'{name}' is indexed by {{{', '.join(var.keys)}}}",
+                )
+                return m.Lit(0), ErrorType()
+            i = var.keys.index(key.value)  # type: ignore[arg-type]
+            return m.SlotRef(var.first_slot + i, f"{name}[{key.value}]"), var.type
+        if not (isinstance(kt, m.EnumType) and set(kt.values) <= set(var.keys)):
+            self.err(
+                "E205",
+                f"the index of '{name}' must be an element of '{var.index_set}'",
+                _span(e.index),
+                f"this is {type_name(kt)}",
+            )
+            return m.Lit(0), ErrorType()
+        return m.MapRef(var.first_slot, var.keys, key, f"{name}[…]"), var.type
+
+    def _compatible(self, a: T, b: T) -> bool:
+        if isinstance(a, ErrorType) or isinstance(b, ErrorType):
+            return True
+        if isinstance(a, m.IntType) and isinstance(b, m.IntType):
+            return True
+        if isinstance(a, m.BoolType) and isinstance(b, m.BoolType):
+            return True
+        if isinstance(a, SymbolType) and a.value.startswith("<"):
+            return isinstance(b, SymbolType | m.EnumType)
+        if isinstance(b, SymbolType) and b.value.startswith("<"):
+            return isinstance(a, SymbolType | m.EnumType)
+        if isinstance(a, m.EnumType) and isinstance(b, m.EnumType):
+            return bool(set(a.values) & set(b.values))
+        if isinstance(a, m.EnumType) and isinstance(b, SymbolType):
+            return b.value in a.values
+        if isinstance(b, m.EnumType) and isinstance(a, SymbolType):
+            return a.value in b.values
+        if isinstance(a, SymbolType) and isinstance(b, SymbolType):
+            return True
+        return False
+
+    def _step_symbol_check(self, attr: m.Expr, other: ast.Expr, other_t: T, scope: Scope) -> None:
+        """`kind == x`: x must be a declared kind (likewise actors and rules)."""
+        if not isinstance(attr, m.StepAttr) or not isinstance(other_t, SymbolType):
+            return
+        table = {"kind": scope.kinds, "actor": scope.actors, "rule": scope.rules}[attr.field]
+        if other_t.value not in table:
+            words = {"kind": "act kind", "actor": "actor", "rule": "rule"}[attr.field]
+            close = difflib.get_close_matches(other_t.value, list(table), n=1)
+            scope.missing.append(other_t.value)
+            if scope.report_unknown:
+                self.err(
+                    "E102",
+                    f"unknown {words} '{other_t.value}'",
+                    _span(other),
+                    f"compared with the step's {attr.field}",
+                    help=f"did you mean '{close[0]}'?" if close else "",
+                )
+
+    def _binop(self, e: ast.BinOp, scope: Scope) -> tuple[m.Expr, T]:
+        op = e.op
+        if op in ("and", "or", "implies"):
+            left = self.boolean(e.left, scope, f"the left side of `{op}`")
+            right = self.boolean(e.right, scope, f"the right side of `{op}`")
+            return make_binary(op, left, right), BOOL
+        left, lt = self.lower(e.left, scope)
+        right, rt = self.lower(e.right, scope)
+        if op in ("+", "-", "*"):
+            self._need_int(lt, e.left, f"`{op}`")
+            self._need_int(rt, e.right, f"`{op}`")
+            if op == "*" and not isinstance(left, m.Lit) and not isinstance(right, m.Lit):
+                self.err(
+                    "E209",
+                    "multiplication of two state-dependent numbers is not supported",
+                    e.span,
+                    "multiply by a constant instead",
+                )
+            return make_binary(op, left, right), INT
+        if op in ("<", "<=", ">", ">="):
+            self._need_int(lt, e.left, f"`{op}`")
+            self._need_int(rt, e.right, f"`{op}`")
+            return make_binary(op, left, right), BOOL
+        # == and !=
+        self._step_symbol_check(left, e.right, rt, scope)
+        self._step_symbol_check(right, e.left, lt, scope)
+        if not self._compatible(lt, rt):
+            self.err(
+                "E201",
+                f"cannot compare {type_name(lt)} with {type_name(rt)}",
+                e.span,
+                "these can never be equal",
+            )
+        return make_binary(op, left, right), BOOL
+
+    def _member(self, e: ast.Member, scope: Scope) -> tuple[m.Expr, T]:
+        operand, t = self.lower(e.operand, scope)
+        coll = e.collection
+        result: m.Expr
+        if isinstance(coll, ast.RangeLiteral):
+            self._need_int(t, e.operand, "`in lo..hi`")
+            lo, _ = self.lower(coll.lo, scope)
+            hi, _ = self.lower(coll.hi, scope)
+            result = make_binary("and", make_binary("<=", lo, operand), make_binary("<=", operand, hi))
+        elif isinstance(coll, ast.Name):
+            if coll.name not in scope.sets:
+                self._unknown(coll.name, coll.span, scope, "set")
+                return m.Lit(False), ErrorType()
+            elements = scope.sets[coll.name]
+            if not self._compatible(t, m.EnumType(coll.name, elements)):
+                self.err("E201", f"{type_name(t)} is never in '{coll.name}'", e.span)
+            result = _in(operand, elements)
+        else:
+            items = [self.lower(i, scope) for i in coll.items]
+            for (_, it), node in zip(items, coll.items, strict=True):
+                self._step_symbol_check(operand, node, it, scope)
+                if not self._compatible(t, it):
+                    self.err(
+                        "E201",
+                        f"{type_name(t)} can never be {type_name(it)}",
+                        _span(node),
+                        "not a possible value",
+                    )
+            if all(isinstance(x, m.Lit) for x, _ in items):
+                result = _in(operand, tuple(x.value for x, _ in items))  # type: ignore[union-attr]
+            else:
+                result = m.Lit(False)
+                for x, _ in items:
+                    result = make_binary("or", result, make_binary("==", operand, x))
+        return (make_not(result) if e.negated else result), BOOL
+
+    def _is_organ(self, e: ast.IsOrgan, scope: Scope) -> tuple[m.Expr, T]:
+        operand, _ = self.lower(e.operand, scope)
+        if e.organ not in scope.organs:
+            scope.missing.append(e.organ)
+            if scope.report_unknown:
+                close = difflib.get_close_matches(e.organ, list(scope.organs), n=1)
+                self.err(
+                    "E106",
+                    f"unknown organ '{e.organ}'",
+                    e.organ_span,
+                    "not declared",
+                    help=f"did you mean '{close[0]}'?" if close else "declare it: organ NAME is court",
+                )
+            return m.Lit(False), BOOL
+        actors = tuple(a.name for a in scope.actors.values() if e.organ in a.organ_chain)
+        if isinstance(operand, m.Lit):
+            actor = scope.actors.get(str(operand.value))
+            if actor is None:
+                self.err("E108", f"'{operand.value}' is not an actor", _span(e.operand))
+                return m.Lit(False), BOOL
+            return m.Lit(e.organ in actor.organ_chain), BOOL
+        if not (isinstance(operand, m.StepAttr) and operand.field == "actor"):
+            self.err("E201", "`is` compares an actor with an organ", e.span, "use `actor is ORGAN`")
+            return m.Lit(False), BOOL
+        return _in(operand, actors), BOOL
+
+    def _quantified(self, e: ast.Quantified, scope: Scope) -> tuple[m.Expr, T]:
+        if e.set_name not in scope.sets:
+            self._unknown(e.set_name, e.set_span, scope, "set")
+            return m.Lit(False), ErrorType()
+        parts: list[m.Expr] = []
+        for element in scope.sets[e.set_name]:
+            inner = scope.bind(e.var, element, e.set_name)
+            if e.quantifier in ("forall", "exists", "count"):
+                parts.append(self.boolean(e.body, inner, f"the body of `{e.quantifier}`"))
+            else:
+                body, bt = self.lower(e.body, inner)
+                self._need_int(bt, e.body, "`sum`")
+                parts.append(body)
+        match e.quantifier:
+            case "forall":
+                acc: m.Expr = m.Lit(True)
+                for p in parts:
+                    acc = make_binary("and", acc, p)
+                return acc, BOOL
+            case "exists":
+                acc = m.Lit(False)
+                for p in parts:
+                    acc = make_binary("or", acc, p)
+                return acc, BOOL
+            case "sum":
+                return _sum(parts), INT
+            case "count":
+                return _sum([_ite(p) for p in parts]), INT
+        raise AssertionError(e.quantifier)
+
+
+def _ite(p: m.Expr) -> m.Expr:
+    if isinstance(p, m.Lit):
+        return m.Lit(1 if p.value else 0)
+    return m.Ite(p, m.Lit(1), m.Lit(0))
+
+
+def _sum(parts: list[m.Expr]) -> m.Expr:
+    if not parts:
+        return m.Lit(0)
+    acc = parts[0]
+    for p in parts[1:]:
+        acc = make_binary("+", acc, p)
+    return acc
+
+
+def _in(operand: m.Expr, values: tuple[m.Value, ...]) -> m.Expr:
+    if isinstance(operand, m.Lit):
+        return m.Lit(operand.value in values)
+    if len(values) == 1:
+        return m.Binary("==", operand, m.Lit(values[0]))
+    return m.In(operand, values)
+
+
+def _span(e: object) -> Span:
+    return getattr(e, "span")  # noqa: B009 - every AST node has a span

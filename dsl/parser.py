@@ -1,0 +1,205 @@
+"""Text -> AST, or syntax diagnostics (E001-E004). Lark errors never escape this module.
+
+After a syntax error the parser resumes at the next top-level declaration that starts a line,
+so one run reports every independent syntax error in a file, not just the first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+from dsl import ast
+from dsl.build_ast import build_module, tree_depth
+from dsl.diagnostics import Diagnostic, error
+from dsl.source import SourceFile, Span
+
+MAX_NESTING = 64  # brackets; deeper input is refused before parsing (hostile input)
+MAX_TREE_DEPTH = 400
+MAX_ERRORS = 20
+
+TOP_LEVEL = (
+    "procedure library import extends source organ kind actor const set var rule final "
+    "property expect repeal amend insert"
+).split()
+_RESUME = re.compile(r"^(?:" + "|".join(TOP_LEVEL) + r")\b")
+
+_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a quoted text ("…")',
+    "COMP_OP": "a comparison",
+    "PLUS": "`+`",
+    "MINUS": "`-`",
+    "MUL_OP": "`*`",
+    "$END": "the end of the file",
+}
+_OPERATORS = {"COMP_OP", "PLUS", "MINUS", "MUL_OP", "AND", "OR", "IMPLIES", "IN", "IS", "NOT"}
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _WORDS:
+        return _WORDS[terminal]
+    for t in _lark().terminals:
+        if t.name == terminal and t.pattern.type == "str":
+            return f"`{t.pattern.value}`"
+    return terminal.lower()
+
+
+def _expected_words(expected: set[str]) -> str:
+    has_ops = bool(expected & _OPERATORS) and len(expected) > 4
+    names = sorted(_describe(t) for t in expected if not (has_ops and t in _OPERATORS))
+    if has_ops:
+        names.append("an operator")
+    if not names:
+        return "something else"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _last_keyword(text: str, pos: int) -> str | None:
+    """The nearest rule-clause keyword before `pos` (to say 'after the guard')."""
+    found = None
+    for m in re.finditer(r"\b(when|then|by|kind|cites|duty|rule|property)\b", text[:pos]):
+        found = m.group(1)
+    return found
+
+
+def _token_words(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the file"
+    if tok.type == "NAME":
+        return f"the name `{tok}`"
+    if tok.type == "NUMBER":
+        return f"the number `{tok}`"
+    if tok.type == "STRING":
+        return "a quoted text"
+    return f"`{tok}`"
+
+
+def _syntax_diagnostic(exc: LarkError, source: SourceFile) -> Diagnostic:
+    path = source.path
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
+        shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+        span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
+        return error(
+            "E001",
+            f"unexpected character `{shown}`",
+            span,
+            "not part of the language",
+            help=f"expected {_expected_words(set(exc.allowed or ()))}" if exc.allowed else "",
+        )
+    if isinstance(exc, UnexpectedToken | UnexpectedEOF):
+        tok = exc.token
+        expected = set(exc.expected) if isinstance(exc, UnexpectedToken) else set()
+        if tok.type == "$END" or isinstance(exc, UnexpectedEOF):
+            span = source.end_span()
+            return error(
+                "E002",
+                "unexpected end of the file",
+                span,
+                "the file ends here",
+                help=f"expected {_expected_words(expected)}; is a `}}` or `)` missing?",
+            )
+        span = Span(path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
+        message = f"unexpected {_token_words(tok)}"
+        label = f"expected {_expected_words(expected)}"
+        pos = tok.start_pos or 0
+        if "THEN" in expected and _last_keyword(source.text, pos) == "when":
+            label = "expected `then` after the guard"
+        elif "COLON_EQ" in expected or ":=" in (_describe(t) for t in expected):
+            label = "expected `:=` in an assignment"
+        return error("E001", message, span, label)
+    return error("E001", f"syntax error: {exc}", Span(path, 1, 1, 1, 2))
+
+
+def _nesting_diagnostic(source: SourceFile) -> Diagnostic | None:
+    depth = 0
+    for lineno, line in enumerate(source.lines, start=1):
+        in_string = False
+        for col, ch in enumerate(line, start=1):
+            if ch == '"':
+                in_string = not in_string
+            elif in_string:
+                continue
+            elif ch in "([{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return error(
+                        "E004",
+                        f"brackets nested more than {MAX_NESTING} deep",
+                        Span(source.path, lineno, col, lineno, col + 1),
+                        "too deep",
+                        help="split the expression into named properties or constants",
+                    )
+            elif ch in ")]}":
+                depth = max(0, depth - 1)
+    return None
+
+
+def _blank_before(text: str, line: int) -> str:
+    """The text with lines before `line` blanked and a neutral header just before it."""
+    lines = text.split("\n")
+    kept = ["" for _ in range(line - 1)] + lines[line - 1 :]
+    if line >= 2:
+        kept[line - 2] = "library recovery"
+    else:
+        kept.insert(0, "library recovery")  # only when resuming at line 1 (never in practice)
+    return "\n".join(kept)
+
+
+def _resume_line(source: SourceFile, after_line: int) -> int | None:
+    for n in range(after_line + 1, len(source.lines) + 1):
+        if _RESUME.match(source.line(n)) and not source.line(n).startswith(("procedure", "library")):
+            return n
+    return None
+
+
+def parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse one file; on error, report it and every later independent syntax error."""
+    nesting = _nesting_diagnostic(source)
+    if nesting is not None:
+        return None, [nesting]
+    diags: list[Diagnostic] = []
+    text = source.text
+    tree: Tree | None = None  # type: ignore[type-arg]
+    while len(diags) < MAX_ERRORS:
+        try:
+            parsed = _lark().parse(text)
+        except LarkError as exc:
+            diag = _syntax_diagnostic(exc, source)
+            diags.append(diag)
+            if diag.code == "E002":
+                break
+            resume = _resume_line(source, diag.span.line)
+            if resume is None:
+                break
+            text = _blank_before(source.text, resume)
+            continue
+        if not diags:
+            tree = parsed
+        break
+    if diags or tree is None:
+        return None, diags
+    if tree_depth(tree) > MAX_TREE_DEPTH:
+        return None, [
+            error(
+                "E004",
+                f"expression nested more than {MAX_TREE_DEPTH} levels deep",
+                Span(source.path, 1, 1, 1, 2),
+                help="split the expression into smaller properties or constants",
+            )
+        ]
+    return build_module(tree, source), []
