@@ -456,16 +456,22 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return self._quant("count", meta, var, s, body)
 
 
-def tree_depth(tree: Tree) -> int:  # type: ignore[type-arg]
-    """The depth of a parse tree, computed without recursion (hostile input may nest deeply)."""
-    deepest = 0
+def tree_depth(tree: Tree) -> tuple[int, tuple[int, int]]:  # type: ignore[type-arg]
+    """The depth of a parse tree and the (line, column) of its deepest node, computed
+    without recursion (hostile input may nest deeply)."""
+    deepest, where = 0, (1, 1)
     stack: list[tuple[Any, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        deepest = max(deepest, depth)
+        if depth > deepest:
+            deepest = depth
+            if isinstance(node, Token) and node.line:
+                where = (node.line, node.column or 1)
+            elif isinstance(node, Tree) and not node.meta.empty:
+                where = (node.meta.line, node.meta.column)
         if isinstance(node, Tree):
             stack.extend((child, depth + 1) for child in node.children)
-    return deepest
+    return deepest, where
 
 
 def build_module(tree: Tree, source: SourceFile) -> ast.Module:  # type: ignore[type-arg]

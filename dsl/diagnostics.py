@@ -44,13 +44,18 @@ def render(diag: Diagnostic, files: dict[str, SourceFile]) -> str:
     source = files.get(span.path)
     if source is not None and span.line > 0:
         text = source.line(span.line).expandtabs(1)
+        col = span.col
+        if len(text) > 120:  # show a window around the caret, not a whole huge line
+            start = max(0, col - 60)
+            text = ("…" if start else "") + text[start : start + 120] + "…"
+            col = col - start + (1 if start else 0)
         num = str(span.line)
         pad = " " * len(num)
         width = 1
         if span.end_line == span.line and span.end_col > span.col:
             width = span.end_col - span.col
-        width = max(1, min(width, max(1, len(text) - span.col + 2)))
-        caret = " " * (span.col - 1) + "^" * width
+        width = max(1, min(width, max(1, len(text) - col + 2)))
+        caret = " " * (col - 1) + "^" * width
         if diag.label:
             caret += " " + diag.label
         out += [f"{pad} |", f"{num} | {text}", f"{pad} | {caret}"]

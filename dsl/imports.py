@@ -80,6 +80,13 @@ class Loader:
         source, diags = read_source(path, span)
         self.diags.extend(diags)
         if source is None:
+            if Path(path).is_file():  # keep a lossy copy so the error can show the line
+                try:
+                    raw = Path(path).read_bytes()[:MAX_FILE_BYTES]
+                    lossy = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")
+                    self.files[path] = SourceFile(path, lossy)
+                except OSError:
+                    pass
             return None
         self.files[path] = source
         module, diags = parse(source)

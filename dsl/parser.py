@@ -80,9 +80,9 @@ def _token_words(tok: Token) -> str:
     if tok.type == "$END":
         return "the end of the file"
     if tok.type == "NAME":
-        return f"the name `{tok}`"
+        return f"name `{tok}`"
     if tok.type == "NUMBER":
-        return f"the number `{tok}`"
+        return f"number `{tok}`"
     if tok.type == "STRING":
         return "a quoted text"
     return f"`{tok}`"
@@ -193,12 +193,13 @@ def parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
         break
     if diags or tree is None:
         return None, diags
-    if tree_depth(tree) > MAX_TREE_DEPTH:
+    depth, where = tree_depth(tree)
+    if depth > MAX_TREE_DEPTH:
         return None, [
             error(
                 "E004",
                 f"expression nested more than {MAX_TREE_DEPTH} levels deep",
-                Span(source.path, 1, 1, 1, 2),
+                Span(source.path, where[0], where[1], where[0], where[1] + 1),
                 help="split the expression into smaller properties or constants",
             )
         ]

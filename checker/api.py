@@ -1,0 +1,94 @@
+"""The Python API for notebooks and scripts: `check_file(path)` -> a `FileReport`.
+
+Nothing here prints; rendering happens in `checker.report`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from checker.engine import Engine, engines
+from checker.outcome import FileReport, outcomes_of
+from checker.result import CheckOptions
+from dsl.frontend import compile_file, compile_text
+from dsl.model import Model, domain_of
+
+
+class Refused(Exception):
+    """The engine cannot check this model with these options (e.g. an unbounded int)."""
+
+
+def unbounded_slots(model: Model) -> list[str]:
+    return [
+        s.name
+        for s, init in zip(model.slots, model.initial, strict=True)
+        if domain_of(s.type) is None or init is None
+    ]
+
+
+def select_engine(model: Model, options: CheckOptions) -> Engine:
+    """`explicit` needs finite domains; `auto` takes explicit when it can, else symbolic."""
+    unbounded = unbounded_slots(model)
+    wanted = options.engine
+    if wanted == "auto":
+        wanted = "explicit" if not unbounded else "symbolic"
+    if wanted not in engines:
+        raise Refused(f"the {wanted} engine is not available in this version")
+    if wanted == "explicit" and unbounded:
+        names = ", ".join(f"'{n}'" for n in unbounded)
+        raise Refused(
+            f"the explicit engine enumerates states and needs finite domains, but {names} "
+            "is an unbounded `int` (or has an `any` initial value over one); give it a range "
+            "such as 0..10, or use --engine symbolic"
+        )
+    return engines[wanted]
+
+
+def check_model_file(path: str, options: CheckOptions | None = None) -> FileReport:
+    options = options or CheckOptions()
+    front = compile_file(path)
+    if front.model is None:
+        return FileReport(path, front.diagnostics, front.files)
+    model = front.model
+    if model.is_library:
+        return FileReport(path, front.diagnostics, front.files, is_library=True)
+    try:
+        engine = select_engine(model, options)
+        result = engine.check(model, options)
+    except Refused as exc:
+        return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
+    return FileReport(path, front.diagnostics, front.files, result, outcomes_of(result))
+
+
+def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
+    """Check one `.rev` file: diagnostics if it is malformed, else verdicts and dead ends."""
+    return check_model_file(str(path), options)
+
+
+def check_text(text: str, options: CheckOptions | None = None, directory: str | None = None) -> FileReport:
+    """Check source text (imports resolve from `directory`, default: the working directory)."""
+    front = compile_text(text, directory=directory)
+    if front.model is None:
+        return FileReport("<text>.rev", front.diagnostics, front.files)
+    options = options or CheckOptions()
+    try:
+        result = select_engine(front.model, options).check(front.model, options)
+    except Refused as exc:
+        return FileReport("<text>.rev", front.diagnostics, front.files, refusal=str(exc))
+    return FileReport("<text>.rev", front.diagnostics, front.files, result, outcomes_of(result))
+
+
+def collect_paths(targets: list[str]) -> tuple[list[str], list[str]]:
+    """Expand directories into their `.rev` files (sorted); also return targets that don't exist."""
+    found: list[str] = []
+    missing: list[str] = []
+    for t in targets:
+        p = Path(t)
+        if p.is_dir():
+            found.extend(str(f) for f in sorted(p.rglob("*.rev")))
+        elif p.exists():
+            found.append(t)
+        else:
+            missing.append(t)
+    return found, missing

@@ -1,0 +1,143 @@
+"""The human report: a table per procedure, then each failing or unexpected result as
+numbered legal steps (who acted, in what capacity, what kind of act, under which article)."""
+
+from __future__ import annotations
+
+from checker.outcome import FileReport, Match, PropertyOutcome, exit_code
+from checker.result import ModelResult
+from checker.trace import Trace, state_dict, view
+from dsl.diagnostics import render
+from dsl.model import Model, Value
+
+_MARK = {
+    Match.MET: "ok",
+    Match.DIFFERS: "MISMATCH",
+    Match.FAILS: "FAILS",
+    Match.UNSETTLED: "unsettled",
+    Match.NONE: "-",
+}
+
+
+def fmt_value(v: Value) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str]:
+    out = []
+    init = state_dict(model, trace.initial)
+    shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in init.items())
+    out.append(f"{indent}0. initial state: {shown or '(no variables)'}")
+    for step in view(model, trace):
+        n = step.number
+        if step.is_time:
+            out.append(f"{indent}{n}. a day passes")
+        else:
+            organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
+            kind = step.kind or "act of unstated kind"
+            out.append(f"{indent}{n}. {step.actor} ({organ}) — {kind} — rule {step.rule}")
+            for src, title in step.citations:
+                out.append(f"{indent}     cites {src}: {title}")
+        for name, before, after in step.changes:
+            out.append(f"{indent}     {name}: {fmt_value(before)} → {fmt_value(after)}")
+        if trace.loop_start is not None and n == len(trace):
+            first = trace.loop_start + 1
+            out.append(f"{indent}   …then forever: steps {first}–{n} repeat")
+    return out
+
+
+def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _outcome_row(o: PropertyOutcome) -> list[str]:
+    exp = o.expectation.verdict if o.expectation else "-"
+    return [o.property.name, o.verdict.word, o.verdict.how, exp, _MARK[o.match]]
+
+
+def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
+    model = result.model
+    out = []
+    explored = f"{result.states:,} states, {result.transitions:,} transitions"
+    if not result.complete:
+        explored += " (exploration stopped at a limit)"
+    out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
+    out.append("")
+    rows = [_outcome_row(o) for o in report.outcomes]
+    if rows:
+        out += _table(rows, ["property", "verdict", "how obtained", "expected", "match"])
+    else:
+        out.append("  (no properties)")
+    if result.dead_ends:
+        out.append("")
+        out.append(f"  dead ends (reachable non-final states where no rule applies): {len(result.dead_ends)}")
+        for i, de in enumerate(result.dead_ends, start=1):
+            last = state_dict(model, de.trace.states[-1])
+            shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in last.items())
+            out.append(f"  dead end {i}: {shown}")
+            out += render_trace(model, de.trace)
+    else:
+        out.append("  dead ends: none")
+    for err in result.range_errors:
+        out.append("")
+        out.append(f"  RANGE ERROR: {err.message}")
+        out += render_trace(model, err.trace)
+    for o in report.outcomes:
+        show = o.verdict.trace is not None and (
+            o.match is not Match.MET or o.verdict.status.value == "fails" or verbose
+        )
+        if not show:
+            continue
+        out.append("")
+        head = f"  {o.property.name}: {o.verdict.word}"
+        if o.expectation is not None:
+            head += f" (expected {o.expectation.verdict}: {_MARK[o.match]})"
+        out.append(head)
+        if o.property.text:
+            out.append(f"    property: {o.property.text}")
+        if o.expectation is not None and o.expectation.reason:
+            out.append(f"    reason given: {o.expectation.reason}")
+        if o.verdict.note:
+            out.append(f"    {o.verdict.note}")
+        word = "witness" if o.verdict.status.value == "holds" else "counterexample"
+        assert o.verdict.trace is not None
+        out.append(f"    {word} ({len(o.verdict.trace)} steps):")
+        out += render_trace(model, o.verdict.trace)
+    for o in report.outcomes:
+        if o.verdict.trace is None and o.verdict.note and o.match is not Match.MET:
+            out.append(f"  note on {o.property.name}: {o.verdict.note}")
+    return out
+
+
+def render_report(report: FileReport, verbose: bool = False) -> str:
+    out: list[str] = []
+    for d in report.diagnostics:
+        if d.is_error or verbose or d.code.startswith("W"):
+            out.append(render(d, report.files))
+    if report.refusal:
+        out.append(f"error: cannot check {report.path}: {report.refusal}")
+    if report.is_library:
+        out.append(f"{report.path}: library, checked for errors (its properties are checked in the procedures that import it)")
+    if report.result is not None:
+        model = report.result.model
+        title = f' "{model.title}"' if model.title else ""
+        out.append(f"{report.path} — procedure {model.name}{title}")
+        out += render_result(report, report.result, verbose)
+    return "\n".join(out)
+
+
+def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
+    parts = [render_report(r, verbose) for r in reports]
+    code = exit_code(reports)
+    met = sum(1 for r in reports for o in r.outcomes if o.match is Match.MET)
+    problems = sum(1 for r in reports for o in r.outcomes if o.is_problem)
+    unsettled = sum(1 for r in reports for o in r.outcomes if o.match is Match.UNSETTLED)
+    bad = sum(1 for r in reports if r.has_errors)
+    summary = (
+        f"\n{len(reports)} file(s): {met} expectation(s) met, {problems} problem(s), "
+        f"{unsettled} unsettled, {bad} file(s) with errors — exit {code}"
+    )
+    return "\n\n".join(p for p in parts if p) + "\n" + summary
