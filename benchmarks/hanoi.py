@@ -5,7 +5,8 @@
 
 Each measurement runs in a fresh subprocess so that peak RSS (`ru_maxrss`) belongs to it
 alone. "engine" is `checker.explicit.check` end to end: compiling the model, BFS with the
-graph's edges, the `reachable` property with its replayed 2**n - 1 step witness, dead ends.
+graph's edges, the `reachable` property with its replayed 2**n - 1 step witness, dead ends;
+"explore" is the search alone (`checker.explicit.explore`); "plain" needs no revcheck.
 """
 
 from __future__ import annotations
@@ -48,15 +49,17 @@ def plain_bfs(n: int) -> tuple[int, int]:
 
 
 def run_one(kind: str, n: int) -> dict[str, float]:
+    from checker.explicit import check, explore  # imports are not timed
+    from tests.handmade import hanoi
+
     started = time.perf_counter()
     if kind == "engine":
-        from checker.explicit import check
-        from tests.handmade import hanoi
-
         result = check(hanoi(n))
         states = result.states
         witness = result.verdicts[0].trace
         assert witness is not None and len(witness) == 2**n - 1
+    elif kind == "explore":
+        states = len(explore(hanoi(n)).states)
     else:
         states, length = plain_bfs(n)
         assert length == 2**n - 1
@@ -71,9 +74,9 @@ def main(argv: list[str]) -> None:
         print(json.dumps(run_one(argv[1], int(argv[2]))))
         return
     sizes = [int(a) for a in argv] or [10, 11, 12]
-    print(f"{'disks':>5} {'bfs':>7} {'states':>9} {'seconds':>8} {'states/s':>10} {'peak MB':>8}")
+    print(f"{'disks':>5} {'run':>7} {'states':>9} {'seconds':>8} {'states/s':>10} {'peak MB':>8}")
     for n in sizes:
-        for kind in ("engine", "plain"):
+        for kind in ("engine", "explore", "plain"):
             out = subprocess.run(
                 [sys.executable, __file__, "--one", kind, str(n)],
                 capture_output=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import checker.symbolic  # noqa: F401 - registers the symbolic engine in `engines`
 from checker.engine import Engine, engines
 from checker.outcome import FileReport, outcomes_of
 from checker.result import CheckOptions

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop exploring after N states (verdicts then: unknown)")
     c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
-    c.add_argument("-v", "--verbose", action="store_true", help="show warnings and all traces")
+    c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
     return p
 
 

@@ -31,6 +31,7 @@ from dsl.model import (
     Reachable,
     RequiresEarlier,
     StepPattern,
+    Update,
     domain_of,
 )
 
@@ -187,10 +188,13 @@ class _ModuleBuilder:
         for k, rule in enumerate(rules):
             self.lines.append(f"    # {k}: {rule.name}")
             self.lines.append(f"    if {self.py.code(rule.guard, temps)}:")
-            self._add_step(k, [u.value for u in rule.updates], rule.updates, temps)
+            self._add_step(k, rule.updates, temps)
         self.lines.append("    return out")
 
-    def _add_step(self, k: int, values: list[Expr], updates: tuple, temps: dict[str, str]) -> None:
+    def _add_step(self, k: int, updates: tuple[Update, ...], temps: dict[str, str]) -> None:
+        """Rule `k`'s successor (guard already open): shared update subexpressions, the values
+        that need a range check, then the new tuple or `None` if a check fails."""
+        values = [u.value for u in updates]
         body, local = self.py.hoist(values, values, temps, f"r{k}_")
         new = [f"s{i}" for i in range(len(self.model.slots))]
         checks: list[str] = []

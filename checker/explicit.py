@@ -106,8 +106,9 @@ class StateSpace:
         return self.trace(path)
 
 
-def explore(model: Model, options: CheckOptions = CheckOptions()) -> StateSpace:
+def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
     """Breadth-first search from every initial state (in `initial_states` order)."""
+    options = options or CheckOptions()
     compiled = compile_model(model)
     expand = compiled.expand
     max_states = options.max_states
@@ -130,13 +131,13 @@ def explore(model: Model, options: CheckOptions = CheckOptions()) -> StateSpace:
             parent.append(-1)
             via.append(-1)
 
-    # The hot loop: locals for every attribute it touches.
-    get, add_state = index.get, states.append
+    # The hot loop: locals for every attribute it touches; one hash per successor.
+    lookup, add_state = index.setdefault, states.append
     add_parent, add_via = parent.append, via.append
     add_rule, add_dst, close = edge_rule.append, edge_dst.append, edge_start.append
-    i = 0
-    while stopped is None and i < len(states):
-        if deadline is not None and not i & 1023 and time.monotonic() > deadline:
+    i, n = 0, len(states)
+    while stopped is None and i < n:
+        if deadline is not None and not i & 1023 and time.monotonic() >= deadline:
             stopped = Method.TIME_LIMIT
             break
         succ = expand(states[i])
@@ -146,13 +147,13 @@ def explore(model: Model, options: CheckOptions = CheckOptions()) -> StateSpace:
             if t is None:
                 range_hits.setdefault(r, i)
                 continue
-            j = get(t)
-            if j is None:
-                j = len(states)
-                if j >= max_states:
+            j = lookup(t, n)
+            if j == n:
+                if n >= max_states:
+                    del index[t]
                     stopped = Method.STATE_LIMIT
                     break
-                index[t] = j
+                n += 1
                 add_state(t)
                 add_parent(i)
                 add_via(r)
@@ -164,7 +165,7 @@ def explore(model: Model, options: CheckOptions = CheckOptions()) -> StateSpace:
     if stopped is not None:  # drop the half-expanded state's edges: edges are whole rows
         del edge_rule[edge_start[-1] :]
         del edge_dst[edge_start[-1] :]
-    hits = tuple(sorted(((sid, r) for r, sid in range_hits.items()), key=lambda h: h))
+    hits = tuple(sorted((sid, r) for r, sid in range_hits.items()))
     return StateSpace(
         model=model,
         compiled=compiled,
@@ -210,7 +211,7 @@ def range_errors(space: StateSpace) -> tuple[RangeError, ...]:
     return tuple(out)
 
 
-def check(model: Model, options: CheckOptions = CheckOptions()) -> ModelResult:
+def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
     """Explore the model, then judge every property, list dead ends and range errors."""
     started = time.perf_counter()
     space = explore(model, options)

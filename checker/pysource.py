@@ -90,7 +90,9 @@ class PySource:
             case In(operand=o, values=values):
                 return f"({self.code(o, temps)} in {self.const('set', values)})"
             case Ite(cond=c, then=t, other=o):
-                return f"({self.code(t, temps)} if {self.code(c, temps)} else {self.code(o, temps)})"
+                return (
+                    f"({self.code(t, temps)} if {self.code(c, temps)} else {self.code(o, temps)})"
+                )
             case Binary(op=op, left=left, right=right):
                 a, b = self.code(left, temps), self.code(right, temps)
                 if op == "implies":

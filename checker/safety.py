@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from checker.compile import CompiledPattern
+from checker.compile import CompiledPattern, Predicate
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
     AfterPossible,
@@ -63,7 +63,9 @@ def _unknown(space: StateSpace, prop: Property, note: str = "") -> Verdict:
     )
 
 
-def _fails(space: StateSpace, prop: Property, path: list[tuple[int, int]], note: str = "") -> Verdict:
+def _fails(
+    space: StateSpace, prop: Property, path: list[tuple[int, int]], note: str = ""
+) -> Verdict:
     return Verdict(
         prop.name,
         Status.FAILS,
@@ -74,7 +76,8 @@ def _fails(space: StateSpace, prop: Property, path: list[tuple[int, int]], note:
     )
 
 
-def _first_state(space: StateSpace, pred: Callable[[tuple], bool]) -> int | None:
+def _first_state(space: StateSpace, pred: Predicate) -> int | None:
+    """The first state in BFS order satisfying `pred`: a shortest trace reaches it."""
     return next((i for i, s in enumerate(space.states) if pred(s)), None)
 
 
@@ -134,7 +137,7 @@ def requires_earlier(space: StateSpace, prop: Property) -> Verdict:
     earlier = space.compiled.pattern(prop.form.earlier).per_rule
     states = space.states
     parent: dict[int, tuple[int, int]] = {}  # bit-0 node -> (parent node, rule index)
-    queue = deque()
+    queue: deque[int] = deque()
     for i, p in enumerate(space.parent):
         if p < 0:
             parent[i] = (-1, -1)

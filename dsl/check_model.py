@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from dsl import ast
 from dsl import model as m
@@ -142,10 +142,16 @@ class ModelChecker:
         self.rule_names: set[str] = {
             d.name for _, d in self._decls(ast.RuleDecl)  # type: ignore[attr-defined]
         }
+        # sets, constants and variables share one namespace: the first one *written* wins,
+        # whichever of the three kinds is processed first below
+        self.duplicate_values: set[int] = set()
+        for _, d in self._decls((ast.SetDecl, ast.ConstDecl, ast.VarDecl)):  # type: ignore[arg-type]
+            if not self.names.declare("value", d.name, d.span, "name"):  # type: ignore[attr-defined]
+                self.duplicate_values.add(id(d))
         symbols: set[str] = set()
         for _, d in self._decls(ast.SetDecl):
             assert isinstance(d, ast.SetDecl)
-            if not self.names.declare("value", d.name, d.span, "name"):
+            if id(d) in self.duplicate_values:
                 continue
             seen: set[str] = set()
             for el, sp in zip(d.elements, d.element_spans or [d.span] * len(d.elements), strict=False):
@@ -164,11 +170,22 @@ class ModelChecker:
         self.symbols = frozenset(symbols)
         for _, d in self._decls(ast.ConstDecl):
             assert isinstance(d, ast.ConstDecl)
-            if not self.names.declare("value", d.name, d.span, "name"):
+            if id(d) in self.duplicate_values:
                 continue
-            value = self.lowering.constant(d.value, self._base_scope(), f"constant '{d.name}'")
+            value = self._constant(d.value, self._base_scope(), f"the value of constant '{d.name}'")
             if value is not None:
                 self.consts[d.name] = value
+
+    def _constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
+        """A constant expression, evaluated before the variables are declared: naming a
+        variable (declared anywhere) is E204, not an unknown name."""
+        declared = {d.name for _, d in self._decls(ast.VarDecl)}  # type: ignore[attr-defined]
+        for name in _names_in(e):
+            if name.name in declared and name.name not in scope.bound:
+                self.diags.append(error("E204", f"{what} must be a constant", name.span,
+                                        f"'{name.name}' is a variable"))
+                return None
+        return self.lowering.constant(e, scope, what)
 
     # ------------------------------------------------------------------ variables
     def _type(self, t: ast.TypeExpr, var: str) -> m.Type | None:
@@ -183,9 +200,13 @@ class ModelChecker:
                     self.diags.append(error("E101", f"a value of '{var}' is listed twice", t.span))
                 return m.EnumType(var, tuple(dict.fromkeys(values)))
             case ast.RangeTypeExpr(lo=lo, hi=hi):
-                lo_v = self.lowering.constant(lo, scope, "the lower bound")
-                hi_v = self.lowering.constant(hi, scope, "the upper bound")
-                if not isinstance(lo_v, int) or not isinstance(hi_v, int) or isinstance(lo_v, bool):
+                lo_v = self._constant(lo, scope, "the lower bound")
+                hi_v = self._constant(hi, scope, "the upper bound")
+                for bound, value in ((lo, lo_v), (hi, hi_v)):
+                    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                        self.diags.append(error("E201", "the bounds of a range must be numbers",
+                                                _span(bound), "this is a truth value" if isinstance(value, bool) else f"this is `{value}`"))
+                if not isinstance(lo_v, int) or not isinstance(hi_v, int) or isinstance(lo_v, bool) or isinstance(hi_v, bool):
                     return None
                 if hi_v < lo_v:
                     self.diags.append(error("E207", f"the range {lo_v}..{hi_v} is empty", t.span))
@@ -219,7 +240,7 @@ class ModelChecker:
         self.initial: list[tuple[m.Value, ...] | None] = []
         for _, d in self._decls(ast.VarDecl):
             assert isinstance(d, ast.VarDecl)
-            if not self.names.declare("value", d.name, d.span, "name"):
+            if id(d) in self.duplicate_values:
                 continue
             keys: tuple[str, ...] | None = None
             index_set: str | None = None
@@ -372,7 +393,8 @@ class ModelChecker:
                                         help=f"did you mean '{close[0]}'?" if close else "declare it: kind NAME, or `import principles`"))
         citations: tuple[str, ...] = ()
         if cites is None:
-            self.diags.append(warning("W401", f"rule '{d.name}' cites no legal source", d.span))
+            if self.sources:  # a puzzle that declares no sources at all cites nothing
+                self.diags.append(warning("W401", f"rule '{d.name}' cites no legal source", d.span))
         else:
             assert isinstance(cites, ast.Cites)
             citations = cites.sources
@@ -457,7 +479,7 @@ class ModelChecker:
             if not self._assignable(vt, var.type):
                 self.diags.append(error("E201", f"'{a.target}' holds {type_name(var.type)}, not {type_name(vt)}", _span(a.value)))
                 continue
-            if isinstance(value, m.Lit):
+            if isinstance(value, m.Lit) and not isinstance(vt, ErrorType):
                 self._check_value(value.value, vt, var.type, _span(a.value), a.target, "E203")
             for slot, expr in targets:
                 if slot in updates:
@@ -570,8 +592,8 @@ class ModelChecker:
                                         "no such property", help=f"did you mean '{close[0]}'?" if close else ""))
                 continue
             if d.property in out:
-                self.diags.append(error("E101", f"two expectations for '{d.property}'", d.span,
-                                        secondary=((out[d.property].span, "first expectation"),)))
+                self.diags.append(Diagnostic("E101", f"two expectations for '{d.property}'", d.span,
+                                             secondary=((out[d.property].span, "first expectation"),)))
                 continue
             out[d.property] = m.Expectation(d.property, d.verdict, d.reason, d.span)
         return list(out.values())
@@ -610,6 +632,21 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
         if key not in seen:
             seen.add(key)
             out.append(d)
+    return out
+
+
+def _names_in(e: object) -> list[ast.Name]:
+    """Every `Name` in an expression, including indexed map names, without recursion."""
+    out: list[ast.Name] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            out.append(node)
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif is_dataclass(node) and not isinstance(node, Span):
+            stack.extend(getattr(node, f.name) for f in fields(node))
     return out
 
 

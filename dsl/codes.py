@@ -38,11 +38,9 @@ CODES: dict[str, str] = {
     "E301": "rule without `by`",
     "E302": "rule with more than one clause of the same kind",
     "E303": "domain too large",
-    "E304": "procedure has no variables",
     # warnings
     "W401": "rule without `cites`",
     "W402": "rule without `kind`",
-    "W403": "unused source",
     # internal
     "E901": "internal error",
 }

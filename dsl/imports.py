@@ -39,7 +39,8 @@ def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None,
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8")) + 1  # characters, not bytes
         return None, [
             error("E003", f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x})",
                   Span(path, line, col, line, col + 1), help="save the file as UTF-8")
@@ -191,7 +192,12 @@ def amend(
                                        d.span, "nothing to repeal"))
                     continue
                 del decls[i]
-                origins.pop(name, None) if target == "rule" else None
+                if target == "rule":
+                    origins.pop(name, None)
+                if target == "property":  # its expectation goes with it
+                    j = find(ast.ExpectDecl, name)
+                    if j is not None:
+                        del decls[j]
             case ast.Amend(name=name):
                 i = find(ast.RuleDecl, name)
                 if i is None:

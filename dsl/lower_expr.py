@@ -9,7 +9,7 @@ E208 (step attribute outside a step pattern), E209 (non-linear arithmetic).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import assert_never
 
 from dsl import ast
@@ -71,7 +71,11 @@ class Scope:
         )
 
     def all_names(self) -> list[str]:
-        return [*self.bound, *self.variables, *self.consts, *self.symbols]
+        """Candidates for 'did you mean': in a step pattern also kinds, actors and rules."""
+        names = [*self.bound, *self.variables, *self.consts, *sorted(self.symbols)]
+        if self.in_step_pattern:
+            names += [*sorted(self.kinds), *self.actors, *sorted(self.rules)]
+        return names
 
 
 def type_name(t: T) -> str:
@@ -80,7 +84,7 @@ def type_name(t: T) -> str:
             return "a truth value (bool)"
         case m.IntType():
             return "a number"
-        case m.EnumType(name=name, values=values):
+        case m.EnumType(values=values):
             shown = ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
             return f"one of {{{shown}}}"
         case SymbolType(value=v):
@@ -241,6 +245,18 @@ class ExprLowering:
         if name in scope.sets:
             self.err("E201", f"'{name}' is a set; use it with `in`, `forall`, `sum` or `count`", e.span)
             return m.Lit(False), ErrorType()
+        for table, what in ((scope.actors, "an actor"), (scope.kinds, "an act kind"), (scope.rules, "a rule")):
+            if name in table:  # declared, but only a step pattern can name it
+                scope.missing.append(name)
+                if scope.report_unknown:
+                    self.err(
+                        "E102",
+                        f"'{name}' is {what}, not a value of the state",
+                        e.span,
+                        "only a step pattern can name it",
+                        help="e.g. `never step where actor == NAME`, or `actor is ORGAN`",
+                    )
+                return m.Lit(False), ErrorType()
         self._unknown(name, e.span, scope)
         return m.Lit(False), ErrorType()
 
@@ -322,6 +338,14 @@ class ExprLowering:
             left = self.boolean(e.left, scope, f"the left side of `{op}`")
             right = self.boolean(e.right, scope, f"the right side of `{op}`")
             return make_binary(op, left, right), BOOL
+        if op in ("==", "!=") and not scope.in_step_pattern:
+            # `kind == initiation` outside a step pattern: E208 on `kind`, and the other side
+            # read as in a pattern, so the kind name is not reported again as unknown
+            for side, other in ((e.left, e.right), (e.right, e.left)):
+                if isinstance(side, ast.StepField) and not isinstance(other, ast.StepField):
+                    self.lower(side, scope)
+                    self.lower(other, replace(scope, in_step_pattern=True))
+                    return m.Lit(False), ErrorType()
         left, lt = self.lower(e.left, scope)
         right, rt = self.lower(e.right, scope)
         if op in ("+", "-", "*"):
@@ -388,7 +412,7 @@ class ExprLowering:
         return (make_not(result) if e.negated else result), BOOL
 
     def _is_organ(self, e: ast.IsOrgan, scope: Scope) -> tuple[m.Expr, T]:
-        operand, _ = self.lower(e.operand, scope)
+        operand, operand_t = self.lower(e.operand, scope)
         if e.organ not in scope.organs:
             scope.missing.append(e.organ)
             if scope.report_unknown:
@@ -400,6 +424,8 @@ class ExprLowering:
                     "not declared",
                     help=f"did you mean '{close[0]}'?" if close else "declare it: organ NAME is court",
                 )
+            return m.Lit(False), BOOL
+        if isinstance(operand_t, ErrorType):  # already reported; `False` is no actor
             return m.Lit(False), BOOL
         actors = tuple(a.name for a in scope.actors.values() if e.organ in a.organ_chain)
         if isinstance(operand, m.Lit):

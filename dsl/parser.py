@@ -88,10 +88,12 @@ def _token_words(tok: Token) -> str:
     return f"`{tok}`"
 
 
-def _syntax_diagnostic(exc: LarkError, source: SourceFile) -> Diagnostic:
+def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnostic:
+    """`text` is what was parsed: the source itself, or (after recovery) the source with the
+    lines before the resume point blanked, so positions in `exc` index into `text`."""
     path = source.path
     if isinstance(exc, UnexpectedCharacters):
-        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
         return error(
@@ -117,7 +119,7 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile) -> Diagnostic:
         message = f"unexpected {_token_words(tok)}"
         label = f"expected {_expected_words(expected)}"
         pos = tok.start_pos or 0
-        if "THEN" in expected and _last_keyword(source.text, pos) == "when":
+        if "THEN" in expected and _last_keyword(text, pos) == "when":
             label = "expected `then` after the guard"
         elif "COLON_EQ" in expected or ":=" in (_describe(t) for t in expected):
             label = "expected `:=` in an assignment"
@@ -127,25 +129,41 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile) -> Diagnostic:
 
 def _nesting_diagnostic(source: SourceFile) -> Diagnostic | None:
     depth = 0
+    in_block = False  # inside /* … */; brackets in comments and strings do not count
     for lineno, line in enumerate(source.lines, start=1):
         in_string = False
-        for col, ch in enumerate(line, start=1):
-            if ch == '"':
-                in_string = not in_string
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_block:
+                if line.startswith("*/", i):
+                    in_block = False
+                    i += 1
             elif in_string:
-                continue
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif line.startswith("//", i):
+                break
+            elif line.startswith("/*", i):
+                in_block = True
+                i += 1
             elif ch in "([{":
                 depth += 1
                 if depth > MAX_NESTING:
                     return error(
                         "E004",
                         f"brackets nested more than {MAX_NESTING} deep",
-                        Span(source.path, lineno, col, lineno, col + 1),
+                        Span(source.path, lineno, i + 1, lineno, i + 2),
                         "too deep",
                         help="split the expression into named properties or constants",
                     )
             elif ch in ")]}":
                 depth = max(0, depth - 1)
+            i += 1
     return None
 
 
@@ -179,7 +197,7 @@ def parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
         try:
             parsed = _lark().parse(text)
         except LarkError as exc:
-            diag = _syntax_diagnostic(exc, source)
+            diag = _syntax_diagnostic(exc, source, text)
             diags.append(diag)
             if diag.code == "E002":
                 break

@@ -23,9 +23,12 @@ class SourceFile:
         return ""
 
     def end_span(self) -> Span:
-        """A zero-width span at the end of the text (for 'unexpected end of input')."""
+        """A zero-width span just after the last non-blank character (for 'unexpected end of
+        input'): trailing newlines would otherwise put the caret on an empty line past the end."""
         line = len(self.lines)
-        col = len(self.lines[-1]) + 1 if self.lines else 1
+        while line > 1 and not self.lines[line - 1].strip():
+            line -= 1
+        col = len(self.lines[line - 1].rstrip()) + 1 if self.lines else 1
         return Span(self.path, line, col, line, col)
 
 

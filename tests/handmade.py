@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from dsl.model import (
     BOOL,
-    Actor,
     ActKind,
+    Actor,
     Binary,
     EnumType,
     Expr,
@@ -119,9 +119,7 @@ class Builder:
         rule: str | None = None,
     ) -> None:
         ups = tuple(Update(ref.slot, _e(v)) for ref, v in (updates or {}).items())
-        self.rules.append(
-            RuleInstance(name, rule or name, (), actor, kind, (), _e(guard), ups)
-        )
+        self.rules.append(RuleInstance(name, rule or name, (), actor, kind, (), _e(guard), ups))
 
     def prop(self, name: str, form: PropertyForm) -> None:
         self.properties.append(Property(name, form))

@@ -1,0 +1,237 @@
+"""The symbolic engine: verdicts, dead ends and range errors of a model, by Z3.
+
+Input: a checked `Model` (finite or not) and `CheckOptions` (`depth` is the bound K,
+`timeout_s` a time limit). Output: a `ModelResult` with `engine="symbolic"`.
+
+Verdicts are honest about how they were obtained:
+- *holds* only with a k-induction proof (`Method.K_INDUCTION`, bound k);
+- *fails* with a shortest counterexample (`Method.COUNTEREXAMPLE`), replayed;
+- *holds up to depth K* (`Status.BOUNDED`) when neither was found within the bound;
+- `reachable P`: *holds* with a shortest witness; *fails* only when `never P` is proven by
+  k-induction; otherwise *unknown* ("no witness up to depth K");
+- liveness forms and `after S possible S2` are *unknown*: they need the explicit engine.
+Dead ends are searched up to depth K unless their absence is proven by k-induction;
+`ModelResult.complete` says which (False: "searched up to depth K").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import z3
+
+from checker.result import CheckOptions, DeadEnd, ModelResult, RangeError
+from checker.semantics import RangeViolation, apply, evaluate, is_final
+from checker.symbolic.bmc import Hit, Monitor, Outcome, search
+from checker.symbolic.decode import final_step, trace
+from checker.symbolic.encode import Encoding, StateVars, fold
+from checker.trace import ReplayError, Trace
+from checker.verdict import Method, Status, Verdict
+from dsl.model import (
+    Invariant,
+    Model,
+    NeverStep,
+    Property,
+    Reachable,
+    RequiresEarlier,
+)
+
+DEAD_END_CAP = 20
+NEEDS_EXPLICIT = "needs the explicit engine (liveness or backward reachability)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A monitor and what to make of its outcome."""
+
+    monitor: Monitor
+    verdict: Callable[[Outcome], Verdict] | None = None
+
+
+class SymbolicEngine:
+    """Bounded model checking and k-induction with Z3; handles unbounded integers."""
+
+    name = "symbolic"
+
+    def check(self, model: Model, options: CheckOptions) -> ModelResult:
+        return check(model, options)
+
+
+def check(model: Model, options: CheckOptions = CheckOptions(engine="symbolic")) -> ModelResult:
+    started = time.perf_counter()
+    deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
+    enc = Encoding(model)
+    builder = _Verdicts(enc, options)
+    verdicts: dict[str, Verdict] = {}
+    jobs: list[tuple[str, _Job]] = []
+    for prop in model.properties:
+        job = builder.job(prop)
+        if isinstance(job, Verdict):
+            verdicts[prop.name] = job
+        else:
+            jobs.append((prop.name, job))
+    dead = Monitor(lambda s, h: dead_end(enc, s), limit=DEAD_END_CAP)
+    ranges = [(k, Monitor(range_bad(enc, k))) for k in range_candidates(enc)]
+    monitors = [j.monitor for _, j in jobs] + [dead] + [m for _, m in ranges]
+    outcomes = search(enc, monitors, options.depth, deadline)
+    for (name, job), out in zip(jobs, outcomes, strict=False):
+        assert job.verdict is not None
+        verdicts[name] = job.verdict(out)
+    dead_out = outcomes[len(jobs)]
+    ends = tuple(DeadEnd(_dead_end_trace(enc, hit)) for hit in dead_out.hits)
+    errors = tuple(
+        _range_error(enc, k, out.hits[0])
+        for (k, _), out in zip(ranges, outcomes[len(jobs) + 1 :], strict=True)
+        if out.hits
+    )
+    errors = tuple(sorted(errors, key=lambda e: len(e.trace)))
+    return ModelResult(
+        model=model,
+        verdicts=tuple(verdicts[p.name] for p in model.properties),
+        dead_ends=ends,
+        range_errors=errors,
+        complete=dead_out.proven is not None,
+        seconds=time.perf_counter() - started,
+        engine="symbolic",
+        dead_end_count=len(ends),
+    )
+
+
+# --------------------------------------------------------------------------- monitors
+
+
+def dead_end(enc: Encoding, s: StateVars) -> z3.BoolRef:
+    """No rule instance is enabled in `s` and `s` is not final."""
+    parts = [z3.Not(enc.expr(r.guard, s)) for r in enc.model.rules]
+    if enc.model.final is not None:
+        parts.append(z3.Not(enc.expr(enc.model.final, s)))
+    return enc.all(parts)
+
+
+def range_candidates(enc: Encoding) -> list[int]:
+    """Rule instances with an update that can leave its slot's domain in some typed state."""
+    out = []
+    for k, rule in enumerate(enc.model.rules):
+        s = enc.state("range")
+        solver = z3.Solver(ctx=enc.ctx)
+        solver.add(enc.well_typed(s), enc.expr(rule.guard, s), z3.Not(enc.in_range(rule, s)))
+        if solver.check() != z3.unsat:
+            out.append(k)
+    return out
+
+
+def range_bad(enc: Encoding, k: int) -> Callable[[StateVars, dict], z3.BoolRef]:
+    rule = enc.model.rules[k]
+    return lambda s, h: z3.And(enc.expr(rule.guard, s), z3.Not(enc.in_range(rule, s)))
+
+
+class _Verdicts:
+    """Turns each property into a monitor and each outcome into a verdict."""
+
+    def __init__(self, enc: Encoding, options: CheckOptions) -> None:
+        self.enc = enc
+        self.options = options
+
+    def job(self, prop: Property) -> _Job | Verdict:
+        enc = self.enc
+        name = prop.name
+        if prop.missing:
+            return self._verdict(name, Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, note=prop.missing)
+        match prop.form:
+            case Invariant(predicate=p):
+                return _Job(
+                    Monitor(lambda s, h: z3.Not(enc.expr(p, s))),
+                    lambda out: self._safety(name, out, lambda hit: self._state_trace(hit)),
+                )
+            case Reachable(predicate=p):
+                return _Job(Monitor(lambda s, h: enc.expr(p, s)), lambda out: self._reachable(name, out))
+            case NeverStep(pattern=pat):
+                where = pat.where
+                return _Job(
+                    Monitor(lambda s, h: enc.some_step_matches(where, s)),
+                    lambda out: self._safety(name, out, lambda hit: self._step_trace(hit, where)),
+                )
+            case RequiresEarlier(step=st, earlier=early):
+                step_where, early_where = st.where, early.where
+                return _Job(
+                    Monitor(
+                        lambda s, h: z3.And(z3.Not(h[early_where]), enc.some_step_matches(step_where, s)),
+                        histories=(early_where,),
+                    ),
+                    lambda out: self._safety(
+                        name, out, lambda hit: self._step_trace(hit, step_where, early_where)
+                    ),
+                )
+        return self._verdict(name, Status.UNKNOWN, Method.NOT_APPLICABLE, note=NEEDS_EXPLICIT)
+
+    # ------------------------------------------------------------------ outcomes
+
+    def _verdict(self, name: str, status: Status, method: Method, **kw: object) -> Verdict:
+        return Verdict(name, status, method, engine="symbolic", **kw)  # type: ignore[arg-type]
+
+    def _open(self, name: str, out: Outcome, status: Status, note: str = "") -> Verdict:
+        if out.timed_out:
+            return self._verdict(
+                name, Status.UNKNOWN, Method.TIME_LIMIT, bound=self.options.timeout_s,
+                note=f"searched up to depth {out.depth}" if out.depth >= 0 else "",
+            )
+        return self._verdict(name, status, Method.BOUNDED, bound=self.options.depth, note=note)
+
+    def _safety(self, name: str, out: Outcome, make_trace: Callable[[Hit], Trace]) -> Verdict:
+        if out.hits:
+            return self._verdict(
+                name, Status.FAILS, Method.COUNTEREXAMPLE, trace=make_trace(out.hits[0])
+            )
+        if out.proven is not None:
+            return self._verdict(name, Status.HOLDS, Method.K_INDUCTION, bound=out.proven)
+        return self._open(name, out, Status.BOUNDED)
+
+    def _reachable(self, name: str, out: Outcome) -> Verdict:
+        if out.hits:
+            return self._verdict(name, Status.HOLDS, Method.WITNESS, trace=self._state_trace(out.hits[0]))
+        if out.proven is not None:
+            return self._verdict(
+                name, Status.FAILS, Method.K_INDUCTION, bound=out.proven,
+                note="unreachable: its negation is an inductive invariant",
+            )
+        note = f"no witness up to depth {self.options.depth}; not proven unreachable"
+        return self._open(name, out, Status.UNKNOWN, note)
+
+    def _state_trace(self, hit: Hit) -> Trace:
+        return trace(self.enc, hit.states, hit.rules)
+
+    def _step_trace(self, hit: Hit, where: object, earlier: object = None) -> Trace:
+        """The run to the pre-state, then the matching step (chosen by the reference semantics)."""
+        k, after = final_step(self.enc, hit.states[-1], where)  # type: ignore[arg-type]
+        result = trace(self.enc, (*hit.states, after), (*hit.rules, k))
+        if earlier is not None:
+            _confirm_no_earlier(self.enc, result, earlier)  # type: ignore[arg-type]
+        return result
+
+
+def _confirm_no_earlier(enc: Encoding, t: Trace, earlier: object) -> None:
+    """A `requires earlier` counterexample: no step before the last matches `earlier`."""
+    for (name, _), before in zip(t.steps[:-1], t.states, strict=False):
+        k = next(i for i, r in enumerate(enc.model.rules) if r.name == name)
+        if evaluate(fold(earlier, enc.labels[k]), before):  # type: ignore[arg-type]
+            raise ReplayError(f"symbolic engine: step {name} matches the earlier pattern")
+
+
+def _dead_end_trace(enc: Encoding, hit: Hit) -> Trace:
+    t = trace(enc, hit.states, hit.rules)
+    last = t.states[-1]
+    if any(evaluate(r.guard, last) for r in enc.model.rules) or is_final(enc.model, last):
+        raise ReplayError("symbolic engine: a reported dead end is not one")
+    return t
+
+
+def _range_error(enc: Encoding, k: int, hit: Hit) -> RangeError:
+    rule = enc.model.rules[k]
+    t = trace(enc, hit.states, hit.rules)
+    try:
+        apply(enc.model, rule, t.states[-1])
+    except RangeViolation as violation:
+        return RangeError(str(violation), t, rule=rule.name)
+    raise ReplayError(f"symbolic engine: {rule.name} stays in range in the reported state")
