@@ -8,6 +8,7 @@ User mistakes never produce a traceback; an internal error does only with --debu
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,10 @@ from dsl.diagnostics import error
 from dsl.source import Span
 
 INTERNAL_ERROR = 4
+
+# Further subcommands live in their own modules; each has `register(subparsers)`, which adds
+# its parser and sets `func` (args -> exit code) with `set_defaults`.
+SUBCOMMANDS: list[str] = []
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
     c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
+    c.set_defaults(func=run_check)
+    for module in SUBCOMMANDS:
+        importlib.import_module(module).register(sub)
     return p
 
 
@@ -77,14 +85,12 @@ def run_check(args: argparse.Namespace) -> int:
     return exit_code(reports)
 
 
-COMMANDS = {"check": run_check}
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return int(args.func(args))
     except KeyboardInterrupt:
         print("revcheck: interrupted", file=sys.stderr)
         return 130

@@ -180,7 +180,11 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
         deadlocked=deadlocked,
         range_hits=hits,
         stopped=stopped,
-        limit={Method.STATE_LIMIT: max_states, Method.TIME_LIMIT: options.timeout_s}.get(stopped),  # type: ignore[arg-type]
+        limit=max_states
+        if stopped is Method.STATE_LIMIT
+        else options.timeout_s
+        if stopped
+        else None,
     )
 
 

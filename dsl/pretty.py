@@ -44,7 +44,7 @@ def quote(text: str) -> str:
 def pretty_expr(e: ast.Expr, context: int = TOP) -> str:
     """`e` as text that parses back to `e` in a position that admits level `context`."""
     text, level = _expr(e)
-    if level < context or (level == TOP and context > TOP):
+    if level < context:
         return f"({text})"
     return text
 

@@ -115,19 +115,40 @@ def search(
                 continue
             if step is None:
                 step = InductionStep(enc, tuple(histories))
-            for i, m in provable:
-                result = step.check(i, m.bad, d + 1, clock.remaining_ms())
-                if result == z3.unsat:
-                    progress[i].proven = d + 1
-                    progress[i].done = True
-                elif result != z3.sat:
-                    raise TimeUp
+            _induction_round(step, provable, progress, d + 1, clock)
     except TimeUp:
         timed_out = True
     return [
         Outcome(tuple(p.hits), p.proven, p.depth, timed_out and not p.done and p.proven is None)
         for p in progress
     ]
+
+
+def _induction_round(
+    step: InductionStep,
+    provable: list[tuple[int, Monitor]],
+    progress: list[_Progress],
+    k: int,
+    clock: _Clock,
+) -> None:
+    """Try the step case with `k` for every open monitor; each proof becomes a lemma, so
+    repeat until a round proves nothing new."""
+    open_ = list(provable)
+    while open_:
+        still = []
+        for i, m in open_:
+            result = step.check(i, m.bad, k, clock.remaining_ms())
+            if result == z3.unsat:
+                progress[i].proven = k
+                progress[i].done = True
+                step.add_lemma(m.bad)
+            elif result == z3.sat:
+                still.append((i, m))
+            else:
+                raise TimeUp
+        if len(still) == len(open_):
+            break
+        open_ = still
 
 
 def _bounded(enc: Encoding, bmc: Path, m: Monitor, p: _Progress, d: int, clock: _Clock) -> None:

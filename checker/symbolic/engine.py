@@ -30,7 +30,10 @@ from checker.symbolic.encode import Encoding, StateVars, fold
 from checker.trace import ReplayError, Trace
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
+    AfterPossible,
+    Expr,
     Invariant,
+    Lit,
     Model,
     NeverStep,
     Property,
@@ -39,6 +42,7 @@ from dsl.model import (
 )
 
 DEAD_END_CAP = 20
+NO_TARGET = "after this step no run can take a step matching the target pattern (no rule can)"
 NEEDS_EXPLICIT = "needs the explicit engine (liveness or backward reachability)"
 
 
@@ -59,7 +63,8 @@ class SymbolicEngine:
         return check(model, options)
 
 
-def check(model: Model, options: CheckOptions = CheckOptions(engine="symbolic")) -> ModelResult:
+def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
+    options = options or CheckOptions(engine="symbolic")
     started = time.perf_counter()
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
     enc = Encoding(model)
@@ -164,7 +169,25 @@ class _Verdicts:
                         name, out, lambda hit: self._step_trace(hit, step_where, early_where)
                     ),
                 )
+            case AfterPossible(step=st, target=target) if not self._can_match(target.where):
+                # No rule can ever take a target step, so the remedy is closed after every S
+                # step: the property fails exactly when an S step is reachable.
+                where = st.where
+                return _Job(
+                    Monitor(lambda s, h: enc.some_step_matches(where, s)),
+                    lambda out: self._safety(
+                        name, out, lambda hit: self._step_trace(hit, where), NO_TARGET
+                    ),
+                )
         return self._verdict(name, Status.UNKNOWN, Method.NOT_APPLICABLE, note=NEEDS_EXPLICIT)
+
+    def _can_match(self, where: Expr) -> bool:
+        """Some rule instance's steps can match `where` (its residual is not constant false)."""
+        for k in range(len(self.enc.model.rules)):
+            rest = self.enc.residual(where, k)
+            if not (isinstance(rest, Lit) and not rest.value):
+                return True
+        return False
 
     # ------------------------------------------------------------------ outcomes
 
@@ -179,10 +202,12 @@ class _Verdicts:
             )
         return self._verdict(name, status, Method.BOUNDED, bound=self.options.depth, note=note)
 
-    def _safety(self, name: str, out: Outcome, make_trace: Callable[[Hit], Trace]) -> Verdict:
+    def _safety(
+        self, name: str, out: Outcome, make_trace: Callable[[Hit], Trace], note: str = ""
+    ) -> Verdict:
         if out.hits:
             return self._verdict(
-                name, Status.FAILS, Method.COUNTEREXAMPLE, trace=make_trace(out.hits[0])
+                name, Status.FAILS, Method.COUNTEREXAMPLE, trace=make_trace(out.hits[0]), note=note
             )
         if out.proven is not None:
             return self._verdict(name, Status.HOLDS, Method.K_INDUCTION, bound=out.proven)

@@ -9,6 +9,11 @@ end, and either it is shorter than `k` (the base case would have found it) or it
 states are such a path. For a finite model the simple-path constraint makes the method
 complete: at the latest when `k` exceeds the number of states, the step case has no path.
 
+Proven invariants are *lemmas*: once `not B` is proven it holds in every reachable state, so
+it is asserted on every state of the step case (the shortest counterexample above runs through
+reachable states only). Properties declared after their lemmas can then be proven even when they
+are not inductive on their own, as in a TLA+ proof.
+
 One solver serves every monitor: the assumption `not B(si)` is asserted under the monitor's
 own literal and switched on per check (`check(literal, ...)`), so the path is shared.
 """
@@ -32,12 +37,25 @@ class InductionStep:
         self.path = Path(enc, histories, initial=False, simple=True, tag="i")
         self._assumed: dict[int, tuple[z3.BoolRef, int]] = {}  # monitor id -> (literal, states)
         self._fresh = 0
+        self._lemmas: list[BadCondition] = []
+
+    def add_lemma(self, bad: BadCondition) -> None:
+        """`not bad` is proven invariant: assert it on every state of the step case."""
+        self._lemmas.append(bad)
+        for s, h in zip(self.path.states, self.path.hist, strict=True):
+            self.path.solver.add(z3.Not(bad(s, h)))
+
+    def _extend(self) -> None:
+        self.path.extend()
+        s, h = self.path.states[-1], self.path.hist[-1]
+        for bad in self._lemmas:
+            self.path.solver.add(z3.Not(bad(s, h)))
 
     def check(self, key: int, bad: BadCondition, k: int, timeout_ms: int | None) -> z3.CheckSatResult:
         """`unsat` iff `not bad` is k-inductive (given the base case up to depth k - 1)."""
         path = self.path
         while len(path.states) < k + 1:
-            path.extend()
+            self._extend()
         literal, covered = self._assumed.get(key, (None, 0))
         if literal is None:
             literal = z3.Bool(f"assume{key}", self.enc.ctx)
