@@ -24,7 +24,7 @@ INTERNAL_ERROR = 4
 
 # Further subcommands live in their own modules; each has `register(subparsers)`, which adds
 # its parser and sets `func` (args -> exit code) with `set_defaults`.
-SUBCOMMANDS: list[str] = []
+SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 from dataclasses import dataclass, field, fields, is_dataclass
 
 from dsl import ast
@@ -418,6 +419,10 @@ class ModelChecker:
             if p.set_name not in self.sets:
                 self._unknown_set(p.set_name, p.span)
                 return []
+        count = math.prod(len(self.sets[p.set_name]) for p in d.params)
+        if count > MAX_INSTANCES:  # refuse before instantiating (hostile input)
+            self.diags.append(error("E303", f"rule '{d.name}' has {count:,} instances, more than {MAX_INSTANCES:,}", d.span))
+            return []
         origin = self.program.rule_origins.get(d.name, d.span.path)
         out = []
         for binding in itertools.product(*(self.sets[p.set_name] for p in d.params)):

@@ -2,8 +2,9 @@
 
 Quantifiers over finite sets are unrolled, rule parameters and bound variables are replaced by
 their elements, constants are folded, so `share[c]` becomes a fixed slot wherever it can.
-Emits E102 (unknown name), E201 (type mismatch), E204 (not constant), E205 (indexing),
-E208 (step attribute outside a step pattern), E209 (non-linear arithmetic).
+Emits E102 (unknown name), E106 (unknown organ), E108 (not an actor), E201 (type mismatch),
+E204 (not constant), E205 (indexing), E208 (step attribute outside a step pattern), E209
+(non-linear arithmetic), E303 (quantifiers unrolling to too many terms).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class SymbolType:
 class ErrorType:
     """Already reported; suppresses follow-on errors."""
 
+
+MAX_UNROLLED = 200_000
 
 T = m.BoolType | m.IntType | m.EnumType | SymbolType | ErrorType
 BOOL = m.BOOL
@@ -142,6 +145,7 @@ class ExprLowering:
 
     def __init__(self, diags: list[Diagnostic]) -> None:
         self.diags = diags
+        self.unrolled = 0  # quantifier bodies lowered so far, against MAX_UNROLLED
 
     def err(self, code: str, message: str, span: Span, label: str = "", help: str = "") -> None:
         self.diags.append(error(code, message, span, label, help))
@@ -442,6 +446,18 @@ class ExprLowering:
     def _quantified(self, e: ast.Quantified, scope: Scope) -> tuple[m.Expr, T]:
         if e.set_name not in scope.sets:
             self._unknown(e.set_name, e.set_span, scope, "set")
+            return m.Lit(False), ErrorType()
+        self.unrolled += len(scope.sets[e.set_name])
+        if self.unrolled > MAX_UNROLLED:  # nested quantifiers over large sets (hostile input)
+            if self.unrolled - len(scope.sets[e.set_name]) > MAX_UNROLLED:
+                return m.Lit(False), ErrorType()  # reported once, at the first that overflowed
+            self.err(
+                "E303",
+                f"quantifiers unroll to more than {MAX_UNROLLED:,} terms",
+                e.span,
+                "too many terms",
+                help="use smaller sets or fewer nested quantifiers",
+            )
             return m.Lit(False), ErrorType()
         parts: list[m.Expr] = []
         for element in scope.sets[e.set_name]:

@@ -21,6 +21,7 @@ from dsl.source import SourceFile, Span
 MAX_NESTING = 64  # brackets; deeper input is refused before parsing (hostile input)
 MAX_TREE_DEPTH = 400
 MAX_ERRORS = 20
+MAX_DIGITS = 1000  # Python refuses to convert integer literals of more than 4300 digits
 
 TOP_LEVEL = (
     "procedure library import extends source organ kind actor const set var rule final "
@@ -221,4 +222,8 @@ def parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
                 help="split the expression into smaller properties or constants",
             )
         ]
+    for tok in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "NUMBER"):
+        if len(tok) > MAX_DIGITS:
+            span = Span(source.path, tok.line or 1, tok.column or 1, tok.line or 1, (tok.column or 1) + 1)
+            return None, [error("E001", f"a number with more than {MAX_DIGITS} digits", span, "too long")]
     return build_module(tree, source), []
