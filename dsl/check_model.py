@@ -535,8 +535,10 @@ class ModelChecker:
             assert isinstance(d, ast.PropertyDecl)
             if not self.names.declare("property", d.name, d.span, "property"):
                 continue
-            from_library = mod is not self.program.main
+            from_library = mod is not self.program.main or mod.kind == "library"
             scope = self._base_scope(report_unknown=not from_library)
+            if from_library:
+                self._library_vocabulary(d.body)
             form = self._form(d.body, scope)
             missing = ""
             if scope.missing and from_library:
@@ -545,6 +547,29 @@ class ModelChecker:
             if form is not None:
                 out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span))
         return out
+
+    def _library_vocabulary(self, body: ast.PropertyBody) -> None:
+        """A principle may name state a procedure lacks (then: not applicable), but its act
+        kinds and organs are the library's own vocabulary: a typo there is an error, or the
+        principle would silently be 'not applicable' everywhere."""
+        for node in _nodes_in(body):
+            if isinstance(node, ast.IsOrgan) and node.organ not in self.organs:
+                close = difflib.get_close_matches(node.organ, list(self.organs), n=1)
+                self.diags.append(error("E106", f"unknown organ '{node.organ}'", node.organ_span, "not declared",
+                                        help=f"did you mean '{close[0]}'?" if close else ""))
+            names: list[ast.Name] = []
+            if isinstance(node, ast.BinOp) and node.op in ("==", "!="):
+                for a, b in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(a, ast.StepField) and a.field == "kind" and isinstance(b, ast.Name):
+                        names.append(b)
+            if (isinstance(node, ast.Member) and isinstance(node.operand, ast.StepField)
+                    and node.operand.field == "kind" and isinstance(node.collection, ast.SetLiteral)):
+                names += [i for i in node.collection.items if isinstance(i, ast.Name)]
+            for n in names:
+                if n.name not in self.kinds:
+                    close = difflib.get_close_matches(n.name, list(self.kinds), n=1)
+                    self.diags.append(error("E107", f"unknown act kind '{n.name}'", n.span, "not declared",
+                                            help=f"did you mean '{close[0]}'?" if close else ""))
 
     def _form(self, b: ast.PropertyBody, scope: Scope) -> m.PropertyForm | None:
         ops = b.operands
@@ -637,6 +662,20 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
         if key not in seen:
             seen.add(key)
             out.append(d)
+    return out
+
+
+def _nodes_in(e: object) -> list[object]:
+    """Every AST node below `e`, without recursion."""
+    out: list[object] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(node)
+        elif is_dataclass(node) and not isinstance(node, Span):
+            out.append(node)
+            stack.extend(getattr(node, f.name) for f in fields(node))
     return out
 
 

@@ -31,7 +31,7 @@ class ErrorType:
     """Already reported; suppresses follow-on errors."""
 
 
-MAX_UNROLLED = 200_000
+MAX_UNROLLED = 100_000
 
 T = m.BoolType | m.IntType | m.EnumType | SymbolType | ErrorType
 BOOL = m.BOOL
@@ -191,7 +191,8 @@ class ExprLowering:
                 return make_not(self.boolean(a, scope, "the operand of `not`")), BOOL
             case ast.Unary(op="-", operand=a):
                 inner, t = self.lower(a, scope)
-                self._need_int(t, a, "`-`")
+                if not self._need_int(t, a, "`-`"):
+                    return m.Lit(0), ErrorType()
                 if isinstance(inner, m.Lit):
                     return m.Lit(-inner.value), INT  # type: ignore[operator]
                 return m.Neg(inner), INT
@@ -205,9 +206,11 @@ class ExprLowering:
                 return self._quantified(e, scope)
         raise AssertionError(f"unexpected expression {e!r}")
 
-    def _need_int(self, t: T, e: ast.Expr, where: str) -> None:
+    def _need_int(self, t: T, e: ast.Expr, where: str) -> bool:
+        """Report a non-number; True when `t` is a number (so constants may be folded)."""
         if not isinstance(t, m.IntType | ErrorType):
             self.err("E201", f"{where} needs a number", _span(e), f"this is {type_name(t)}")
+        return isinstance(t, m.IntType)
 
     def _unknown(self, name: str, span: Span, scope: Scope, what: str = "name") -> None:
         scope.missing.append(name)
@@ -353,8 +356,9 @@ class ExprLowering:
         left, lt = self.lower(e.left, scope)
         right, rt = self.lower(e.right, scope)
         if op in ("+", "-", "*"):
-            self._need_int(lt, e.left, f"`{op}`")
-            self._need_int(rt, e.right, f"`{op}`")
+            ints = self._need_int(lt, e.left, f"`{op}`") & self._need_int(rt, e.right, f"`{op}`")
+            if not ints:  # never fold `'a' - 1`
+                return m.Lit(0), ErrorType()
             if op == "*" and not isinstance(left, m.Lit) and not isinstance(right, m.Lit):
                 self.err(
                     "E209",
@@ -364,8 +368,9 @@ class ExprLowering:
                 )
             return make_binary(op, left, right), INT
         if op in ("<", "<=", ">", ">="):
-            self._need_int(lt, e.left, f"`{op}`")
-            self._need_int(rt, e.right, f"`{op}`")
+            ints = self._need_int(lt, e.left, f"`{op}`") & self._need_int(rt, e.right, f"`{op}`")
+            if not ints:
+                return m.Lit(False), ErrorType()
             return make_binary(op, left, right), BOOL
         # == and !=
         self._step_symbol_check(left, e.right, rt, scope)
@@ -384,9 +389,15 @@ class ExprLowering:
         coll = e.collection
         result: m.Expr
         if isinstance(coll, ast.RangeLiteral):
-            self._need_int(t, e.operand, "`in lo..hi`")
-            lo, _ = self.lower(coll.lo, scope)
-            hi, _ = self.lower(coll.hi, scope)
+            lo, lo_t = self.lower(coll.lo, scope)
+            hi, hi_t = self.lower(coll.hi, scope)
+            ints = (
+                self._need_int(t, e.operand, "`in lo..hi`")
+                & self._need_int(lo_t, coll.lo, "`lo..hi`")
+                & self._need_int(hi_t, coll.hi, "`lo..hi`")
+            )
+            if not ints:
+                return m.Lit(False), ErrorType()
             result = make_binary("and", make_binary("<=", lo, operand), make_binary("<=", operand, hi))
         elif isinstance(coll, ast.Name):
             if coll.name not in scope.sets:
@@ -460,14 +471,17 @@ class ExprLowering:
             )
             return m.Lit(False), ErrorType()
         parts: list[m.Expr] = []
+        numbers = True
         for element in scope.sets[e.set_name]:
             inner = scope.bind(e.var, element, e.set_name)
             if e.quantifier in ("forall", "exists", "count"):
                 parts.append(self.boolean(e.body, inner, f"the body of `{e.quantifier}`"))
             else:
                 body, bt = self.lower(e.body, inner)
-                self._need_int(bt, e.body, "`sum`")
+                numbers = self._need_int(bt, e.body, "`sum`") and numbers
                 parts.append(body)
+        if not numbers:
+            return m.Lit(0), ErrorType()
         match e.quantifier:
             case "forall":
                 acc: m.Expr = m.Lit(True)

@@ -19,12 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dsl import ast
 from dsl.codes import CODES
 from dsl.diagnostics import render
 from dsl.frontend import FrontendResult, compile_file
+from dsl.pretty import pretty
+from tests.test_roundtrip import modules
 
 ROOT = Path(__file__).resolve().parent.parent
-TIME_LIMIT = 5.0  # seconds for one compilation; the hostile inputs below take well under 3
+TIME_LIMIT = 10.0  # seconds for one compilation; the slowest input below takes about 3
 FUZZ = settings(
     derandomize=True,
     deadline=None,
@@ -111,7 +114,7 @@ def test_the_seed_program_is_valid() -> None:
 # ----------------------------------------------------------------------------- random text
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(st.text(max_size=300))
 def test_random_text(text: str) -> None:
     compile_bytes(text)
@@ -183,10 +186,21 @@ def mutated(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(FUZZ, max_examples=250)
+@settings(FUZZ, max_examples=150)
 @given(mutated())
 def test_mutated_programs(text: str) -> None:
     compile_bytes(text)
+
+
+# ----------------------------------------------------------------------------- well-formed nonsense
+
+
+@settings(FUZZ, max_examples=150)
+@given(modules)
+def test_generated_modules(module: ast.Module) -> None:
+    """Syntactically valid, semantically random programs exercise the type checker: `-c1`,
+    `c1 < true`, `sum(c in s: c)` must be diagnostics, never a Python TypeError."""
+    compile_bytes(pretty(module))
 
 
 # ----------------------------------------------------------------------------- hostile sizes
@@ -203,21 +217,21 @@ HOSTILE = {
     "brackets-100000": HEADER + "var x : bool\nproperty p { always " + "(" * 100_000 + "x }\n",
     "unclosed-brackets": HEADER + "rule r {\n  when (((\n",
     "index-nesting": HEADER + "set s = {a}\nvar m : [s] bool\nproperty p { always " + "m[" * 5000 + "a" + "]" * 5000 + " }\n",
-    "not-chain": HEADER + "var x : bool\nproperty p { always " + "not " * 50_000 + "x }\n",
-    "minus-chain": HEADER + "var x : 0..3\nproperty p { always " + "- " * 50_000 + "x == 0 }\n",
-    "and-chain": HEADER + "var x : bool\nproperty p { always " + "x and " * 50_000 + "x }\n",
-    "implies-chain": HEADER + "var x : bool\nproperty p { always " + "x implies " * 50_000 + "x }\n",
+    "not-chain": HEADER + "var x : bool\nproperty p { always " + "not " * 5000 + "x }\n",
+    "minus-chain": HEADER + "var x : 0..3\nproperty p { always " + "- " * 5000 + "x == 0 }\n",
+    "and-chain": HEADER + "var x : bool\nproperty p { always " + "x and " * 5000 + "x }\n",
+    "implies-chain": HEADER + "var x : bool\nproperty p { always " + "x implies " * 5000 + "x }\n",
     "quantifier-chain": HEADER + "set s = {a}\nvar x : bool\nproperty p { always " + "forall y in s: " * 5000 + "x }\n",
     "huge-range": HEADER + "var x : 0..99999999999\n",
     "huge-negative-range": HEADER + "var x : -99999999999..99999999999 = any\n",
-    "range-limit-any": HEADER + "var x : 0..9999999 = any\n",
+    "range-limit-any": HEADER + "var x : 0..999999 = any\n",
     "huge-number": HEADER + "const c = " + "9" * 5000 + "\nvar x : bool\n",
     "long-number": HEADER + "const c = " + "9" * 999 + "\nvar x : int = c\n",
     "huge-arithmetic": HEADER + "const c = 99999999999 * 99999999999 * 99999999999\nvar x : 0..c\n",
-    "huge-set": HEADER + f"set s = {_set(100_000)}\nvar x : s\n",
+    "huge-set": HEADER + f"set s = {_set(20_000)}\nvar x : s\n",
     "huge-map": HEADER + f"set s = {_set(20_000)}\nvar m : [s] bool\n",
-    "huge-enum": HEADER + f"var x : {_set(100_000)}\n",
-    "huge-set-literal": HEADER + f"var x : 0..3\nproperty p {{ always x in {{{', '.join(['1'] * 50_000)}}} }}\n",
+    "huge-enum": HEADER + f"var x : {_set(20_000)}\n",
+    "huge-set-literal": HEADER + f"var x : 0..3\nproperty p {{ always x in {{{', '.join(['1'] * 5000)}}} }}\n",
     "huge-instances": HEADER + f"set s = {_set(1000)}\nvar x : bool\nrule r(a in s, c in s) {{ by b kind initiation cites s when x }}\n",
     "nested-quantifiers": HEADER + f"set s = {_set(100)}\nvar x : 0..3\nproperty p {{ always forall a in s: forall c in s: forall d in s: x >= 0 }}\n",
     "long-line": HEADER + "var x : bool\n// " + "x" * 1_000_000 + "\nproperty p { always x ) }\n",
@@ -235,13 +249,28 @@ HOSTILE = {
 }
 
 
+# the inputs that must be refused, and with which codes (the others may compile or not)
+REFUSED = {
+    "brackets-100000": {"E004"},
+    "not-chain": {"E004"},
+    "and-chain": {"E004"},
+    "implies-chain": {"E004"},
+    "quantifier-chain": {"E004"},
+    "index-nesting": {"E004"},
+    "huge-range": {"E303"},
+    "huge-negative-range": {"E303"},
+    "huge-number": {"E001"},
+    "huge-map": {"E303"},
+    "huge-instances": {"E303"},
+    "nested-quantifiers": {"E303"},
+    "unclosed-brackets": {"E002"},
+    "nul-in-text": {"E003"},
+    "empty": {"E002"},
+}
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input(name: str) -> None:
-    compile_bytes(HOSTILE[name])
-
-
-def test_hostile_sizes_are_refused_with_a_diagnostic() -> None:
-    for name in ("huge-range", "huge-number", "huge-instances", "nested-quantifiers", "huge-map",
-                 "brackets-100000", "not-chain"):
-        result = compile_bytes(HOSTILE[name])
-        assert {d.code for d in result.errors} & {"E001", "E004", "E303"}, name
+    result = compile_bytes(HOSTILE[name])
+    if name in REFUSED:
+        assert {d.code for d in result.errors} == REFUSED[name], [d.message for d in result.errors]
