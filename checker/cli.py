@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checker.api import check_model_file, collect_paths
 from checker.outcome import FileReport, exit_code
 from checker.report.json_report import render_json
+from checker.report.junit import render_junit
+from checker.report.sarif import render_check_sarif
 from checker.report.text import render_reports
 from checker.result import CheckOptions
 from dsl.diagnostics import error
@@ -22,9 +24,17 @@ from dsl.source import Span
 
 INTERNAL_ERROR = 4
 
+# Machine formats of `check` (text is rendered with the verbosity flag).
+CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
+    "text": lambda reports: render_reports(reports),
+    "json": render_json,
+    "sarif": render_check_sarif,
+    "junit": render_junit,
+}
+
 # Further subcommands live in their own modules; each has `register(subparsers)`, which adds
 # its parser and sets `func` (args -> exit code) with `set_defaults`.
-SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing"]
+SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing", "checker.cli_diff"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser("check", help="check procedures: verdicts, expectations, dead ends")
     c.add_argument("targets", nargs="+", metavar="FILE|DIR")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=list(CHECK_FORMATS), default="text",
+                   help="text (default), json (docs/output.md), sarif (2.1.0) or junit (XML)")
     c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     c.add_argument("--max-states", type=int, default=1_000_000, metavar="N",
                    help="stop exploring after N states (verdicts then: unknown)")
@@ -72,17 +83,27 @@ def run_check(args: argparse.Namespace) -> int:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
     reports += [check_model_file(p, options) for p in paths]
-    text = render_json(reports) if args.format == "json" else render_reports(reports, args.verbose)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
-        except OSError as exc:
-            print(f"revcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
+    if args.format == "text":
+        text = render_reports(reports, args.verbose)
     else:
-        print(text)
+        text = CHECK_FORMATS[args.format](reports)
+    if not emit(text, args.output):
+        return 2
     return exit_code(reports)
+
+
+def emit(text: str, output: str | None) -> bool:
+    """Print `text`, or write it to `output`; False (after saying why) if it cannot be written."""
+    if not output:
+        print(text)
+        return True
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    except OSError as exc:
+        print(f"revcheck: error: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
 
 
 

@@ -6,6 +6,12 @@ Input: a `dsl.model.Model`. Output: a `CompiledModel` holding
 - predicates for `final` and for every expression and step pattern of the model's properties
   (a step pattern becomes one residual state predicate per rule instance).
 
+A *timed* model (`checker.semantics.is_timed`: a deadline or a `within` property) is explored
+over extended states: the model's slots followed by one clock per deadline rule instance
+(`checker.semantics` defines the clocks). Its `expand` also yields the built-in time step, as
+rule index `time_rule` (= the number of rule instances), after the discrete steps. Predicates
+always take the model's slots only (`CompiledModel.width` of them).
+
 All of it is generated as one Python module and `exec`uted once per model: interpreting the
 expression tree per state is an order of magnitude slower. Raises `UnboundedModel` for a model
 the explicit engine cannot enumerate (an unbounded `int` or an `any` initial value).
@@ -17,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from checker.pysource import PySource, provably_within, range_check, residual
-from checker.semantics import State
+from checker.semantics import State, deadline_rules, is_timed
 from dsl.model import (
     AfterPossible,
     Eventually,
@@ -47,7 +53,8 @@ class UnboundedModel(Exception):
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
     """A step pattern per rule instance: `None` where the rule can never match, else the
-    predicate its pre-state must satisfy (constant-true patterns get `always`)."""
+    predicate its pre-state must satisfy (constant-true patterns get `always`). One more entry,
+    always `None`, stands for the time step: no pattern matches the passage of time."""
 
     per_rule: tuple[Predicate | None, ...]
 
@@ -62,6 +69,9 @@ class CompiledModel:
     source: str  # the generated module, for debugging and tests
     expand: Callable[[State], Successors]
     final: Predicate | None
+    timed: bool
+    width: int  # the model's slots; a timed state has one clock per deadline rule after them
+    time_rule: int  # the rule index of the time step (= len(model.rules)); never a rule
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
 
@@ -91,16 +101,67 @@ def compile_model(model: Model) -> CompiledModel:
     builder.add_expand()
     pred_names = {e: builder.add_predicate(e) for e in exprs}
     pattern_names = {p: builder.add_pattern(p) for p in patterns}
+    timed = is_timed(model)
+    if timed:
+        builder.add_due()
     ns = builder.load()
     predicates = {e: ns[name] for e, name in pred_names.items()}
+    expand = ns["expand"]
+    if timed:
+        expand = timed_expand(model, expand, ns["due"])  # type: ignore[arg-type]
     return CompiledModel(
         model=model,
         source=builder.source,
-        expand=ns["expand"],  # type: ignore[arg-type]
+        expand=expand,  # type: ignore[arg-type]
         final=predicates[model.final] if model.final is not None else None,
+        timed=timed,
+        width=len(model.slots),
+        time_rule=len(model.rules),
         _predicates=predicates,  # type: ignore[arg-type]
         _patterns={p: _pattern(ns, names) for p, names in pattern_names.items()},
     )
+
+
+def timed_expand(
+    model: Model, expand: Callable[[State], Successors], due: Callable[[State], tuple[bool, ...]]
+) -> Callable[[State], Successors]:
+    """`expand` over timed states (model slots, then clocks), as `checker.semantics` defines
+    them: a discrete step resets the clock of every deadline rule it leaves disabled and of the
+    rule it performs; the time step (last, if allowed) adds a day to every enabled deadline
+    rule's clock and is allowed only while each of them is still below its deadline."""
+    width = len(model.slots)
+    rules = [i for i, r in enumerate(model.rules) if r.deadline_days is not None]
+    limits = [model.rules[i].deadline_days for i in rules]
+    time_rule = len(model.rules)
+    if not rules:  # no clocks: time passes freely, a self-loop on every state
+
+        def expand_untimed_clocks(s: State) -> Successors:
+            out = expand(s)
+            out.append((time_rule, s))
+            return out
+
+        return expand_untimed_clocks
+    triples = list(zip(range(len(rules)), rules, limits, strict=True))
+
+    def expand_timed(s: State) -> Successors:
+        m, clocks = s[:width], s[width:]
+        out: Successors = []
+        for k, t in expand(m):
+            if t is None:
+                out.append((k, None))
+                continue
+            on = due(t)
+            out.append(
+                (k, t + tuple([clocks[j] if on[j] and r != k else 0 for j, r, _ in triples]))
+            )
+        on = due(m)
+        if all(not on[j] or clocks[j] < n for j, _, n in triples):
+            out.append(
+                (time_rule, m + tuple([clocks[j] + 1 if on[j] else 0 for j, _, _ in triples]))
+            )
+        return out
+
+    return expand_timed
 
 
 def require_finite(model: Model) -> None:
@@ -150,9 +211,8 @@ def _parts(form: PropertyForm) -> Iterator[Expr | StepPattern]:
 
 
 def _pattern(ns: dict[str, object], names: tuple[str | bool, ...]) -> CompiledPattern:
-    return CompiledPattern(
-        tuple(always if n is True else None if n is False else ns[n] for n in names)  # type: ignore[misc]
-    )
+    per_rule = tuple(always if n is True else None if n is False else ns[n] for n in names)
+    return CompiledPattern((*per_rule, None))  # type: ignore[arg-type]
 
 
 class _ModuleBuilder:
@@ -219,6 +279,15 @@ class _ModuleBuilder:
             self.lines.append(f"            out.append(({k}, None))")
         else:
             self.lines.append(f"        out.append(({k}, {result}))")
+
+    def add_due(self) -> None:
+        """`due(s)`: for each deadline rule instance in order, whether its guard holds in `s`."""
+        guards = [r.guard for r in deadline_rules(self.model)]
+        hoisted, temps = self.py.hoist(guards, guards, {}, "t")
+        self.lines += ["def due(s):", self.unpack]
+        self.lines += [f"    {line}" for line in hoisted]
+        codes = [f"bool({self.py.code(g, temps)})" for g in guards]
+        self.lines.append(f"    return ({''.join(c + ', ' for c in codes)})")
 
     def add_predicate(self, e: Expr) -> str:
         name = f"pred{self._count}"

@@ -10,6 +10,12 @@ edge) in id order with some property is one a shortest trace reaches. Edges are 
 compressed sparse rows (`edge_start`, `edge_rule`, `edge_dst`): a state's out-edges are
 contiguous because states are expanded in id order. `array` columns cost 8 bytes an entry
 where a tuple per edge would cost about 70.
+
+A timed model (`checker.semantics.is_timed`) is searched over timed states, the model's slots
+followed by the deadline clocks; `states` keeps the model's part (what predicates, traces and
+reports see: a model state may occur several times, with different clocks), `clocks` the rest.
+Time steps are edges with rule index `time_rule`; `edges()` and `out_edges()` leave them out
+unless asked (`with_time=True`), so safety checks and reports see only legal acts.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ from typing import Any
 from checker.compile import CompiledModel, compile_model
 from checker.result import CheckOptions, DeadEnd, ModelResult, RangeError
 from checker.safety import judge
-from checker.semantics import RangeViolation, State, apply, initial_states
-from checker.trace import Trace, replay
+from checker.semantics import RangeViolation, State, apply, initial_clocks, initial_states
+from checker.trace import TIME_STEP, Trace, replay
 from checker.verdict import Method
 from dsl.model import Model
 
@@ -37,8 +43,8 @@ class StateSpace:
 
     model: Model
     compiled: CompiledModel
-    states: list[State]  # id -> state, breadth-first order
-    index: dict[State, int]  # state -> id
+    states: list[State]  # id -> the model's state, breadth-first order
+    index: dict[State, int]  # full state (model slots, then clocks) -> id
     parent: array  # id -> the id it was discovered from; -1 for an initial state
     via: array  # id -> the rule index of that step; -1 for an initial state
     edge_start: array  # out-edges of state i are edge_start[i]:edge_start[i + 1]
@@ -49,6 +55,16 @@ class StateSpace:
     range_hits: tuple[tuple[int, int], ...]  # (state id, rule index): first hit per rule
     stopped: Method | None  # STATE_LIMIT or TIME_LIMIT when exploration stopped early
     limit: Any = None  # the limit that stopped it (state count or seconds)
+    clocks: list[tuple[int, ...]] | None = None  # id -> deadline clocks (timed models only)
+
+    @property
+    def timed(self) -> bool:
+        return self.compiled.timed
+
+    @property
+    def time_rule(self) -> int:
+        """The rule index of a time step in `edge_rule` and `via`."""
+        return self.compiled.time_rule
 
     @property
     def complete(self) -> bool:
@@ -58,18 +74,27 @@ class StateSpace:
     def transitions(self) -> int:
         return len(self.edge_dst)
 
-    def edges(self) -> Iterator[tuple[int, int, int]]:
-        """Every recorded edge as (source id, rule index, destination id), in BFS order."""
+    def edges(self, with_time: bool = False) -> Iterator[tuple[int, int, int]]:
+        """Every recorded edge as (source id, rule index, destination id), in BFS order;
+        time steps only `with_time`."""
         start, rule, dst = self.edge_start, self.edge_rule, self.edge_dst
+        skip = -1 if with_time or not self.timed else self.time_rule
         for src in range(self.expanded):
             for e in range(start[src], start[src + 1]):
-                yield src, rule[e], dst[e]
+                if rule[e] != skip:
+                    yield src, rule[e], dst[e]
 
-    def out_edges(self, src: int) -> Iterator[tuple[int, int]]:
+    def out_edges(self, src: int, with_time: bool = False) -> Iterator[tuple[int, int]]:
         """(rule index, destination id) for each step from state `src` (if expanded)."""
+        skip = -1 if with_time or not self.timed else self.time_rule
         if src < self.expanded:
             for e in range(self.edge_start[src], self.edge_start[src + 1]):
-                yield self.edge_rule[e], self.edge_dst[e]
+                if self.edge_rule[e] != skip:
+                    yield self.edge_rule[e], self.edge_dst[e]
+
+    def step_name(self, r: int) -> str:
+        """The trace name of rule index `r`: a rule instance's name, or `TIME_STEP`."""
+        return TIME_STEP if r == self.time_rule else self.model.rules[r].name
 
     def depth(self, sid: int) -> int:
         d = 0
@@ -87,13 +112,14 @@ class StateSpace:
         path.reverse()
         return path
 
-    def trace(self, path: list[tuple[int, int]]) -> Trace:
-        """A `Trace` from [(rule index, state id)], checked by replay (an internal error if not)."""
-        rules = self.model.rules
+    def trace(self, path: list[tuple[int, int]], loop_start: int | None = None) -> Trace:
+        """A `Trace` from [(rule index, state id)], checked by replay (an internal error if not);
+        `loop_start` makes it a lasso whose last state is its `loop_start`-th."""
         states = self.states
         trace = Trace(
             initial=states[path[0][1]],
-            steps=tuple((rules[r].name, states[s]) for r, s in path[1:]),
+            steps=tuple((self.step_name(r), states[s]) for r, s in path[1:]),
+            loop_start=loop_start,
         )
         replay(self.model, trace)
         return trace
@@ -111,6 +137,8 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
     options = options or CheckOptions()
     compiled = compile_model(model)
     expand = compiled.expand
+    timed, width, time_rule = compiled.timed, compiled.width, compiled.time_rule
+    zero = initial_clocks(model) if timed else ()
     max_states = options.max_states
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
     states: list[State] = []
@@ -122,6 +150,7 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
     stopped: Method | None = None
 
     for s in initial_states(model):
+        s = s + zero
         if s not in index:
             if len(states) >= max_states:
                 stopped = Method.STATE_LIMIT
@@ -141,7 +170,7 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
             stopped = Method.TIME_LIMIT
             break
         succ = expand(states[i])
-        if not succ:
+        if not succ or succ[0][0] == time_rule:  # no discrete step (time comes last)
             deadlocked.append(i)
         for r, t in succ:
             if t is None:
@@ -166,10 +195,15 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
         del edge_rule[edge_start[-1] :]
         del edge_dst[edge_start[-1] :]
     hits = tuple(sorted((sid, r) for r, sid in range_hits.items()))
+    clocks = None
+    if timed:  # the search ran on full states; keep the model's part apart from the clocks
+        clocks = [s[width:] for s in states]
+        states = [s[:width] for s in states]
     return StateSpace(
         model=model,
         compiled=compiled,
         states=states,
+        clocks=clocks,
         index=index,
         parent=parent,
         via=via,

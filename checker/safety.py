@@ -6,8 +6,8 @@ breadth-first order), a reachable one the shortest witness. Every trace is repla
 the reference semantics before it is returned (`StateSpace.trace`).
 
 When exploration stopped early, a counterexample or witness found so far is still definitive;
-anything else is `unknown` with the limit that stopped it. Liveness forms are dispatched
-through `JUDGES`, where the liveness module registers itself.
+anything else is `unknown` with the limit that stopped it. Liveness forms are judged by
+`checker.liveness`; `JUDGES` maps every property form to its judge.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from checker.compile import CompiledPattern, Predicate
+from checker.liveness import eventually, leads_to
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
     AfterPossible,
@@ -191,22 +192,12 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
     return _holds(space, prop)
 
 
-def liveness_pending(space: StateSpace, prop: Property) -> Verdict:
-    return Verdict(
-        prop.name,
-        Status.UNKNOWN,
-        Method.NOT_APPLICABLE,
-        states=len(space.states),
-        note="liveness not yet supported by this engine",
-    )
-
-
 JUDGES: dict[type[PropertyForm], Judge] = {
     Invariant: invariant,
     Reachable: reachable,
     NeverStep: never_step,
     RequiresEarlier: requires_earlier,
     AfterPossible: after_possible,
-    Eventually: liveness_pending,
-    LeadsTo: liveness_pending,
+    Eventually: eventually,
+    LeadsTo: leads_to,
 }

@@ -18,6 +18,7 @@ from dsl.model import (
     In,
     IntType,
     Ite,
+    LeadsTo,
     Lit,
     MapRef,
     Model,
@@ -140,3 +141,53 @@ def successors(model: Model, state: State) -> Iterator[tuple[RuleInstance, State
 
 def is_final(model: Model, state: State) -> bool:
     return model.final is not None and bool(evaluate(model.final, state))
+
+
+# --------------------------------------------------------------------------- time
+
+Clocks = tuple[int, ...]
+
+
+def deadline_rules(model: Model) -> tuple[RuleInstance, ...]:
+    """The rule instances with a deadline (`duty within N days`), in declaration order: one
+    clock each in a timed state."""
+    return tuple(r for r in model.rules if r.deadline_days is not None)
+
+
+def is_timed(model: Model) -> bool:
+    """A model is timed when a rule has a deadline or a property a `within N days` bound; only
+    timed models have time steps."""
+    return bool(deadline_rules(model)) or any(
+        isinstance(p.form, LeadsTo) and p.form.within_days is not None for p in model.properties
+    )
+
+
+def initial_clocks(model: Model) -> Clocks:
+    return tuple(0 for _ in deadline_rules(model))
+
+
+def clocks_after_step(model: Model, rule: RuleInstance, clocks: Clocks, after: State) -> Clocks:
+    """A deadline rule's clock counts the whole days it has been continuously enabled since it
+    was last performed: a discrete step takes no time, and resets the clock of the rule it
+    performs (the duty is discharged) and of every deadline rule it leaves disabled."""
+    return tuple(
+        c if r.name != rule.name and evaluate(r.guard, after) else 0
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )
+
+
+def time_may_pass(model: Model, state: State, clocks: Clocks) -> bool:
+    """A day may pass unless an enabled deadline rule would then be overdue: `duty within N
+    days` forbids time to pass beyond N days while the duty is enabled and not performed."""
+    return all(
+        c + 1 <= r.deadline_days or not evaluate(r.guard, state)  # type: ignore[operator]
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )
+
+
+def clocks_after_day(model: Model, state: State, clocks: Clocks) -> Clocks:
+    """One day passes: every enabled deadline rule's clock advances (the state is unchanged)."""
+    return tuple(
+        c + 1 if evaluate(r.guard, state) else 0
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )

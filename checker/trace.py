@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.semantics import State, apply, evaluate
+from checker.semantics import (
+    State,
+    apply,
+    clocks_after_day,
+    clocks_after_step,
+    evaluate,
+    initial_clocks,
+    is_timed,
+    time_may_pass,
+)
 from dsl.model import Model, RuleInstance, Value
 
 TIME_STEP = "<time>"  # the built-in passage of one day (issue: duties and deadlines)
@@ -19,7 +28,9 @@ TIME_STEP = "<time>"  # the built-in passage of one day (issue: duties and deadl
 class Trace:
     initial: State
     steps: tuple[tuple[str, State], ...]  # (rule instance name or TIME_STEP, state after)
-    loop_start: int | None = None  # for a lasso: index into states (0 = initial) where the cycle begins
+    loop_start: int | None = (
+        None  # for a lasso: index into states (0 = initial) where the cycle begins
+    )
 
     @property
     def states(self) -> tuple[State, ...]:
@@ -57,23 +68,42 @@ def rule_by_name(model: Model, name: str) -> RuleInstance:
 
 
 def replay(model: Model, trace: Trace) -> None:
-    """Check that every step is enabled in its pre-state and yields the recorded post-state."""
+    """Check that every step is enabled in its pre-state and yields the recorded post-state.
+
+    In a timed model the deadline clocks are recomputed along the trace (they are a function of
+    its history), so a time step is checked against the deadlines; for a lasso, the clocks at
+    the end must also equal those at the loop start, or the loop could not repeat for ever."""
+    timed = is_timed(model)
+    clocks = initial_clocks(model)
+    history = [clocks]
     state = trace.initial
     for i, (name, after) in enumerate(trace.steps, start=1):
         if name == TIME_STEP:
-            state = after  # time steps are validated by the timed semantics
-            continue
-        rule = rule_by_name(model, name)
-        if not evaluate(rule.guard, state):
-            raise ReplayError(f"step {i}: rule {name!r} is not enabled")
-        expected = apply(model, rule, state)
-        if expected != after:
-            raise ReplayError(f"step {i}: rule {name!r} yields {expected}, trace says {after}")
+            if not timed:
+                raise ReplayError(f"step {i}: a time step in a model without time")
+            if not time_may_pass(model, state, clocks):
+                raise ReplayError(f"step {i}: time passes beyond a deadline")
+            if after != state:
+                raise ReplayError(f"step {i}: a time step changes the state")
+            clocks = clocks_after_day(model, state, clocks)
+        else:
+            rule = rule_by_name(model, name)
+            if not evaluate(rule.guard, state):
+                raise ReplayError(f"step {i}: rule {name!r} is not enabled")
+            expected = apply(model, rule, state)
+            if expected != after:
+                raise ReplayError(f"step {i}: rule {name!r} yields {expected}, trace says {after}")
+            clocks = clocks_after_step(model, rule, clocks, after)
+        history.append(clocks)
         state = after
-    if trace.loop_start is not None and not (0 <= trace.loop_start < len(trace.states)):
-        raise ReplayError("loop start outside the trace")
-    if trace.loop_start is not None and trace.states[trace.loop_start] != state:
+    if trace.loop_start is None:
+        return
+    if not 0 <= trace.loop_start < len(trace.states) - 1:
+        raise ReplayError("loop start outside the trace (a loop needs at least one step)")
+    if trace.states[trace.loop_start] != state:
         raise ReplayError("lasso does not close: last state differs from the loop start")
+    if history[trace.loop_start] != clocks:
+        raise ReplayError("lasso does not close: the deadline clocks differ at the loop start")
 
 
 def view(model: Model, trace: Trace) -> list[StepView]:

@@ -117,9 +117,17 @@ class Builder:
         actor: str = "court",
         kind: str | None = None,
         rule: str | None = None,
+        duty: bool = False,
+        within: int | None = None,
     ) -> None:
+        """A rule instance; `duty` makes it weakly fair, `within` adds a deadline (and duty)."""
         ups = tuple(Update(ref.slot, _e(v)) for ref, v in (updates or {}).items())
-        self.rules.append(RuleInstance(name, rule or name, (), actor, kind, (), _e(guard), ups))
+        self.rules.append(
+            RuleInstance(
+                name, rule or name, (), actor, kind, (), _e(guard), ups,
+                duty=duty or within is not None, deadline_days=within,
+            )
+        )
 
     def prop(self, name: str, form: PropertyForm) -> None:
         self.properties.append(Property(name, form))

@@ -259,11 +259,11 @@ def test_unbounded_models_are_refused() -> None:
         explore(m.build())
 
 
-def test_liveness_is_not_yet_judged() -> None:
-    m, x = counter()
+def test_liveness_is_judged_and_powers_are_not_forced() -> None:
+    m, x = counter()  # `inc` is a power: the run may stop at any count
     m.prop("ends", Eventually(eq(x, 5)))
     v = check(m.build()).verdicts[0]
-    assert v.status is Status.UNKNOWN and "liveness" in v.note
+    assert v.status is Status.FAILS and "power" in v.note and v.trace.loop_start is None
 
 
 def test_determinism() -> None:

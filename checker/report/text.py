@@ -29,10 +29,20 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
     init = state_dict(model, trace.initial)
     shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in init.items())
     out.append(f"{indent}0. initial state: {shown or '(no variables)'}")
-    for step in view(model, trace):
+    steps = view(model, trace)
+    loop_first = None if trace.loop_start is None else trace.loop_start + 1
+    for k, step in enumerate(steps):
         n = step.number
         if step.is_time:
-            out.append(f"{indent}{n}. a day passes")
+            # consecutive days are one line ("3 days pass"); a loop start begins a new line
+            if k > 0 and steps[k - 1].is_time and n != loop_first:
+                continue
+            last = n
+            while last < len(steps) and steps[last].is_time and last + 1 != loop_first:
+                last += 1
+            days = last - n + 1
+            label = f"{n}" if days == 1 else f"{n}–{last}"
+            out.append(f"{indent}{label}. " + ("a day passes" if days == 1 else f"{days} days pass"))
         else:
             organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
             kind = step.kind or "act of unstated kind"
@@ -41,9 +51,10 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
                 out.append(f"{indent}     cites {src}: {title}")
         for name, before, after in step.changes:
             out.append(f"{indent}     {name}: {fmt_value(before)} → {fmt_value(after)}")
-        if trace.loop_start is not None and n == len(trace):
-            first = trace.loop_start + 1
-            out.append(f"{indent}   …then forever: steps {first}–{n} repeat")
+    if loop_first is not None:
+        n = len(trace)
+        repeat = f"step {n} repeats" if loop_first == n else f"steps {loop_first}–{n} repeat"
+        out.append(f"{indent}   …then forever: {repeat}")
     return out
 
 
