@@ -108,8 +108,10 @@ def emit(text: str, output: str | None) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     args = build_parser().parse_args(argv)
+    limit = sys.getrecursionlimit()
+    # expressions may nest up to the parser's limit; lowering them recurses a few frames a level
+    sys.setrecursionlimit(max(limit, 10_000))
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -127,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERNAL_ERROR
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 if __name__ == "__main__":
