@@ -108,8 +108,25 @@ class Quantified:
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class FinalRef:
+    """`final` inside a property: the procedure's lawful end states (its `final` lines)."""
+
+    span: Span = _span()
+
+
 Expr = (
-    Number | Boolean | Name | StepField | Index | Unary | BinOp | Member | IsOrgan | Quantified
+    Number
+    | Boolean
+    | Name
+    | StepField
+    | Index
+    | Unary
+    | BinOp
+    | Member
+    | IsOrgan
+    | Quantified
+    | FinalRef
 )
 
 # --------------------------------------------------------------------------- types

@@ -431,6 +431,10 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return ast.StepField("actor", self._span(meta))
 
     @v_args(meta=True, inline=True)
+    def final_ref(self, meta: Any) -> ast.Expr:
+        return ast.FinalRef(self._span(meta))
+
+    @v_args(meta=True, inline=True)
     def step_rule(self, meta: Any) -> ast.Expr:
         return ast.StepField("rule", self._span(meta))
 

@@ -536,7 +536,7 @@ class ModelChecker:
             if not self.names.declare("property", d.name, d.span, "property"):
                 continue
             from_library = mod is not self.program.main or mod.kind == "library"
-            scope = self._base_scope(report_unknown=not from_library)
+            scope = self._base_scope(report_unknown=not from_library, final=self.final_expr, final_allowed=True)
             if from_library:
                 self._library_vocabulary(d.body)
             form = self._form(d.body, scope)
@@ -605,10 +605,10 @@ class ModelChecker:
                 return m.RequiresEarlier(pat(ops[0]), pat(ops[1]))
             case "after_possible":
                 return m.AfterPossible(pat(ops[0]), pat(ops[1]))
-            case "leads_to_state":
-                return m.LeadsTo(pred(ops[0], "`leads_to`"), pred(ops[1], "`leads_to`"), within)
-            case "leads_to_step":
-                return m.LeadsTo(pat(ops[0]), pred(ops[1], "`leads_to`"), within)
+            case "leads_to_state" | "leads_to_step":
+                trigger = pred(ops[0], "the left side of `leads_to`") if b.form == "leads_to_state" else pat(ops[0])
+                target = pat(ops[1]) if isinstance(ops[1], ast.StepPatternExpr) else pred(ops[1], "the right side of `leads_to`")
+                return m.LeadsTo(trigger, target, within)
         raise AssertionError(b.form)
 
     def _expectations(self, properties: list[m.Property]) -> list[m.Expectation]:
@@ -634,7 +634,7 @@ class ModelChecker:
         self._constants_and_sets()
         self._variables()
         rules = self._rules()
-        final = self._final()
+        final = self.final_expr = self._final()
         properties = self._properties()
         expectations = self._expectations(properties)
         main = self.program.main

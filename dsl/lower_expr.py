@@ -54,24 +54,13 @@ class Scope:
     in_step_pattern: bool = False
     missing: list[str] = field(default_factory=list)  # unknown names, for library properties
     report_unknown: bool = True
+    final: m.Expr | None = None  # the procedure's lawful end states, for `final` in properties
+    final_allowed: bool = False  # only properties may say `final`
 
     def bind(self, name: str, value: str, set_name: str) -> Scope:
         bound = dict(self.bound)
         bound[name] = (value, m.EnumType(set_name, self.sets[set_name]))
-        return Scope(
-            self.consts,
-            self.sets,
-            self.variables,
-            self.symbols,
-            self.kinds,
-            self.actors,
-            self.rules,
-            self.organs,
-            bound,
-            self.in_step_pattern,
-            self.missing,
-            self.report_unknown,
-        )
+        return replace(self, bound=bound)
 
     def all_names(self) -> list[str]:
         """Candidates for 'did you mean': in a step pattern also kinds, actors and rules."""
@@ -204,7 +193,21 @@ class ExprLowering:
                 return self._is_organ(e, scope)
             case ast.Quantified():
                 return self._quantified(e, scope)
+            case ast.FinalRef():
+                return self._final(e, scope)
         raise AssertionError(f"unexpected expression {e!r}")
+
+    def _final(self, e: ast.FinalRef, scope: Scope) -> tuple[m.Expr, T]:
+        if not scope.final_allowed:
+            self.err("E201", "`final` (the lawful end states) can only be used in a property", e.span)
+            return m.Lit(False), ErrorType()
+        if scope.final is None:
+            scope.missing.append("final")
+            if scope.report_unknown:
+                self.err("E102", "the procedure declares no lawful end states", e.span,
+                         "`final` is undefined", help="add a line `final CONDITION`")
+            return m.Lit(False), ErrorType()
+        return scope.final, BOOL
 
     def _need_int(self, t: T, e: ast.Expr, where: str) -> bool:
         """Report a non-number; True when `t` is a number (so constants may be folded)."""

@@ -273,7 +273,7 @@ class LeadsTo:
     """`P leads_to Q` or `S leads_to Q`, optionally `within N days`."""
 
     trigger: Expr | StepPattern
-    target: Expr
+    target: Expr | StepPattern  # a state, or a step being taken
     within_days: int | None = None
 
 

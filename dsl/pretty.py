@@ -57,6 +57,8 @@ def _expr(e: ast.Expr) -> tuple[str, int]:
             return ("true" if v else "false"), ATOM
         case ast.Name(name=name):
             return name, ATOM
+        case ast.FinalRef():
+            return "final", ATOM
         case ast.StepField(field=f):
             return f, ATOM
         case ast.Index(target=target, index=index):
