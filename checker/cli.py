@@ -34,7 +34,7 @@ CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
 
 # Further subcommands live in their own modules; each has `register(subparsers)`, which adds
 # its parser and sets `func` (args -> exit code) with `set_defaults`.
-SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing", "checker.cli_diff"]
+SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing", "checker.cli_diff", "checker.show", "checker.matrix"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -206,8 +206,10 @@ def amend(
                     continue
                 old = decls[i]
                 assert isinstance(old, ast.RuleDecl)
-                replaced = {type(c) for c in d.clauses}
-                clauses = tuple(c for c in old.clauses if type(c) not in replaced) + d.clauses
+                # A replaced clause keeps its place, so the consolidated rule reads like the original.
+                given = {type(c): c for c in d.clauses}
+                kept = tuple(given.pop(type(c), c) for c in old.clauses)
+                clauses = kept + tuple(c for c in d.clauses if type(c) in given)
                 decls[i] = replace(old, clauses=clauses, title=d.title or old.title)
                 origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
             case ast.Insert(rule=rule):

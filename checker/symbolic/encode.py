@@ -165,12 +165,25 @@ class Encoding:
         return z3.And(self.expr(rule.guard, s), self.in_range(rule, s))
 
     def transition(self, s: StateVars, label: z3.ArithRef, t: StateVars) -> z3.BoolRef:
-        """Rule instance number `label` fires from `s` to `t`."""
-        n = len(self.model.rules)
-        cases = [
-            z3.Implies(label == k, self.fires(rule, s, t)) for k, rule in enumerate(self.model.rules)
-        ]
-        return self.all([label >= 0, label < n, *cases])
+        """Rule instance number `label` fires from `s` to `t`.
+
+        Functional form: the guard of the chosen instance holds, and each slot of `t` is an
+        if-chain over the instances that update it, ending in the slot's old value (frame)."""
+        rules = self.model.rules
+        if not rules:
+            return self.false
+        guard: z3.BoolRef = self.expr(rules[-1].guard, s)  # type: ignore[assignment]
+        for k in range(len(rules) - 2, -1, -1):
+            guard = z3.If(label == k, self.expr(rules[k].guard, s), guard)
+        parts = [label >= 0, label < len(rules), guard]
+        for i, (old, new) in enumerate(zip(s, t, strict=True)):
+            value = old
+            for k, rule in reversed(list(enumerate(rules))):
+                for u in rule.updates:
+                    if u.slot == i:
+                        value = z3.If(label == k, self.expr(u.value, s), value)
+            parts.append(new == value)
+        return self.all(parts)
 
     def residual(self, where: Expr, k: int) -> Expr:
         """A step pattern's condition for steps of rule instance `k`: a pre-state predicate."""

@@ -14,6 +14,10 @@ it is asserted on every state of the step case (the shortest counterexample abov
 reachable states only). Properties declared after their lemmas can then be proven even when they
 are not inductive on their own, as in a TLA+ proof.
 
+The simple-path constraint is added lazily (Eén and Sörensson, "Temporal induction by
+incremental SAT solving", 2003): only when a step-case path repeats a state is that pair
+forbidden, for good, and the check repeated.
+
 One solver serves every monitor: the assumption `not B(si)` is asserted under the monitor's
 own literal and switched on per check (`check(literal, ...)`), so the path is shared.
 """
@@ -34,7 +38,8 @@ BadCondition = Callable[[StateVars, dict[Expr, z3.BoolRef]], z3.BoolRef]
 class InductionStep:
     def __init__(self, enc: Encoding, histories: tuple[Expr, ...]) -> None:
         self.enc = enc
-        self.path = Path(enc, histories, initial=False, simple=True, tag="i")
+        self.path = Path(enc, histories, initial=False, simple=False, tag="i")
+        self._distinct: set[tuple[int, int]] = set()
         self._assumed: dict[int, tuple[z3.BoolRef, int]] = {}  # monitor id -> (literal, states)
         self._fresh = 0
         self._lemmas: list[BadCondition] = []
@@ -67,6 +72,35 @@ class InductionStep:
         path.solver.add(z3.Implies(goal, bad(path.states[k], path.hist[k])))
         if timeout_ms is not None:
             path.solver.set("timeout", max(1, timeout_ms))
-        result = path.solver.check(literal, goal)
+        while True:
+            result = path.solver.check(literal, goal)
+            if result != z3.sat or not self._refine(k):
+                break
         path.solver.add(z3.Not(goal))
         return result
+
+    def _refine(self, k: int) -> bool:
+        """The simple-path constraint, lazily: if the path found visits a state twice, forbid
+        that pair and say so (check again); else the path is simple and the step case fails."""
+        zm = self.path.solver.model()
+        seen: dict[tuple[object, ...], int] = {}
+        for j in range(k + 1):
+            key = tuple(
+                zm.eval(x, model_completion=True).sexpr()
+                for x in (*self.path.states[j], *self.path.hist[j].values())
+            )
+            i = seen.get(key)
+            if i is not None:
+                self._forbid(i, j)
+                return True
+            seen[key] = j
+        return False
+
+    def _forbid(self, i: int, j: int) -> None:
+        path, enc = self.path, self.enc
+        if (i, j) in self._distinct:
+            raise AssertionError("simple-path refinement did not take effect")
+        self._distinct.add((i, j))
+        diff = [enc.distinct(path.states[i], path.states[j])]
+        diff += [path.hist[i][p] != path.hist[j][p] for p in path.histories]
+        path.solver.add(enc.any(diff))

@@ -1,0 +1,114 @@
+"""`revcheck show FILE`: the consolidated law, as a consolidated statute prints it.
+
+Input: a procedure, usually an amendment bill (`extends`). Output: the law as amended — its
+state, its rules with the provenance of each ("from X", "from X, amended by Y", "inserted by
+Y"), its lawful end states — and, at the end, what the bills repealed. Declarations are printed
+with `dsl.pretty`, so the rules shown are valid source text. Exit codes: 0 shown; 2 the file
+or the law it amends has errors (rendered as `check` renders them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from dsl import ast
+from dsl.diagnostics import render, sort_key
+from dsl.imports import Loader, load_program
+from dsl.pretty import pretty_decl
+
+_STATE = (ast.ConstDecl, ast.SetDecl, ast.VarDecl)
+
+
+@dataclass(frozen=True, slots=True)
+class Repealed:
+    """A `repeal` in one of the bills of the chain."""
+
+    target: str  # rule | var | property | expect
+    name: str
+    bill: str
+
+
+def bill_chain(path: str) -> list[ast.Module]:
+    """The file and the laws it extends, oldest first (files that fail to parse are skipped)."""
+    loader = Loader()
+    chain: list[ast.Module] = []
+    seen: set[str] = set()
+    current: str | None = path
+    while current is not None and str(Path(current).resolve()) not in seen:
+        seen.add(str(Path(current).resolve()))
+        module = loader.parse_file(current)
+        if module is None:
+            break
+        chain.append(module)
+        ext = next((d for d in module.decls if isinstance(d, ast.Extends)), None)
+        current = loader._display(Path(module.path).resolve().parent / ext.path) if ext else None
+    return chain[::-1]
+
+
+def repeals(chain: list[ast.Module]) -> list[Repealed]:
+    """Every `repeal` of the chain's bills, in the order they were enacted."""
+    return [
+        Repealed(d.target, d.name, m.path)
+        for m in chain
+        for d in m.decls
+        if isinstance(d, ast.Repeal)
+    ]
+
+
+def _provenance(origin: str) -> str:
+    return origin if origin.startswith("inserted by") else f"from {origin}"
+
+
+def consolidated_text(path: str) -> tuple[str, int]:
+    """The consolidated law of `path` as text, and an exit code (0 shown, 2 errors)."""
+    program, files, diags = load_program(path)
+    errors = sorted((d for d in diags if d.is_error), key=sort_key)
+    if program is None or errors:
+        return "\n".join(render(d, files) for d in errors) or f"error: cannot load {path}", 2
+    main = program.main
+    if main.kind != "procedure":
+        return f"error: {path} is a library; `show` prints a procedure's consolidated rules", 2
+    chain = bill_chain(path)
+    out = [f"{main.kind} {main.name}" + (f' "{main.title}"' if main.title else "")]
+    if len(chain) > 1:
+        out.append("// consolidated text: " + " ← ".join(m.path for m in chain))
+    out.append("")
+    state = [d for d in main.decls if isinstance(d, _STATE)]
+    if state:
+        out.append("// ---- state")
+        out += [pretty_decl(d) for d in state]
+        out.append("")
+    out.append("// ---- rules")
+    for d in main.decls:
+        if isinstance(d, ast.RuleDecl):
+            out.append(f"// {_provenance(program.rule_origins.get(d.name, main.path))}")
+            out.append(pretty_decl(d))
+    finals = [d for d in main.decls if isinstance(d, ast.FinalDecl)]
+    if finals:
+        out.append("")
+        out.append("// ---- lawful end states")
+        out += [pretty_decl(d) for d in finals]
+    gone = repeals(chain)
+    if gone:
+        out.append("")
+        out.append("// ---- repealed")
+        out += [f"// {r.target} {r.name} — repealed by {r.bill}" for r in gone]
+    return "\n".join(out), 0
+
+
+def run(args: argparse.Namespace) -> int:
+    text, code = consolidated_text(args.file)
+    print(text, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "show",
+        help="the consolidated law: every rule as amended, marked with where it came from",
+    )
+    p.add_argument("file", metavar="FILE", help="a procedure, usually an amendment bill")
+    p.set_defaults(func=run)

@@ -1,0 +1,174 @@
+"""Amendment bills: `extends` with `repeal`, `amend`, `insert`, chains of bills, diagnostics,
+the consolidated text printed by `revcheck show` (golden files), and every case's expectations.
+
+Fixtures are in tests/amendments/: `base.rev`, `bill_one.rev` (extends base), `bill_two.rev`
+(extends bill_one), and two files with inline expected diagnostics (`// E111@LINE:COL`).
+`pytest --update-golden` rewrites tests/golden/show_*.txt; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from checker.show import consolidated_text
+from dsl import ast
+from dsl.frontend import compile_file
+from dsl.imports import load_program
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FIXTURES = HERE / "amendments"
+GOLDEN = HERE / "golden"
+
+
+def rules_of(path: Path) -> dict[str, ast.RuleDecl]:
+    program, _files, diags = load_program(str(path))
+    assert program is not None and not [d for d in diags if d.is_error]
+    return {d.name: d for d in program.main.decls if isinstance(d, ast.RuleDecl)}
+
+
+def clause(rule: ast.RuleDecl, cls: type) -> object:
+    return next(c for c in rule.clauses if isinstance(c, cls))
+
+
+# ----------------------------------------------------------------------------- semantics
+
+
+def test_repeal_removes_the_rule_and_its_origin() -> None:
+    program, _, _ = load_program(str(FIXTURES / "bill_one.rev"))
+    assert program is not None
+    names = [d.name for d in program.main.decls if isinstance(d, ast.RuleDecl)]
+    assert "open_ex_officio" not in names
+    assert "open_ex_officio" not in program.rule_origins
+
+
+def test_amend_replaces_only_the_clauses_given_and_keeps_their_place() -> None:
+    base, amended = rules_of(FIXTURES / "base.rev")["decide"], rules_of(FIXTURES / "bill_one.rev")["decide"]
+    assert [type(c) for c in amended.clauses] == [type(c) for c in base.clauses]
+    assert clause(amended, ast.Cites).sources == ("bill1_s1", "art2")  # type: ignore[attr-defined]
+    assert clause(amended, ast.By) == clause(base, ast.By)
+    assert clause(amended, ast.Then) == clause(base, ast.Then)
+    assert clause(amended, ast.Modality) == clause(base, ast.Modality)
+    assert amended.title == "the judge decides after the hearing"
+
+
+def test_amend_adds_a_clause_the_rule_lacked_at_the_end() -> None:
+    hear = rules_of(FIXTURES / "bill_two.rev")["hear"]
+    assert isinstance(hear.clauses[-1], ast.Modality) and hear.clauses[-1].duty
+
+
+def test_insert_adds_a_rule_marked_as_inserted() -> None:
+    program, _, _ = load_program(str(FIXTURES / "bill_one.rev"))
+    assert program is not None
+    assert program.rule_origins["hear"].startswith("inserted by ")
+    assert program.rule_origins["hear"].endswith("bill_one.rev")
+
+
+def test_chain_of_two_bills_records_every_amendment() -> None:
+    program, _, _ = load_program(str(FIXTURES / "bill_two.rev"))
+    assert program is not None
+    origin = program.rule_origins["decide"]
+    assert re.fullmatch(r".*base\.rev, amended by .*bill_one\.rev, amended by .*bill_two\.rev", origin)
+    assert re.fullmatch(r"inserted by .*bill_one\.rev, amended by .*bill_two\.rev", program.rule_origins["hear"])
+    decide = rules_of(FIXTURES / "bill_two.rev")["decide"]
+    assert clause(decide, ast.Modality) == ast.Modality(duty=False)  # bill two: power
+    assert clause(decide, ast.When) == clause(rules_of(FIXTURES / "bill_one.rev")["decide"], ast.When)
+
+
+def test_repeal_var_and_the_bill_takes_the_last_word_on_expectations() -> None:
+    front = compile_file(str(FIXTURES / "bill_two.rev"))
+    assert front.model is not None, front.diagnostics
+    assert "noted" not in [s.name for s in front.model.slots]
+    expects = {e.property: e.verdict for e in front.model.expectations}
+    assert expects["no_court_start"] == "holds"  # bill one overrides the base's `fails`
+
+
+def test_repeal_property_takes_its_expect_with_it(tmp_path: Path) -> None:
+    bill = tmp_path / "bill.rev"
+    bill.write_text(f'procedure b\nextends "{FIXTURES / "base.rev"}"\nrepeal property decided_reachable\n',
+                    encoding="utf-8")
+    front = compile_file(str(bill))
+    assert front.model is not None, front.diagnostics
+    assert "decided_reachable" not in [e.property for e in front.model.expectations]
+
+
+# ----------------------------------------------------------------------------- diagnostics
+
+_EXPECT = re.compile(r"([EW]\d{3})@(\d+):(\d+)")
+
+
+def expected_codes(path: Path) -> set[tuple[str, int, int]]:
+    return {(m[1], int(m[2]), int(m[3])) for m in _EXPECT.finditer(path.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("name", ["bad_bill", "extends_library"])
+def test_diagnostics_of_bills(name: str) -> None:
+    path = FIXTURES / f"{name}.rev"
+    front = compile_file(str(path))
+    found = {(d.code, d.span.line, d.span.col) for d in front.diagnostics
+             if Path(d.span.path).resolve() == path.resolve()}
+    assert front.model is None
+    assert found == expected_codes(path)
+
+
+def test_extending_a_missing_file_is_e110(tmp_path: Path) -> None:
+    bill = tmp_path / "bill.rev"
+    bill.write_text('procedure b\nextends "nowhere.rev"\n', encoding="utf-8")
+    assert [d.code for d in compile_file(str(bill)).diagnostics] == ["E110"]
+
+
+def test_show_reports_errors_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(FIXTURES / "bad_bill.rev")]) == 2
+    assert "E111" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- golden consolidated text
+
+SHOWN = {
+    "show_bill_two": "tests/amendments/bill_two.rev",
+    "show_reform_proposal": "cases/prc/reform_proposal.rev",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHOWN))
+def test_show_golden(name: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # paths in the output are relative to the repository
+    text, code = consolidated_text(SHOWN[name])
+    assert code == 0, text
+    golden = GOLDEN / f"{name}.txt"
+    if update_golden:
+        golden.write_text(text + "\n", encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}; run pytest --update-golden"
+    assert text + "\n" == golden.read_text(encoding="utf-8")
+
+
+def test_show_prints_each_declared_rule_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    text, _ = consolidated_text("cases/prc/reform_proposal.rev")
+    rules = re.findall(r"^rule (\w+)", text, flags=re.M)
+    assert len(rules) == len(set(rules))
+    assert "// rule start_ex_officio — repealed by cases/prc/reform_proposal.rev" in text
+
+
+# ----------------------------------------------------------------------------- every case meets its expectations
+
+
+def test_every_case_meets_its_expectations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "check.json"
+    code = main(["check", "cases", "--format", "json", "--output", str(out)])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    problems = [
+        (f["path"], p["name"], p["verdict"], p.get("expected"))
+        for f in report["files"]
+        for p in f.get("properties", [])
+        if p["match"] in ("differs", "fails")
+    ]
+    assert problems == []
+    assert all(not f["diagnostics"] or all(d["severity"] != "error" for d in f["diagnostics"]) for f in report["files"])
+    assert code in (0, 3)  # 3 only while some verdict is still unsettled
