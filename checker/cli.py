@@ -34,7 +34,14 @@ CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
 
 # Further subcommands live in their own modules; each has `register(subparsers)`, which adds
 # its parser and sets `func` (args -> exit code) with `set_defaults`.
-SUBCOMMANDS: list[str] = ["checker.explain", "checker.drawing", "checker.cli_diff", "checker.show", "checker.matrix"]
+SUBCOMMANDS: list[str] = [
+    "checker.explain",
+    "checker.drawing",
+    "checker.cli_diff",
+    "checker.show",
+    "checker.matrix",
+    "checker.symbolic.cli_lint",
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -52,7 +52,8 @@ class Verdict:
                 assert self.trace is not None
                 word = "counterexample" if self.method is Method.COUNTEREXAMPLE else "witness"
                 shape = "lasso" if self.trace.loop_start is not None else "trace"
-                return f"{word}: {shape} of {len(self.trace)} steps"
+                n = len(self.trace)
+                return f"{word}: {shape} of {n} step{'' if n == 1 else 's'}"
             case Method.STATE_LIMIT:
                 return f"state limit {self.bound:,} reached"
             case Method.TIME_LIMIT:

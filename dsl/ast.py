@@ -195,8 +195,12 @@ Initial = AnyInitial | MapInitial | Expr
 
 @dataclass(frozen=True, slots=True)
 class Import:
+    """`import principles` (or a quoted path); `except a, b` leaves those properties unchecked."""
+
     target: str  # a library name (`principles`) or a quoted path
     is_path: bool
+    excepted: tuple[str, ...] = ()
+    excepted_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
     span: Span = _span()
 
 

@@ -63,10 +63,17 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return ("library", str(name), unquote(title) if title else "")
 
     # ---------------------------------------------------------------- declarations
-    @v_args(meta=True, inline=True)
-    def import_decl(self, meta: Any, target: Token) -> ast.Import:
+    @v_args(meta=True)
+    def import_decl(self, meta: Any, children: list[Token]) -> ast.Import:
+        target, *excepted = children
         is_path = target.type == "STRING"
-        return ast.Import(unquote(target) if is_path else str(target), is_path, self._span(meta))
+        return ast.Import(
+            unquote(target) if is_path else str(target),
+            is_path,
+            tuple(str(n) for n in excepted),
+            tuple(self._tspan(n) for n in excepted),
+            self._span(meta),
+        )
 
     @v_args(meta=True, inline=True)
     def extends_decl(self, meta: Any, path: Token) -> ast.Extends:

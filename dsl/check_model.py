@@ -529,11 +529,33 @@ class ModelChecker:
         finally:
             scope.in_step_pattern = False
 
+    def _excluded(self) -> set[str]:
+        """Library properties the procedure declines with `import … except` (E113 if unknown)."""
+        library_props = {d.name for mod in self.program.libraries for d in mod.decls
+                         if isinstance(d, ast.PropertyDecl)}
+        excluded: set[str] = set()
+        for d in self.program.main.decls:
+            if not isinstance(d, ast.Import):
+                continue
+            for name, span in zip(d.excepted, d.excepted_spans, strict=True):
+                if name not in library_props:
+                    close = difflib.get_close_matches(name, sorted(library_props), n=1)
+                    self.diags.append(error("E113", f"the imported libraries have no property '{name}'",
+                                            span, "nothing to except",
+                                            help=f"did you mean '{close[0]}'?" if close else ""))
+                excluded.add(name)
+        return excluded
+
     def _properties(self) -> list[m.Property]:
+        excluded = self._excluded()
         out = []
         for mod, d in self._decls(ast.PropertyDecl):
             assert isinstance(d, ast.PropertyDecl)
             if not self.names.declare("property", d.name, d.span, "property"):
+                continue
+            if d.name in excluded:
+                out.append(m.Property(d.name, m.Invariant(m.Lit(True)), d.title, d.text, d.span.path,
+                                      f"excluded by this procedure (`import … except {d.name}`)", d.span))
                 continue
             from_library = mod is not self.program.main or mod.kind == "library"
             scope = self._base_scope(report_unknown=not from_library, final=self.final_expr, final_allowed=True)

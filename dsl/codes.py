@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "E110": "file not found",
     "E111": "an amendment names something the base does not have",
     "E112": "wrong kind of file (library where a procedure is needed, or the reverse)",
+    "E113": "`import … except` names no property of the library",
     # types
     "E201": "type mismatch",
     "E202": "value outside the variable's range",

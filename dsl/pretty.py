@@ -219,8 +219,9 @@ def pretty_property_body(b: ast.PropertyBody) -> str:
 
 def pretty_decl(d: ast.Decl) -> str:
     match d:
-        case ast.Import(target=target, is_path=is_path):
-            return f"import {quote(target) if is_path else target}"
+        case ast.Import(target=target, is_path=is_path, excepted=excepted):
+            rest = f" except {', '.join(excepted)}" if excepted else ""
+            return f"import {quote(target) if is_path else target}{rest}"
         case ast.Extends(path=path):
             return f"extends {quote(path)}"
         case ast.SourceDecl(name=name, title=title, zh=zh, text=text):

@@ -29,16 +29,18 @@ from dsl.model import (
     Expr,
     In,
     IntType,
+    Invariant,
     Ite,
     Lit,
     Model,
+    NeverStep,
     Not,
+    Reachable,
     RequiresEarlier,
     SlotRef,
     StepAttr,
     StepPattern,
 )
-from dsl.model import Invariant, NeverStep, Reachable
 from tests.handmade import Builder
 
 COLOURS = EnumType("colour", ("x", "y", "z"))
@@ -48,7 +50,11 @@ DEPTH = 2 * STATES + 1  # history bits at most double the states
 
 
 def num(depth: int) -> st.SearchStrategy[Expr]:
-    leaf = st.one_of(st.integers(0, 3).map(Lit), st.just(N))
+    leaf = st.one_of(
+        st.integers(0, 3).map(Lit),
+        st.just(N),
+        st.builds(lambda o, c: Binary(o, N, Lit(c)), st.sampled_from(["+", "-"]), st.integers(1, 2)),
+    )
     if depth == 0:
         return leaf
     sub = num(depth - 1)
@@ -98,17 +104,18 @@ def models(draw: st.DrawFn) -> Model:
     m.var("b", BOOL, *draw(st.sampled_from([(False,), (True,), (False, True)])))
     m.var("n", IntType(0, 3), *draw(st.sampled_from([(0,), (1,), (0, 3)])))
     m.var("e", COLOURS, draw(st.sampled_from(COLOURS.values)))
+    often = st.integers(0, 3).map(lambda i: i > 0)  # three times in four
     for k in range(draw(st.integers(1, 4))):
         updates: dict[SlotRef, Expr] = {}
-        if draw(st.booleans()):
-            updates[B] = draw(st.one_of(st.booleans().map(Lit), cond(1)))
-        if draw(st.booleans()):
-            updates[N] = draw(num(2))
-        if draw(st.booleans()):
+        if draw(often):
+            updates[B] = draw(st.one_of(st.booleans().map(Lit), st.just(Not(B)), cond(1)))
+        if draw(often):
+            updates[N] = draw(num(1))
+        if draw(often):
             updates[E] = draw(colour())
         m.rule(
             f"r{k}",
-            draw(cond(2)),
+            draw(st.one_of(st.just(Lit(True)), cond(0), cond(1))),
             updates,  # type: ignore[arg-type]
             actor=draw(st.sampled_from(["court", "party"])),
             kind=draw(st.sampled_from(["decision", "initiation", None])),
@@ -142,7 +149,7 @@ def assert_agree(model: Model) -> None:
 
 
 @settings(
-    derandomize=True, deadline=None, max_examples=60,
+    derandomize=True, deadline=None, max_examples=100,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(models())

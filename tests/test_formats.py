@@ -224,11 +224,16 @@ def test_lint_findings_in_every_format(folder: Path) -> None:
     from checker.symbolic.lint import lint
     from dsl.frontend import compile_file
 
-    front = compile_file("worse.rev")
+    # two powers with different effects are a choice, not a contradiction: make `decide` a duty
+    Path("worse_duty.rev").write_text(
+        WORSE.replace("{ when stage in {executed, pending} }", "{ when stage in {executed, pending}  duty }"),
+        encoding="utf-8",
+    )
+    front = compile_file("worse_duty.rev")
     assert front.model is not None
     bad = compile_file("bad.rev")
-    files = [LintFile("worse.rev", lint(front.model)), LintFile("bad.rev", diagnostics=bad.diagnostics, files=bad.files)]
-    assert files[0].findings, "the worse bill lets `decide` compete with `apply` in one situation"
+    files = [LintFile("worse_duty.rev", lint(front.model)), LintFile("bad.rev", diagnostics=bad.diagnostics, files=bad.files)]
+    assert files[0].findings, "the bill's duty `decide` contradicts `apply` in one situation"
     assert lint_exit_code(files) == 2 and lint_exit_code(files[:1]) in (0, 1)
     doc = json.loads(render_lint("json", files))
     assert doc["schema"] == "revcheck/lint/1"
@@ -241,4 +246,4 @@ def test_lint_findings_in_every_format(folder: Path) -> None:
     assert any(r["Location"] == "bad.rev" and r["Severity"] == "error" for r in records)
     (folder / "lint.xml").write_text(render_lint("junit", files), encoding="utf-8")
     xml = junitparser.JUnitXml.fromfile(str(folder / "lint.xml"))
-    assert {s.name for s in xml} == {"worse.rev", "bad.rev"}
+    assert {s.name for s in xml} == {"worse_duty.rev", "bad.rev"}

@@ -10,9 +10,10 @@ naming the rules (declared names), their citations and spans, and *how* it was e
   situation: both enabled in a reachable state (error), or their guards overlap but no run
   up to depth K reaches the overlap (warning); overlaps proven unreachable are not reported;
 - contradiction: two rules enabled in the same situation set a variable to different values
-  (neither guard excludes the other): witnessed (an error when both rules are duties, which
-  then command incompatible outcomes; else a warning, since the rule set may mean a choice
-  between outcomes) or bounded (warning);
+  (neither guard excludes the other), at least one of them a duty: witnessed (an error when
+  both are duties, which then command incompatible outcomes; a warning for a duty against a
+  power) or bounded (warning). Two powers with different effects are a choice the law leaves
+  open (discretion), not a contradiction, and are not reported;
 - vacuous property: an `always` implication whose premise never holds, or a `requires
   earlier` whose step never happens: proven (error) or not reached up to depth K (warning).
 Pairs are of different declared rules (instances of one rule are one provision's cases) whose
@@ -152,7 +153,9 @@ class _Linter:
             conflicts = [(x, y) for x, y in same if self._competing(x, y)]
             if conflicts:
                 items += self._pair_check("competence-conflict", a, b, ra + rb, conflicts, None)
-            clashes = [(x, y) for x, y in same if _common_slots(x, y)]
+            # two powers that set a variable differently are a choice (discretion), not a
+            # contradiction: only a duty commands an outcome that another rule can contradict
+            clashes = [(x, y) for x, y in same if _common_slots(x, y) and (x.duty or y.duty)]
             if clashes:
                 items += self._pair_check("contradiction", a, b, ra + rb, clashes, True)
         return items
