@@ -11,7 +11,7 @@ from pathlib import Path
 import checker.symbolic  # noqa: F401 - registers the symbolic engine in `engines`
 from checker.engine import Engine, engines
 from checker.outcome import FileReport, outcomes_of
-from checker.result import CheckOptions
+from checker.result import CheckOptions, ModelResult
 from dsl.frontend import compile_file, compile_text
 from dsl.model import Model, domain_of
 
@@ -56,10 +56,37 @@ def check_model_file(path: str, options: CheckOptions | None = None) -> FileRepo
         return FileReport(path, front.diagnostics, front.files, is_library=True)
     try:
         engine = select_engine(model, options)
-        result = engine.check(model, options)
+        if options.cross_check and engine.name == "explicit":
+            result = _cross_checked(model, options)
+        else:
+            result = engine.check(model, options)
     except Refused as exc:
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
-    return FileReport(path, front.diagnostics, front.files, result, outcomes_of(result))
+    lint = _lint_summary(model, options) if options.lint else ""
+    return FileReport(path, front.diagnostics, front.files, result, outcomes_of(result), lint=lint)
+
+
+class EngineDisagreement(Exception):
+    """The two engines disagree on a verdict: a bug in one of them, never a user error."""
+
+
+def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
+    from checker.crosscheck import cross_check
+
+    checked = cross_check(model, options)
+    if checked.disagreements:
+        lines = [f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
+                 for d in checked.disagreements]
+        raise EngineDisagreement("the explicit and symbolic engines disagree on " + model.path
+                                 + "\n  " + "\n  ".join(lines))
+    return checked.result
+
+
+def _lint_summary(model: Model, options: CheckOptions) -> str:
+    from checker.symbolic.cli_lint import lint_summary
+    from checker.symbolic.lint import lint
+
+    return lint_summary(lint(model, min(options.depth, 12), options.timeout_s))
 
 
 def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:

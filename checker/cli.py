@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop exploring after N states (verdicts then: unknown)")
     c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
+    c.add_argument("--cross-check", action="store_true",
+                   help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
+    c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
     c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
     c.set_defaults(func=run_check)
     for module in SUBCOMMANDS:
@@ -80,7 +83,8 @@ def _positive(n: int, flag: str) -> None:
 def run_check(args: argparse.Namespace) -> int:
     _positive(args.max_states, "--max-states")
     _positive(args.depth, "--depth")
-    options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth)
+    options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth,
+                           cross_check=args.cross_check, lint=args.lint)
     paths, missing = collect_paths(args.targets)
     reports: list[FileReport] = [
         FileReport(m, (error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))

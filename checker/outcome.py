@@ -54,6 +54,7 @@ class FileReport:
     outcomes: tuple[PropertyOutcome, ...] = ()
     refusal: str = ""  # the model is fine but cannot be checked with these options
     is_library: bool = False
+    lint: str = ""  # the one-line lint summary, when asked for
 
     @property
     def has_errors(self) -> bool:

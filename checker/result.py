@@ -16,7 +16,8 @@ class CheckOptions:
     engine: str = "explicit"  # explicit | symbolic | auto
     depth: int = 30  # bound for the symbolic engine's BMC / k-induction
     timeout_s: float | None = None
-    cross_check: bool = False
+    cross_check: bool = False  # run both engines and treat any disagreement as an internal error
+    lint: bool = False  # add a one-line summary of the rule set's static analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class ModelResult:
     complete: bool = True  # False when a state or time limit stopped exploration
     seconds: float = 0.0
     engine: str = "explicit"
+    depth: int | None = None  # the symbolic engine's search bound
     graph: Any = field(default=None, compare=False, repr=False)  # networkx.DiGraph, if built
     dead_end_count: int | None = None  # all dead ends found; `dead_ends` may list only the first
 

@@ -72,10 +72,16 @@ def _outcome_row(o: PropertyOutcome) -> list[str]:
 def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
     model = result.model
     out = []
-    explored = f"{result.states:,} states, {result.transitions:,} transitions"
-    if not result.complete:
-        explored += " (exploration stopped at a limit)"
-    out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
+    if result.engine == "symbolic":
+        ends = ("proven absent (k-induction)" if result.complete
+                else f"searched up to depth {result.depth}")
+        out.append(f"  symbolic engine (Z3): {len(model.rules)} rule instances, bounded model checking "
+                   f"and k-induction to depth {result.depth}; dead ends {ends}; {result.seconds:.2f} s")
+    else:
+        explored = f"{result.states:,} states, {result.transitions:,} transitions"
+        if not result.complete:
+            explored += " (exploration stopped at a limit)"
+        out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
     out.append("")
     rows = [_outcome_row(o) for o in report.outcomes]
     if rows:
@@ -137,6 +143,8 @@ def render_report(report: FileReport, verbose: bool = False) -> str:
         title = f' "{model.title}"' if model.title else ""
         out.append(f"{report.path} — procedure {model.name}{title}")
         out += render_result(report, report.result, verbose)
+        if report.lint:
+            out.append(f"  {report.lint} (details: revcheck lint {report.path})")
     return "\n".join(out)
 
 

@@ -23,7 +23,7 @@ def add_lint_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
         help="find dead provisions, competence conflicts, contradictions and vacuous properties",
     )
     p.add_argument("targets", nargs="+", metavar="FILE|DIR")
-    p.add_argument("--depth", type=int, default=30, help="bound for the reachability searches")
+    p.add_argument("--depth", type=int, default=12, help="bound for the reachability searches (default 12)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time limit per file")
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")

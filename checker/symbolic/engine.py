@@ -101,6 +101,7 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
         seconds=time.perf_counter() - started,
         engine="symbolic",
         dead_end_count=len(ends),
+        depth=options.depth,
     )
 
 

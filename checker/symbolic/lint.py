@@ -13,7 +13,8 @@ naming the rules (declared names), their citations and spans, and *how* it was e
   (neither guard excludes the other), at least one of them a duty: witnessed (an error when
   both are duties, which then command incompatible outcomes; a warning for a duty against a
   power) or bounded (warning). Two powers with different effects are a choice the law leaves
-  open (discretion), not a contradiction, and are not reported;
+  open (discretion), not a contradiction, and are not reported; nor are one actor's duties of
+  one act kind, which model the alternative outcomes of one decision (dismiss or uphold);
 - vacuous property: an `always` implication whose premise never holds, or a `requires
   earlier` whose step never happens: proven (error) or not reached up to depth K (warning).
 Pairs are of different declared rules (instances of one rule are one provision's cases) whose
@@ -155,7 +156,13 @@ class _Linter:
                 items += self._pair_check("competence-conflict", a, b, ra + rb, conflicts, None)
             # two powers that set a variable differently are a choice (discretion), not a
             # contradiction: only a duty commands an outcome that another rule can contradict
-            clashes = [(x, y) for x, y in same if _common_slots(x, y) and (x.duty or y.duty)]
+            # and one actor's duties of one kind with different effects are the alternative
+            # outcomes of one decision (dismiss or uphold: the merits are abstracted away)
+            clashes = [
+                (x, y) for x, y in same
+                if _common_slots(x, y) and (x.duty or y.duty)
+                and not (x.actor == y.actor and x.kind == y.kind)
+            ]
             if clashes:
                 items += self._pair_check("contradiction", a, b, ra + rb, clashes, True)
         return items

@@ -1,0 +1,67 @@
+"""The smaller commands and flags: explain, graph, lint, --cross-check, --lint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import checker.api as api
+from checker.cli import main
+
+MODELS = Path(__file__).parent / "models"
+CASES = Path(__file__).parent.parent / "cases"
+
+
+def test_explain_prints_the_trace_and_the_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(CASES / "prc" / "current.rev"), "trial_execution_separation"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict: fails" in out and "The articles relied on:" in out
+    assert "substantive_decision" in out and "原执行机构" in out
+
+
+def test_explain_an_unknown_property_suggests_a_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(MODELS / "jugs.rev"), "four_litre"]) == 2
+    assert "did you mean 'four_litres'" in capsys.readouterr().err
+
+
+def test_graph_projection_in_dot_and_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(CASES / "prc" / "current.rev"), "--project", "rev"]) == 0
+    dot = capsys.readouterr().out
+    assert dot.startswith("digraph") and '"rev=docketed"' in dot and "order_reversal" in dot
+    assert main(["graph", str(MODELS / "jugs.rev"), "--format", "mermaid"]) == 0
+    assert capsys.readouterr().out.startswith("stateDiagram-v2")
+
+
+def test_graph_refuses_a_huge_drawing_and_unknown_variables(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(CASES / "prc" / "current.rev")]) == 2
+    assert "--project" in capsys.readouterr().err
+    assert main(["graph", str(MODELS / "jugs.rev"), "--project", "nope"]) == 2
+
+
+def test_cross_check_agrees_on_the_puzzles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(MODELS), "--cross-check"]) == 0
+
+
+def test_a_disagreement_between_engines_is_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def disagree(model, options):  # type: ignore[no-untyped-def]
+        raise api.EngineDisagreement("the explicit and symbolic engines disagree on x: y")
+
+    monkeypatch.setattr(api, "_cross_checked", disagree)
+    assert main(["check", str(MODELS / "jugs.rev"), "--cross-check"]) == 4
+    err = capsys.readouterr().err
+    assert "internal error" in err and "disagree" in err and "Traceback" not in err
+
+
+def test_lint_summary_in_check_and_lint_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["check", str(CASES / "de" / "zpo_717.rev"), "--lint"]) == 0
+    assert "lint: no findings" in capsys.readouterr().out
+    out = tmp_path / "lint.sarif"
+    assert main(["lint", str(MODELS / "jugs.rev"), "--format", "sarif", "--output", str(out)]) == 0
+    assert '"version": "2.1.0"' in out.read_text(encoding="utf-8")
+
+
+def test_lint_of_a_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "no/such/file.rev"]) == 2
