@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"revcheck: internal error: {type(exc).__name__}: {exc}\n"
+            f"error[E901]: revcheck internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in revcheck, not in your rule set. Please report it with the input "
             "file; run again with --debug for the details.",
             file=sys.stderr,
