@@ -99,7 +99,7 @@ def leads_to(space: StateSpace, prop: Property) -> Verdict:
     if found is None:
         return _holds(space, prop)
     return _fails(
-        space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.text} never holds"
+        space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.never()}"
     )
 
 
@@ -118,10 +118,21 @@ class _Goal:
     def of(space: StateSpace, target: Expr | StepPattern) -> _Goal:
         n = len(space.states)
         if isinstance(target, StepPattern):
-            text = f"no step matching `{show(target.where)}` comes"
+            text = f"a step matching `{show(target.where)}`"
             return _Goal(text, bytearray(n), space.compiled.pattern(target).per_rule)
         pred = space.compiled.predicate(target)
         return _Goal(f"`{show(target)}`", bytearray(map(pred, space.states)), None)
+
+    def never(self) -> str:
+        if self.step is not None:
+            return f"{self.text} is never taken"
+        return f"{self.text} never holds"
+
+    def not_within(self, days: int) -> str:
+        unit = "day" if days == 1 else "days"
+        if self.step is not None:
+            return f"{self.text} is not taken within {days} {unit}"
+        return f"{self.text} does not hold within {days} {unit}"
 
     def edge_reaches(self, space: StateSpace, src: int, rule: int) -> bool:
         if self.step is None:
@@ -470,7 +481,7 @@ def _within(
         else f"after step {when}"
     )
     note = (
-        f"{goal.text} does not hold within {days} days of {_trigger_text(form.trigger)} "
+        f"{goal.not_within(days)} of {_trigger_text(form.trigger)} "
         f"({since}): day {days + 1} passes at step {len(path) - 1}. "
         + _pending_reasons(space, path[-2][1])
     )
