@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import assert_never
 
-from checker.semantics import evaluate
+from checker.semantics import fold
 from dsl.model import (
     Binary,
     EnumType,
@@ -216,51 +216,3 @@ def residual(where: Expr, rule: RuleInstance) -> Expr:
     values and constants folded, leaving a predicate on the pre-state (or a `Lit`)."""
     label: dict[str, Value | None] = {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
     return fold(where, label)
-
-
-def fold(e: Expr, label: dict[str, Value | None]) -> Expr:
-    """Substitute step attributes and fold constant subexpressions with the reference semantics."""
-    match e:
-        case Lit() | SlotRef():
-            return e
-        case StepAttr(field=f):
-            return Lit(label[f])  # type: ignore[arg-type]
-        case MapRef(first=first, keys=keys, key=key, name=name):
-            return MapRef(first, keys, fold(key, label), name)
-        case Not(operand=o):
-            return _const(Not(fold(o, label)))
-        case Neg(operand=o):
-            return _const(Neg(fold(o, label)))
-        case In(operand=o, values=values):
-            return _const(In(fold(o, label), values))
-        case Ite(cond=c, then=t, other=o):
-            fc = fold(c, label)
-            if isinstance(fc, Lit):
-                return fold(t if fc.value else o, label)
-            return Ite(fc, fold(t, label), fold(o, label))
-        case Binary(op=op, left=left, right=right):
-            return _fold_binary(op, fold(left, label), fold(right, label))
-        case _:
-            assert_never(e)
-
-
-def _fold_binary(op: str, a: Expr, b: Expr) -> Expr:
-    if op in _SHORT_CIRCUIT and isinstance(a, Lit):
-        decided = {"and": not a.value, "or": bool(a.value), "implies": not a.value}[op]
-        if decided:
-            return Lit(op != "and")
-        return b if not isinstance(b, Lit) else Lit(bool(b.value))
-    if op in _SHORT_CIRCUIT and isinstance(b, Lit):
-        if op == "and" and not b.value:
-            return Lit(False)
-        if op in ("or", "implies") and b.value:
-            return Lit(True)
-        return Not(a) if op == "implies" else a
-    return _const(Binary(op, a, b))  # type: ignore[arg-type]
-
-
-def _const(e: Expr) -> Expr:
-    """`e` as a literal when its operands are all literals."""
-    if all(isinstance(child, Lit) for child, _ in _children(e)):
-        return Lit(evaluate(e, ()))
-    return e

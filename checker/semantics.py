@@ -191,3 +191,58 @@ def clocks_after_day(model: Model, state: State, clocks: Clocks) -> Clocks:
         c + 1 if evaluate(r.guard, state) else 0
         for r, c in zip(deadline_rules(model), clocks, strict=True)
     )
+
+
+# --------------------------------------------------------------------------- step patterns
+
+
+def fold(e: Expr, label: dict[str, str | None]) -> Expr:
+    """A step pattern for one kind of step: the step attributes replaced by `label`'s values
+    and constant subexpressions folded, leaving a predicate on the pre-state (or a `Lit`).
+
+    Both engines compile step patterns per rule instance through this one function, so
+    "which steps match" has a single meaning."""
+    match expr := e:
+        case Lit() | SlotRef():
+            return expr
+        case StepAttr(field=f):
+            return Lit(label[f])  # type: ignore[arg-type]
+        case MapRef(first=first, keys=keys, key=key, name=name):
+            return MapRef(first, keys, fold(key, label), name)
+        case Not(operand=o):
+            return _literal(Not(fold(o, label)))
+        case Neg(operand=o):
+            return _literal(Neg(fold(o, label)))
+        case In(operand=o, values=values):
+            return _literal(In(fold(o, label), values))
+        case Ite(cond=c, then=t, other=o):
+            fc = fold(c, label)
+            if isinstance(fc, Lit):
+                return fold(t if fc.value else o, label)
+            return Ite(fc, fold(t, label), fold(o, label))
+        case Binary(op=op, left=left, right=right):
+            return _fold_binary(op, fold(left, label), fold(right, label))
+        case _:
+            assert_never(expr)
+
+
+def _fold_binary(op: str, a: Expr, b: Expr) -> Expr:
+    if op in ("and", "or", "implies") and isinstance(a, Lit):
+        if {"and": not a.value, "or": bool(a.value), "implies": not a.value}[op]:
+            return Lit(op != "and")
+        return b if not isinstance(b, Lit) else Lit(bool(b.value))
+    if op in ("and", "or", "implies") and isinstance(b, Lit):
+        if op == "and" and not b.value:
+            return Lit(False)
+        if op in ("or", "implies") and b.value:
+            return Lit(True)
+        return Not(a) if op == "implies" else a
+    return _literal(Binary(op, a, b))  # type: ignore[arg-type]
+
+
+def _literal(e: Not | Neg | In | Binary) -> Expr:
+    """`e` as a literal when its operands are all literals."""
+    operands = (e.left, e.right) if isinstance(e, Binary) else (e.operand,)
+    if all(isinstance(x, Lit) for x in operands):
+        return Lit(evaluate(e, ()))
+    return e

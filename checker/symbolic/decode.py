@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import z3
 
-from checker.semantics import RangeViolation, State, apply, evaluate
-from checker.symbolic.encode import Encoding, StateVars, fold
+from checker.semantics import RangeViolation, State, apply, evaluate, fold
+from checker.symbolic.encode import Encoding, StateVars
 from checker.trace import ReplayError, Trace, replay
 from dsl.model import BoolType, EnumType, Expr, Lit, Value
 

@@ -27,7 +27,7 @@ from typing import assert_never
 
 import z3
 
-from checker.semantics import evaluate
+from checker.semantics import fold
 from dsl.model import (
     Binary,
     BoolType,
@@ -293,47 +293,3 @@ class Encoding:
 
 
 # --------------------------------------------------------------------------- step patterns
-
-
-def fold(e: Expr, label: Label) -> Expr:
-    """Substitute the step attributes of `label` into `e` and fold constant subexpressions
-    with the reference semantics, leaving a predicate on the pre-state (or a `Lit`)."""
-    match e:
-        case Lit() | SlotRef():
-            return e
-        case StepAttr(field=f):
-            return Lit(label[f])  # type: ignore[arg-type]
-        case MapRef(first=first, keys=keys, key=key, name=name):
-            return MapRef(first, keys, fold(key, label), name)
-        case Not(operand=o):
-            return _literal(Not(fold(o, label)))
-        case Neg(operand=o):
-            return _literal(Neg(fold(o, label)))
-        case In(operand=o, values=values):
-            return _literal(In(fold(o, label), values))
-        case Ite(cond=c, then=t, other=o):
-            fc = fold(c, label)
-            if isinstance(fc, Lit):
-                return fold(t if fc.value else o, label)
-            return Ite(fc, fold(t, label), fold(o, label))
-        case Binary(op=op, left=left, right=right):
-            a, b = fold(left, label), fold(right, label)
-            if op in ("and", "or", "implies") and isinstance(a, Lit):
-                if {"and": not a.value, "or": bool(a.value), "implies": not a.value}[op]:
-                    return Lit(op != "and")
-                return b
-            return _literal(Binary(op, a, b))
-        case _:
-            assert_never(e)
-
-
-def _literal(e: Not | Neg | In | Binary) -> Expr:
-    operands: tuple[Expr, ...]
-    match e:
-        case Binary(left=a, right=b):
-            operands = (a, b)
-        case Not(operand=o) | Neg(operand=o) | In(operand=o):
-            operands = (o,)
-    if all(isinstance(x, Lit) for x in operands):
-        return Lit(evaluate(e, ()))
-    return e

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import z3
 
 from checker.result import CheckOptions, DeadEnd, ModelResult, RangeError
-from checker.semantics import RangeViolation, apply, evaluate, is_final
+from checker.semantics import RangeViolation, apply, evaluate, fold, is_final
 from checker.symbolic.bmc import Hit, Monitor, Outcome, search
 from checker.symbolic.decode import final_step, trace
-from checker.symbolic.encode import Encoding, StateVars, fold
+from checker.symbolic.encode import Encoding, StateVars
 from checker.trace import ReplayError, Trace
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
