@@ -7,9 +7,10 @@ first (`checker.trace.replay`), so a disagreement is an internal error, never ou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from itertools import product
-from typing import assert_never
+from typing import Any, assert_never
 
 from dsl.model import (
     Binary,
@@ -74,6 +75,21 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
             assert_never(expr)
 
 
+# Comparison and arithmetic: the same Python operators serve values here and Z3 terms in the
+# symbolic engine (Z3 overloads them), so both engines read one table.
+STRICT_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+
+
 def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -> Value:
     if op == "and":
         return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
@@ -83,25 +99,8 @@ def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -
         return (not evaluate(left, state, step)) or bool(evaluate(right, state, step))
     a = evaluate(left, state, step)
     b = evaluate(right, state, step)
-    match op:
-        case "==":
-            return a == b
-        case "!=":
-            return a != b
-        case "<":
-            return a < b  # type: ignore[operator]
-        case "<=":
-            return a <= b  # type: ignore[operator]
-        case ">":
-            return a > b  # type: ignore[operator]
-        case ">=":
-            return a >= b  # type: ignore[operator]
-        case "+":
-            return a + b  # type: ignore[operator]
-        case "-":
-            return a - b  # type: ignore[operator]
-        case "*":
-            return a * b  # type: ignore[operator]
+    if op in STRICT_OPERATORS:
+        return STRICT_OPERATORS[op](a, b)  # type: ignore[no-any-return]
     raise ValueError(f"unknown operator {op}")
 
 

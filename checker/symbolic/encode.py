@@ -27,7 +27,7 @@ from typing import assert_never
 
 import z3
 
-from checker.semantics import fold
+from checker.semantics import STRICT_OPERATORS, fold
 from dsl.model import (
     Binary,
     BoolType,
@@ -259,24 +259,8 @@ class Encoding:
                 return z3.Or(a, b)
             case "implies":
                 return z3.Implies(a, b)
-            case "==":
-                return a == b
-            case "!=":
-                return a != b
-            case "<":
-                return a < b  # type: ignore[operator]
-            case "<=":
-                return a <= b  # type: ignore[operator]
-            case ">":
-                return a > b  # type: ignore[operator]
-            case ">=":
-                return a >= b  # type: ignore[operator]
-            case "+":
-                return a + b  # type: ignore[operator]
-            case "-":
-                return a - b  # type: ignore[operator]
-            case "*":
-                return a * b  # type: ignore[operator]
+            case _ if op in STRICT_OPERATORS:
+                return STRICT_OPERATORS[op](a, b)  # type: ignore[no-any-return]
         raise ValueError(f"unknown operator {op}")
 
     def all(self, parts: Sequence[z3.BoolRef]) -> z3.BoolRef:
