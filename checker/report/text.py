@@ -90,14 +90,20 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         out.append("  (no properties)")
     if result.dead_ends:
         out.append("")
-        out.append(f"  dead ends (reachable non-final states where no rule applies): {len(result.dead_ends)}")
+        count = max(result.dead_end_count or 0, len(result.dead_ends))
+        shown = "" if count == len(result.dead_ends) else f" (the first {len(result.dead_ends)} shown)"
+        out.append(f"  dead ends (reachable non-final states where no rule applies): {count}{shown}")
         for i, de in enumerate(result.dead_ends, start=1):
             last = state_dict(model, de.trace.states[-1])
             shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in last.items())
             out.append(f"  dead end {i}: {shown}")
             out += render_trace(model, de.trace)
-    else:
+    elif result.complete:
         out.append("  dead ends: none")
+    elif result.engine == "symbolic":
+        out.append(f"  dead ends: none found up to depth {result.depth} (a bounded search)")
+    else:
+        out.append("  dead ends: none among the states explored (exploration stopped at a limit)")
     for err in result.range_errors:
         out.append("")
         out.append(f"  RANGE ERROR: {err.message}")
