@@ -8,19 +8,19 @@ E301-E303 and the warnings W401-W402.
 from __future__ import annotations
 
 import difflib
-import itertools
-import math
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 
 from dsl import ast
 from dsl import model as m
-from dsl.diagnostics import Diagnostic, error, warning
+from dsl.ast_walk import names_in, span_of
+from dsl.check_properties import PropertyChecks
+from dsl.check_rules import RuleChecks
+from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ErrorType, ExprLowering, Scope, SymbolType, type_name
 from dsl.source import Span
 
 MAX_SLOTS = 10_000  # a map over a huge set is refused (hostile input)
 MAX_RANGE = 10_000_000
-MAX_INSTANCES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class _Names:
         return True
 
 
-class ModelChecker:
+class ModelChecker(RuleChecks, PropertyChecks):
     def __init__(self, program: Program) -> None:
         self.program = program
         self.diags: list[Diagnostic] = []
@@ -181,7 +181,7 @@ class ModelChecker:
         """A constant expression, evaluated before the variables are declared: naming a
         variable (declared anywhere) is E204, not an unknown name."""
         declared = {d.name for _, d in self._decls(ast.VarDecl)}  # type: ignore[attr-defined]
-        for name in _names_in(e):
+        for name in names_in(e):
             if name.name in declared and name.name not in scope.bound:
                 self.diags.append(error("E204", f"{what} must be a constant", name.span,
                                         f"'{name.name}' is a variable"))
@@ -206,7 +206,7 @@ class ModelChecker:
                 for bound, value in ((lo, lo_v), (hi, hi_v)):
                     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                         self.diags.append(error("E201", "the bounds of a range must be numbers",
-                                                _span(bound), "this is a truth value" if isinstance(value, bool) else f"this is `{value}`"))
+                                                span_of(bound), "this is a truth value" if isinstance(value, bool) else f"this is `{value}`"))
                 if not isinstance(lo_v, int) or not isinstance(hi_v, int) or isinstance(lo_v, bool) or isinstance(hi_v, bool):
                     return None
                 if hi_v < lo_v:
@@ -308,9 +308,9 @@ class ModelChecker:
         if isinstance(vt, ErrorType):
             return self._default(var.type)
         if not isinstance(lowered, m.Lit):
-            self.diags.append(error("E204", "an initial value must be a constant", _span(expr)))
+            self.diags.append(error("E204", "an initial value must be a constant", span_of(expr)))
             return self._default(var.type)
-        self._check_value(lowered.value, vt, var.type, _span(expr), name, "E202")
+        self._check_value(lowered.value, vt, var.type, span_of(expr), name, "E202")
         return lowered.value
 
     def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str) -> bool:
@@ -334,321 +334,6 @@ class ModelChecker:
                                     f"'{name}' is one of {{{', '.join(t.values)}}}"))
             return False
         return True
-
-    # ------------------------------------------------------------------ rules
-    def _rules(self) -> list[m.RuleInstance]:
-        instances: list[m.RuleInstance] = []
-        for mod, d in self._decls(ast.RuleDecl):
-            assert isinstance(d, ast.RuleDecl)
-            if not self.names.declare("rule", d.name, d.span, "rule"):
-                continue
-            if mod is not self.program.main and self.program.main.kind == "procedure":
-                pass  # rules in libraries are allowed (shared procedural building blocks)
-            instances.extend(self._rule(d))
-            if len(instances) > MAX_INSTANCES:
-                self.diags.append(error("E303", "too many rule instances", d.span))
-                break
-        return instances
-
-    def _clauses(self, d: ast.RuleDecl) -> dict[type, object]:
-        found: dict[type, object] = {}
-        for c in d.clauses:
-            key = type(c)
-            if key in found:
-                word = {ast.By: "by", ast.KindClause: "kind", ast.Cites: "cites", ast.When: "when",
-                        ast.Then: "then", ast.Modality: "duty/power"}[key]
-                self.diags.append(
-                    error("E302", f"rule '{d.name}' has more than one `{word}`", _span(c),
-                          "second clause", help="combine them into one clause")
-                )
-                continue
-            found[key] = c
-        return found
-
-    def _rule(self, d: ast.RuleDecl) -> list[m.RuleInstance]:
-        c = self._clauses(d)
-        by = c.get(ast.By)
-        kind = c.get(ast.KindClause)
-        cites = c.get(ast.Cites)
-        modality = c.get(ast.Modality)
-        actor = ""
-        if by is None:
-            self.diags.append(error("E301", f"rule '{d.name}' does not say who acts", d.span,
-                                    "no `by`", help="add `by ACTOR`: every act has an acting organ or party"))
-        else:
-            assert isinstance(by, ast.By)
-            actor = by.actor
-            if actor not in self.actors:
-                close = difflib.get_close_matches(actor, list(self.actors), n=1)
-                self.diags.append(error("E108", f"unknown actor '{actor}'", by.span, "not declared",
-                                        help=f"did you mean '{close[0]}'?" if close else "declare it: actor NAME is ORGAN"))
-        kind_name = None
-        if kind is None:
-            self.diags.append(warning("W402", f"rule '{d.name}' does not say what kind of act it is", d.span))
-        else:
-            assert isinstance(kind, ast.KindClause)
-            kind_name = kind.kind
-            if kind_name not in self.kinds:
-                close = difflib.get_close_matches(kind_name, list(self.kinds), n=1)
-                self.diags.append(error("E107", f"unknown act kind '{kind_name}'", kind.span, "not declared",
-                                        help=f"did you mean '{close[0]}'?" if close else "declare it: kind NAME, or `import principles`"))
-        citations: tuple[str, ...] = ()
-        if cites is None:
-            if self.sources:  # a puzzle that declares no sources at all cites nothing
-                self.diags.append(warning("W401", f"rule '{d.name}' cites no legal source", d.span))
-        else:
-            assert isinstance(cites, ast.Cites)
-            citations = cites.sources
-            for name, sp in zip(cites.sources, cites.source_spans, strict=True):
-                if name not in self.sources:
-                    close = difflib.get_close_matches(name, list(self.sources), n=1)
-                    self.diags.append(error("E105", f"unknown source '{name}'", sp, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else 'declare it: source NAME "title"'))
-        duty = False
-        deadline = None
-        if modality is not None:
-            assert isinstance(modality, ast.Modality)
-            duty = modality.duty
-            if modality.within is not None:
-                days = self.lowering.constant(modality.within, self._base_scope(), "a deadline")
-                if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
-                    deadline = days
-                elif days is not None:
-                    self.diags.append(error("E201", "a deadline is a whole number of days", _span(modality.within)))
-        for p in d.params:
-            if p.set_name not in self.sets:
-                self._unknown_set(p.set_name, p.span)
-                return []
-        count = math.prod(len(self.sets[p.set_name]) for p in d.params)
-        if count > MAX_INSTANCES:  # refuse before instantiating (hostile input)
-            self.diags.append(error("E303", f"rule '{d.name}' has {count:,} instances, more than {MAX_INSTANCES:,}", d.span))
-            return []
-        origin = self.program.rule_origins.get(d.name, d.span.path)
-        out = []
-        for binding in itertools.product(*(self.sets[p.set_name] for p in d.params)):
-            scope = self._base_scope()
-            for p, value in zip(d.params, binding, strict=True):
-                scope = scope.bind(p.name, value, p.set_name)
-            when = c.get(ast.When)
-            guard: m.Expr = m.Lit(True)
-            if when is not None:
-                assert isinstance(when, ast.When)
-                guard = self.lowering.boolean(when.guard, scope, "a rule's condition (`when`)")
-            updates = self._updates(c.get(ast.Then), scope, d.name)
-            name = d.name if not d.params else f"{d.name}({', '.join(binding)})"
-            out.append(m.RuleInstance(
-                name, d.name, tuple((p.name, v) for p, v in zip(d.params, binding, strict=True)),
-                actor, kind_name, citations, guard, updates, duty, deadline, d.title, origin, d.span,
-            ))
-        return out
-
-    def _updates(self, then: object, scope: Scope, rule: str) -> tuple[m.Update, ...]:
-        if then is None:
-            return ()
-        assert isinstance(then, ast.Then)
-        updates: dict[int, m.Update] = {}
-        for a in then.assignments:
-            var = self.variables.get(a.target)
-            if var is None:
-                if a.target in self.consts:
-                    self.diags.append(error("E201", f"'{a.target}' is a constant and cannot be assigned", a.span))
-                else:
-                    close = difflib.get_close_matches(a.target, list(self.variables), n=1)
-                    self.diags.append(error("E102", f"unknown variable '{a.target}'", a.span, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else ""))
-                continue
-            value, vt = self.lowering.lower(a.value, scope)
-            targets: list[tuple[int, m.Expr]] = []
-            if var.keys is None:
-                if a.index is not None:
-                    self.diags.append(error("E205", f"'{a.target}' is not a map", _span(a.index)))
-                    continue
-                targets.append((var.first_slot, value))
-            else:
-                if a.index is None:
-                    self.diags.append(error("E205", f"'{a.target}' is a map: assign one entry, e.g. {a.target}[{var.keys[0] if var.keys else 'x'}]", a.span))
-                    continue
-                key, kt = self.lowering.lower(a.index, scope)
-                if isinstance(key, m.Lit):
-                    if key.value not in var.keys:
-                        self.diags.append(error("E205", f"'{key.value}' is not an element of '{var.index_set}'", _span(a.index)))
-                        continue
-                    targets.append((var.first_slot + var.keys.index(key.value), value))  # type: ignore[arg-type]
-                else:
-                    if not (isinstance(kt, m.EnumType) and set(kt.values) <= set(var.keys)):
-                        self.diags.append(error("E205", f"the index of '{a.target}' must be an element of '{var.index_set}'", _span(a.index)))
-                        continue
-                    for i, k in enumerate(var.keys):
-                        old = m.SlotRef(var.first_slot + i, f"{a.target}[{k}]")
-                        targets.append((var.first_slot + i, m.Ite(m.Binary("==", key, m.Lit(k)), value, old)))
-            if not self._assignable(vt, var.type):
-                self.diags.append(error("E201", f"'{a.target}' holds {type_name(var.type)}, not {type_name(vt)}", _span(a.value)))
-                continue
-            if isinstance(value, m.Lit) and not isinstance(vt, ErrorType):
-                self._check_value(value.value, vt, var.type, _span(a.value), a.target, "E203")
-            for slot, expr in targets:
-                if slot in updates:
-                    self.diags.append(error("E206", f"rule '{rule}' assigns {self.slots[slot].name} twice in one step", a.span,
-                                            help="assignments in `then` happen at once; assign each variable once"))
-                    continue
-                updates[slot] = m.Update(slot, expr)
-        return tuple(updates[s] for s in sorted(updates))
-
-    def _assignable(self, vt: object, t: m.Type) -> bool:
-        if isinstance(vt, ErrorType):
-            return True
-        if isinstance(t, m.BoolType):
-            return isinstance(vt, m.BoolType)
-        if isinstance(t, m.IntType):
-            return isinstance(vt, m.IntType)
-        if isinstance(vt, SymbolType):
-            return vt.value in t.values
-        if isinstance(vt, m.EnumType):
-            return set(vt.values) <= set(t.values)
-        return False
-
-    # ------------------------------------------------------------------ finals, properties, expectations
-    def _final(self) -> m.Expr | None:
-        finals = self._decls(ast.FinalDecl)
-        if not finals:
-            return None
-        acc: m.Expr = m.Lit(False)
-        from dsl.lower_expr import make_binary
-
-        for _, d in finals:
-            assert isinstance(d, ast.FinalDecl)
-            acc = make_binary("or", acc, self.lowering.boolean(d.predicate, self._base_scope(), "`final`"))
-        return acc
-
-    def _pattern(self, p: ast.StepPatternExpr, scope: Scope) -> m.StepPattern:
-        if p.where is None:
-            return m.StepPattern(m.Lit(True))
-        scope.in_step_pattern = True
-        try:
-            return m.StepPattern(self.lowering.boolean(p.where, scope, "a step pattern"))
-        finally:
-            scope.in_step_pattern = False
-
-    def _excluded(self) -> set[str]:
-        """Library properties the procedure declines with `import … except` (E113 if unknown)."""
-        library_props = {d.name for mod in self.program.libraries for d in mod.decls
-                         if isinstance(d, ast.PropertyDecl)}
-        excluded: set[str] = set()
-        for d in self.program.main.decls:
-            if not isinstance(d, ast.Import):
-                continue
-            for name, span in zip(d.excepted, d.excepted_spans, strict=True):
-                if name not in library_props:
-                    close = difflib.get_close_matches(name, sorted(library_props), n=1)
-                    self.diags.append(error("E113", f"the imported libraries have no property '{name}'",
-                                            span, "nothing to except",
-                                            help=f"did you mean '{close[0]}'?" if close else ""))
-                excluded.add(name)
-        return excluded
-
-    def _properties(self) -> list[m.Property]:
-        excluded = self._excluded()
-        out = []
-        for mod, d in self._decls(ast.PropertyDecl):
-            assert isinstance(d, ast.PropertyDecl)
-            if not self.names.declare("property", d.name, d.span, "property"):
-                continue
-            if d.name in excluded:
-                out.append(m.Property(d.name, m.Invariant(m.Lit(True)), d.title, d.text, d.span.path,
-                                      f"excluded by this procedure (`import … except {d.name}`)", d.span))
-                continue
-            from_library = mod is not self.program.main or mod.kind == "library"
-            scope = self._base_scope(report_unknown=not from_library, final=self.final_expr, final_allowed=True)
-            if from_library:
-                self._library_vocabulary(d.body)
-            form = self._form(d.body, scope)
-            missing = ""
-            if scope.missing and from_library:
-                names = ", ".join(f"'{n}'" for n in dict.fromkeys(scope.missing))
-                missing = f"the procedure declares no {names}"
-            if form is not None:
-                out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span))
-        return out
-
-    def _library_vocabulary(self, body: ast.PropertyBody) -> None:
-        """A principle may name state a procedure lacks (then: not applicable), but its act
-        kinds and organs are the library's own vocabulary: a typo there is an error, or the
-        principle would silently be 'not applicable' everywhere."""
-        for node in _nodes_in(body):
-            if isinstance(node, ast.IsOrgan) and node.organ not in self.organs:
-                close = difflib.get_close_matches(node.organ, list(self.organs), n=1)
-                self.diags.append(error("E106", f"unknown organ '{node.organ}'", node.organ_span, "not declared",
-                                        help=f"did you mean '{close[0]}'?" if close else ""))
-            names: list[ast.Name] = []
-            if isinstance(node, ast.BinOp) and node.op in ("==", "!="):
-                for a, b in ((node.left, node.right), (node.right, node.left)):
-                    if isinstance(a, ast.StepField) and a.field == "kind" and isinstance(b, ast.Name):
-                        names.append(b)
-            if (isinstance(node, ast.Member) and isinstance(node.operand, ast.StepField)
-                    and node.operand.field == "kind" and isinstance(node.collection, ast.SetLiteral)):
-                names += [i for i in node.collection.items if isinstance(i, ast.Name)]
-            for n in names:
-                if n.name not in self.kinds:
-                    close = difflib.get_close_matches(n.name, list(self.kinds), n=1)
-                    self.diags.append(error("E107", f"unknown act kind '{n.name}'", n.span, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else ""))
-
-    def _form(self, b: ast.PropertyBody, scope: Scope) -> m.PropertyForm | None:
-        ops = b.operands
-        low = self.lowering
-
-        def pred(e: object, what: str) -> m.Expr:
-            return low.boolean(e, scope, what)  # type: ignore[arg-type]
-
-        def pat(e: object) -> m.StepPattern:
-            return self._pattern(e, scope)  # type: ignore[arg-type]
-
-        within = None
-        if b.within is not None:
-            days = low.constant(b.within, scope, "a period")
-            if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
-                within = days
-            elif days is not None:
-                self.diags.append(error("E201", "a period is a whole number of days", _span(b.within)))
-        match b.form:
-            case "always":
-                return m.Invariant(pred(ops[0], "`always`"))
-            case "never_state":
-                from dsl.lower_expr import make_not
-
-                return m.Invariant(make_not(pred(ops[0], "`never`")))
-            case "never_step":
-                return m.NeverStep(pat(ops[0]))
-            case "reachable":
-                return m.Reachable(pred(ops[0], "`reachable`"))
-            case "eventually":
-                return m.Eventually(pred(ops[0], "`eventually`"))
-            case "requires_earlier":
-                return m.RequiresEarlier(pat(ops[0]), pat(ops[1]))
-            case "after_possible":
-                return m.AfterPossible(pat(ops[0]), pat(ops[1]))
-            case "leads_to_state" | "leads_to_step":
-                trigger = pred(ops[0], "the left side of `leads_to`") if b.form == "leads_to_state" else pat(ops[0])
-                target = pat(ops[1]) if isinstance(ops[1], ast.StepPatternExpr) else pred(ops[1], "the right side of `leads_to`")
-                return m.LeadsTo(trigger, target, within)
-        raise AssertionError(b.form)
-
-    def _expectations(self, properties: list[m.Property]) -> list[m.Expectation]:
-        names = [p.name for p in properties]
-        out: dict[str, m.Expectation] = {}
-        for _, d in self._decls(ast.ExpectDecl):
-            assert isinstance(d, ast.ExpectDecl)
-            if d.property not in names:
-                close = difflib.get_close_matches(d.property, names, n=1)
-                self.diags.append(error("E109", f"`expect` names no property '{d.property}'", d.span,
-                                        "no such property", help=f"did you mean '{close[0]}'?" if close else ""))
-                continue
-            if d.property in out:
-                self.diags.append(Diagnostic("E101", f"two expectations for '{d.property}'", d.span,
-                                             secondary=((out[d.property].span, "first expectation"),)))
-                continue
-            out[d.property] = m.Expectation(d.property, d.verdict, d.reason, d.span)
-        return list(out.values())
 
     # ------------------------------------------------------------------ the whole
     def check(self) -> m.Model:
@@ -686,38 +371,6 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             out.append(d)
     return out
 
-
-def _nodes_in(e: object) -> list[object]:
-    """Every AST node below `e`, without recursion."""
-    out: list[object] = []
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, tuple):
-            stack.extend(node)
-        elif is_dataclass(node) and not isinstance(node, Span):
-            out.append(node)
-            stack.extend(getattr(node, f.name) for f in fields(node))
-    return out
-
-
-def _names_in(e: object) -> list[ast.Name]:
-    """Every `Name` in an expression, including indexed map names, without recursion."""
-    out: list[ast.Name] = []
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name):
-            out.append(node)
-        elif isinstance(node, tuple):
-            stack.extend(node)
-        elif is_dataclass(node) and not isinstance(node, Span):
-            stack.extend(getattr(node, f.name) for f in fields(node))
-    return out
-
-
-def _span(e: object) -> Span:
-    return getattr(e, "span")  # noqa: B009
 
 
 __all__ = ["Program", "check_program", "SymbolType"]

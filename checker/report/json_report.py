@@ -111,6 +111,7 @@ def file_json(r: FileReport) -> dict[str, Any]:
             }
             for o in r.outcomes
         ],
+        dead_end_count=max(res.dead_end_count or 0, len(res.dead_ends)),
         dead_ends=[
             {"state": state_dict(model, d.trace.states[-1]), "trace": trace_json(model, d.trace)}
             for d in res.dead_ends

@@ -1,0 +1,188 @@
+"""Finals, properties and expectations: forms lowered, library principles checked strictly.
+
+Part of the checking stage (`dsl.check_model`). Emits E101, E102, E106, E107, E109, E113, E201.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from dsl import ast
+from dsl import model as m
+from dsl.ast_walk import nodes_in, span_of
+from dsl.diagnostics import Diagnostic, error
+from dsl.lower_expr import (
+    ExprLowering,
+    Scope,
+    make_binary,
+)
+from dsl.source import Span
+
+if TYPE_CHECKING:
+    from dsl.check_model import Program, _Names
+
+
+class PropertyChecks:
+    """The property half of `ModelChecker` (a mixin: it shares the checker's tables)."""
+
+    # provided by ModelChecker
+    program: Program
+    diags: list[Diagnostic]
+    names: _Names
+    lowering: ExprLowering
+    sources: dict[str, m.Source]
+    organs: dict[str, m.Organ]
+    kinds: dict[str, m.ActKind]
+    actors: dict[str, m.Actor]
+    sets: dict[str, tuple[str, ...]]
+    variables: dict[str, m.Variable]
+    slots: list[m.Slot]
+
+    def _base_scope(self, **kw: object) -> Scope: ...
+    def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]: ...
+    def _unknown_set(self, name: str, span: Span) -> None: ...
+    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str) -> bool: ...
+    final_expr: m.Expr | None
+
+    def _final(self) -> m.Expr | None:
+        finals = self._decls(ast.FinalDecl)
+        if not finals:
+            return None
+        acc: m.Expr = m.Lit(False)
+
+        for _, d in finals:
+            assert isinstance(d, ast.FinalDecl)
+            acc = make_binary("or", acc, self.lowering.boolean(d.predicate, self._base_scope(), "`final`"))
+        return acc
+
+    def _pattern(self, p: ast.StepPatternExpr, scope: Scope) -> m.StepPattern:
+        if p.where is None:
+            return m.StepPattern(m.Lit(True))
+        scope.in_step_pattern = True
+        try:
+            return m.StepPattern(self.lowering.boolean(p.where, scope, "a step pattern"))
+        finally:
+            scope.in_step_pattern = False
+
+    def _excluded(self) -> set[str]:
+        """Library properties the procedure declines with `import … except` (E113 if unknown)."""
+        library_props = {d.name for mod in self.program.libraries for d in mod.decls
+                         if isinstance(d, ast.PropertyDecl)}
+        excluded: set[str] = set()
+        for d in self.program.main.decls:
+            if not isinstance(d, ast.Import):
+                continue
+            for name, span in zip(d.excepted, d.excepted_spans, strict=True):
+                if name not in library_props:
+                    close = difflib.get_close_matches(name, sorted(library_props), n=1)
+                    self.diags.append(error("E113", f"the imported libraries have no property '{name}'",
+                                            span, "nothing to except",
+                                            help=f"did you mean '{close[0]}'?" if close else ""))
+                excluded.add(name)
+        return excluded
+
+    def _properties(self) -> list[m.Property]:
+        excluded = self._excluded()
+        out = []
+        for mod, d in self._decls(ast.PropertyDecl):
+            assert isinstance(d, ast.PropertyDecl)
+            if not self.names.declare("property", d.name, d.span, "property"):
+                continue
+            if d.name in excluded:
+                out.append(m.Property(d.name, m.Invariant(m.Lit(True)), d.title, d.text, d.span.path,
+                                      f"excluded by this procedure (`import … except {d.name}`)", d.span))
+                continue
+            from_library = mod is not self.program.main or mod.kind == "library"
+            scope = self._base_scope(report_unknown=not from_library, final=self.final_expr, final_allowed=True)
+            if from_library:
+                self._library_vocabulary(d.body)
+            form = self._form(d.body, scope)
+            missing = ""
+            if scope.missing and from_library:
+                names = ", ".join(f"'{n}'" for n in dict.fromkeys(scope.missing))
+                missing = f"the procedure declares no {names}"
+            if form is not None:
+                out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span))
+        return out
+
+    def _library_vocabulary(self, body: ast.PropertyBody) -> None:
+        """A principle may name state a procedure lacks (then: not applicable), but its act
+        kinds and organs are the library's own vocabulary: a typo there is an error, or the
+        principle would silently be 'not applicable' everywhere."""
+        for node in nodes_in(body):
+            if isinstance(node, ast.IsOrgan) and node.organ not in self.organs:
+                close = difflib.get_close_matches(node.organ, list(self.organs), n=1)
+                self.diags.append(error("E106", f"unknown organ '{node.organ}'", node.organ_span, "not declared",
+                                        help=f"did you mean '{close[0]}'?" if close else ""))
+            names: list[ast.Name] = []
+            if isinstance(node, ast.BinOp) and node.op in ("==", "!="):
+                for a, b in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(a, ast.StepField) and a.field == "kind" and isinstance(b, ast.Name):
+                        names.append(b)
+            if (isinstance(node, ast.Member) and isinstance(node.operand, ast.StepField)
+                    and node.operand.field == "kind" and isinstance(node.collection, ast.SetLiteral)):
+                names += [i for i in node.collection.items if isinstance(i, ast.Name)]
+            for n in names:
+                if n.name not in self.kinds:
+                    close = difflib.get_close_matches(n.name, list(self.kinds), n=1)
+                    self.diags.append(error("E107", f"unknown act kind '{n.name}'", n.span, "not declared",
+                                            help=f"did you mean '{close[0]}'?" if close else ""))
+
+    def _form(self, b: ast.PropertyBody, scope: Scope) -> m.PropertyForm | None:
+        ops = b.operands
+        low = self.lowering
+
+        def pred(e: object, what: str) -> m.Expr:
+            return low.boolean(e, scope, what)  # type: ignore[arg-type]
+
+        def pat(e: object) -> m.StepPattern:
+            return self._pattern(e, scope)  # type: ignore[arg-type]
+
+        within = None
+        if b.within is not None:
+            days = low.constant(b.within, scope, "a period")
+            if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
+                within = days
+            elif days is not None:
+                self.diags.append(error("E201", "a period is a whole number of days", span_of(b.within)))
+        match b.form:
+            case "always":
+                return m.Invariant(pred(ops[0], "`always`"))
+            case "never_state":
+                from dsl.lower_expr import make_not
+
+                return m.Invariant(make_not(pred(ops[0], "`never`")))
+            case "never_step":
+                return m.NeverStep(pat(ops[0]))
+            case "reachable":
+                return m.Reachable(pred(ops[0], "`reachable`"))
+            case "eventually":
+                return m.Eventually(pred(ops[0], "`eventually`"))
+            case "requires_earlier":
+                return m.RequiresEarlier(pat(ops[0]), pat(ops[1]))
+            case "after_possible":
+                return m.AfterPossible(pat(ops[0]), pat(ops[1]))
+            case "leads_to_state" | "leads_to_step":
+                trigger = pred(ops[0], "the left side of `leads_to`") if b.form == "leads_to_state" else pat(ops[0])
+                target = pat(ops[1]) if isinstance(ops[1], ast.StepPatternExpr) else pred(ops[1], "the right side of `leads_to`")
+                return m.LeadsTo(trigger, target, within)
+        raise AssertionError(b.form)
+
+    def _expectations(self, properties: list[m.Property]) -> list[m.Expectation]:
+        names = [p.name for p in properties]
+        out: dict[str, m.Expectation] = {}
+        for _, d in self._decls(ast.ExpectDecl):
+            assert isinstance(d, ast.ExpectDecl)
+            if d.property not in names:
+                close = difflib.get_close_matches(d.property, names, n=1)
+                self.diags.append(error("E109", f"`expect` names no property '{d.property}'", d.span,
+                                        "no such property", help=f"did you mean '{close[0]}'?" if close else ""))
+                continue
+            if d.property in out:
+                self.diags.append(Diagnostic("E101", f"two expectations for '{d.property}'", d.span,
+                                             secondary=((out[d.property].span, "first expectation"),)))
+                continue
+            out[d.property] = m.Expectation(d.property, d.verdict, d.reason, d.span)
+        return list(out.values())
+
