@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, assert_never
 
 from checker.compile import Predicate
+from checker.trace import Trace
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
     Binary,
@@ -490,14 +491,7 @@ def _within(
         note += " Without the bound the response is certain (fairness), but no deadline forces it in time."
     else:
         note += " Even without the bound it need never come: a fair run avoids it for ever."
-    return Verdict(
-        prop.name,
-        Status.FAILS,
-        Method.COUNTEREXAMPLE,
-        states=len(space.states),
-        trace=trace,
-        note=note,
-    )
+    return _counterexample(space, prop, trace, note)
 
 
 # --------------------------------------------------------------------------- verdicts and notes
@@ -529,6 +523,10 @@ def _fails(space: StateSpace, prop: Property, found: _Found, what: str) -> Verdi
         note = f"{what}: steps {found.loop_start + 1}–{last} repeat for ever. " + _loop_reasons(
             space, cycle
         )
+    return _counterexample(space, prop, trace, note)
+
+
+def _counterexample(space: StateSpace, prop: Property, trace: Trace, note: str) -> Verdict:
     return Verdict(
         prop.name,
         Status.FAILS,

@@ -6,44 +6,20 @@ Part of the checking stage (`dsl.check_model`). Emits E101, E102, E106, E107, E1
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
 
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import nodes_in, span_of
+from dsl.check_context import CheckingContext
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import (
-    ExprLowering,
     Scope,
     make_binary,
 )
-from dsl.source import Span
-
-if TYPE_CHECKING:
-    from dsl.check_model import Program, _Names
 
 
-class PropertyChecks:
+class PropertyChecks(CheckingContext):
     """The property half of `ModelChecker` (a mixin: it shares the checker's tables)."""
-
-    # provided by ModelChecker
-    program: Program
-    diags: list[Diagnostic]
-    names: _Names
-    lowering: ExprLowering
-    sources: dict[str, m.Source]
-    organs: dict[str, m.Organ]
-    kinds: dict[str, m.ActKind]
-    actors: dict[str, m.Actor]
-    sets: dict[str, tuple[str, ...]]
-    variables: dict[str, m.Variable]
-    slots: list[m.Slot]
-
-    def _base_scope(self, **kw: object) -> Scope: ...
-    def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]: ...
-    def _unknown_set(self, name: str, span: Span) -> None: ...
-    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str) -> bool: ...
-    final_expr: m.Expr | None
 
     def _final(self) -> m.Expr | None:
         finals = self._decls(ast.FinalDecl)

@@ -9,47 +9,25 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-from typing import TYPE_CHECKING
 
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import span_of
-from dsl.diagnostics import Diagnostic, error, warning
+from dsl.check_context import CheckingContext
+from dsl.diagnostics import error, warning
 from dsl.lower_expr import (
     ErrorType,
-    ExprLowering,
     Scope,
     SymbolType,
     type_name,
 )
-from dsl.source import Span
-
-if TYPE_CHECKING:
-    from dsl.check_model import Program, _Names
 
 MAX_INSTANCES = 10_000
 
 
-class RuleChecks:
+class RuleChecks(CheckingContext):
     """The rule half of `ModelChecker` (a mixin: it shares the checker's tables)."""
 
-    # provided by ModelChecker
-    program: Program
-    diags: list[Diagnostic]
-    names: _Names
-    lowering: ExprLowering
-    sources: dict[str, m.Source]
-    organs: dict[str, m.Organ]
-    kinds: dict[str, m.ActKind]
-    actors: dict[str, m.Actor]
-    sets: dict[str, tuple[str, ...]]
-    variables: dict[str, m.Variable]
-    slots: list[m.Slot]
-
-    def _base_scope(self, **kw: object) -> Scope: ...
-    def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]: ...
-    def _unknown_set(self, name: str, span: Span) -> None: ...
-    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str) -> bool: ...
 
     def _rules(self) -> list[m.RuleInstance]:
         instances: list[m.RuleInstance] = []

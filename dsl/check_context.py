@@ -1,0 +1,47 @@
+"""What the halves of the checking stage share: the tables `ModelChecker` builds.
+
+`RuleChecks` and `PropertyChecks` are mixins of `ModelChecker`; this base class only declares
+the attributes and helpers they use, so each half type-checks on its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dsl import ast
+from dsl import model as m
+from dsl.diagnostics import Diagnostic
+from dsl.lower_expr import ExprLowering, Scope
+from dsl.source import Span
+
+if TYPE_CHECKING:
+    from dsl.check_model import Program, _Names
+
+
+class CheckingContext:
+    program: Program
+    diags: list[Diagnostic]
+    names: _Names
+    lowering: ExprLowering
+    sources: dict[str, m.Source]
+    organs: dict[str, m.Organ]
+    kinds: dict[str, m.ActKind]
+    actors: dict[str, m.Actor]
+    sets: dict[str, tuple[str, ...]]
+    variables: dict[str, m.Variable]
+    slots: list[m.Slot]
+    final_expr: m.Expr | None
+
+    def _base_scope(self, **kw: object) -> Scope:
+        raise NotImplementedError
+
+    def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]:
+        raise NotImplementedError
+
+    def _unknown_set(self, name: str, span: Span) -> None:
+        raise NotImplementedError
+
+    def _check_value(
+        self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str
+    ) -> bool:
+        raise NotImplementedError
