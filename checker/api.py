@@ -6,12 +6,14 @@ Nothing here prints; rendering happens in `checker.report`.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import checker.symbolic  # noqa: F401 - registers the symbolic engine in `engines`
 from checker.engine import Engine, engines
 from checker.outcome import FileReport, outcomes_of
 from checker.result import CheckOptions, ModelResult
+from checker.verdict import Status
 from dsl.frontend import compile_file, compile_text
 from dsl.model import Model, domain_of
 
@@ -60,6 +62,8 @@ def check_model_file(path: str, options: CheckOptions | None = None) -> FileRepo
             result = _cross_checked(model, options)
         else:
             result = engine.check(model, options)
+        if options.engine == "auto" and engine.name == "explicit" and not result.complete:
+            result = _symbolic_after_limit(model, options, result)
     except Refused as exc:
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
     lint = _lint_summary(model, options) if options.lint else ""
@@ -80,6 +84,22 @@ def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
         raise EngineDisagreement("the explicit and symbolic engines disagree on " + model.path
                                  + "\n  " + "\n  ".join(lines))
     return checked.result
+
+
+def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelResult) -> ModelResult:
+    """`--engine auto` when the explicit search hit the state limit: Z3 takes over.
+
+    A definitive explicit verdict (a counterexample or witness found before the limit) is
+    kept; every other property gets the symbolic engine's verdict (a k-inductive proof, a
+    counterexample, or "holds up to depth K")."""
+    symbolic = engines["symbolic"].check(model, options)
+    verdicts = tuple(
+        e if e.status is not Status.UNKNOWN else s
+        for e, s in zip(explicit.verdicts, symbolic.verdicts, strict=True)
+    )
+    return replace(symbolic, verdicts=verdicts, states=explicit.states,
+                   transitions=explicit.transitions,
+                   seconds=explicit.seconds + symbolic.seconds)
 
 
 def _lint_summary(model: Model, options: CheckOptions) -> str:

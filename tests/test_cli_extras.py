@@ -65,3 +65,25 @@ def test_lint_summary_in_check_and_lint_formats(capsys: pytest.CaptureFixture[st
 
 def test_lint_of_a_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", "no/such/file.rev"]) == 2
+
+
+COUNTERS = """procedure counters
+organ o
+actor a is o
+var x : 0..1000 = 0
+var y : 0..1000 = 0
+rule up_x { by a when x < 1000 then x := x + 1 }
+rule up_y { by a when y < 1000 then y := y + 1 }
+property bounded { always x + y <= 2000 }
+"""
+
+
+def test_auto_hands_over_to_z3_at_the_state_limit() -> None:
+    from checker import CheckOptions, Method, Status, check_text
+
+    auto = check_text(COUNTERS, CheckOptions(max_states=5_000, engine="auto"))
+    verdict = auto.outcomes[0].verdict
+    assert verdict.status is Status.HOLDS and verdict.method is Method.K_INDUCTION
+    assert auto.result is not None and auto.result.engine == "symbolic" and auto.result.states == 5_000
+    explicit = check_text(COUNTERS, CheckOptions(max_states=5_000, engine="explicit"))
+    assert explicit.outcomes[0].verdict.status is Status.UNKNOWN  # never "holds" at a limit

@@ -72,6 +72,9 @@ def _outcome_row(o: PropertyOutcome) -> list[str]:
 def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
     model = result.model
     out = []
+    if result.engine == "symbolic" and result.states:
+        out.append(f"  explicit search stopped at the state limit ({result.states:,} states); "
+                   "the symbolic engine took over (--engine auto)")
     if result.engine == "symbolic":
         ends = ("proven absent (k-induction)" if result.complete
                 else f"searched up to depth {result.depth}")
