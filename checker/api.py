@@ -14,7 +14,7 @@ from checker.engine import Engine, engines
 from checker.outcome import FileReport, outcomes_of
 from checker.result import CheckOptions, ModelResult
 from checker.verdict import Status
-from dsl.frontend import compile_file, compile_text
+from dsl.frontend import FrontendResult, compile_file, compile_text
 from dsl.model import Model, domain_of
 
 
@@ -49,8 +49,11 @@ def select_engine(model: Model, options: CheckOptions) -> Engine:
 
 
 def check_model_file(path: str, options: CheckOptions | None = None) -> FileReport:
-    options = options or CheckOptions()
-    front = compile_file(path)
+    return _check_compiled(path, compile_file(path), options or CheckOptions())
+
+
+def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> FileReport:
+    """The verification half of `check`, shared by files and text."""
     if front.model is None:
         return FileReport(path, front.diagnostics, front.files)
     model = front.model
@@ -68,6 +71,16 @@ def check_model_file(path: str, options: CheckOptions | None = None) -> FileRepo
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
     lint = _lint_summary(model, options) if options.lint else ""
     return FileReport(path, front.diagnostics, front.files, result, outcomes_of(result), lint=lint)
+
+
+def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
+    """Check one `.rev` file: diagnostics if it is malformed, else verdicts and dead ends."""
+    return check_model_file(str(path), options)
+
+
+def check_text(text: str, options: CheckOptions | None = None, directory: str | None = None) -> FileReport:
+    """Check source text (imports resolve from `directory`, default: the working directory)."""
+    return _check_compiled("<text>.rev", compile_text(text, directory=directory), options or CheckOptions())
 
 
 class EngineDisagreement(Exception):
@@ -107,24 +120,6 @@ def _lint_summary(model: Model, options: CheckOptions) -> str:
     from checker.symbolic.lint import lint
 
     return lint_summary(lint(model, min(options.depth, 12), options.timeout_s))
-
-
-def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
-    """Check one `.rev` file: diagnostics if it is malformed, else verdicts and dead ends."""
-    return check_model_file(str(path), options)
-
-
-def check_text(text: str, options: CheckOptions | None = None, directory: str | None = None) -> FileReport:
-    """Check source text (imports resolve from `directory`, default: the working directory)."""
-    front = compile_text(text, directory=directory)
-    if front.model is None:
-        return FileReport("<text>.rev", front.diagnostics, front.files)
-    options = options or CheckOptions()
-    try:
-        result = select_engine(front.model, options).check(front.model, options)
-    except Refused as exc:
-        return FileReport("<text>.rev", front.diagnostics, front.files, refusal=str(exc))
-    return FileReport("<text>.rev", front.diagnostics, front.files, result, outcomes_of(result))
 
 
 def collect_paths(targets: list[str]) -> tuple[list[str], list[str]]:
