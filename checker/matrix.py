@@ -4,8 +4,9 @@ Input: case files (directories are searched for `.rev` files). Output: a table w
 the procedures (labelled `jurisdiction/case` from the folder and file name) and whose columns are
 the properties of the `principles` library in declaration order. Each cell is holds / fails /
 n.a. / unknown (or `holds≤k` for a bounded verdict, `error` for a file that does not check) and
-points at its trace: `revcheck explain FILE PROPERTY`. Formats: text, markdown, json, csv.
-`--update FILE` rewrites the part of FILE between `<!-- matrix:begin -->` and
+points at its trace: `revcheck explain FILE PROPERTY`. Formats: text, markdown, json, csv, and
+`check`'s sarif and junit restricted to the principles (`render_sarif`, `render_junit`).
+`--output FILE` writes any format to FILE. `--update FILE` rewrites the part of FILE between `<!-- matrix:begin -->` and
 `<!-- matrix:end -->`; `--check FILE` only says whether that part is up to date (exit 1 if not).
 Exit codes: 0 done; 1 `--check` found the file out of date; 2 bad input.
 """
@@ -19,12 +20,13 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.api import check_file, collect_paths
 from checker.cli import emit
 from checker.outcome import FileReport
+from checker.report import junit, sarif
 from checker.result import CheckOptions
 from checker.verdict import Status
 from dsl import ast
@@ -58,6 +60,7 @@ class Row:
     procedure: str
     title: str
     cells: tuple[Cell, ...]
+    report: FileReport | None = field(default=None, compare=False, repr=False)  # for sarif, junit
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ def build_matrix(paths: list[str], library: str = "principles") -> Matrix:
         model = report.result.model if report.result is not None else None
         case, jurisdiction = _case_label(path)
         rows.append(Row(path, case, jurisdiction, model.name if model else "", model.title if model else "",
-                        tuple(_cell(report, p.name) for p in principles)))
+                        tuple(_cell(report, p.name) for p in principles), report))
     return Matrix(principles, tuple(rows))
 
 
@@ -179,9 +182,40 @@ def render_csv(m: Matrix, base: str = ".") -> str:
     return buf.getvalue().rstrip("\n")
 
 
-FORMATS: dict[str, Callable[[Matrix, str], str]] = {
+def render_sarif(m: Matrix, base: str = ".") -> str:
+    """`check --format sarif` for the principles only: per case, one result per principle that
+    fails (error; a note with an `inSource` suppression when the case expects it) or is unsettled
+    (open), at the same place as `check` puts it; the diagnostics of a case that does not check.
+    Each result's property bag names its `case`, `jurisdiction` and `explain` command."""
+    names = [p.name for p in m.principles]
+    findings = []
+    for r in m.rows:
+        if r.report is None:
+            continue
+        tags = {"case": r.case, "jurisdiction": r.jurisdiction}
+        for f in sarif.principle_findings(r.report, names):
+            extra = {"explain": f"revcheck explain {r.path} {f.rule.id}"} if f.rule.id in names else {}
+            findings.append(replace(f, properties={**f.properties, **tags, **extra}))
+    return sarif.dumps(sarif.sarif_log(findings))
+
+
+def render_junit(m: Matrix, base: str = ".") -> str:
+    """`check --format junit` for the principles only: one suite per case (named `prc/current`),
+    one test case per principle (classname the case), failing as in `check`."""
+    names = [p.name for p in m.principles]
+    suites = [
+        junit.principle_suite(r.report, names, r.case, r.case,
+                              {"jurisdiction": r.jurisdiction, "procedure": r.procedure})
+        for r in m.rows
+        if r.report is not None
+    ]
+    return junit.junit_document(suites, name="revcheck matrix")
+
+
+TABLES: dict[str, Callable[[Matrix, str], str]] = {
     "text": render_text, "markdown": render_markdown, "json": render_json, "csv": render_csv,
 }
+FORMATS: dict[str, Callable[[Matrix, str], str]] = {**TABLES, "sarif": render_sarif, "junit": render_junit}
 
 
 # ----------------------------------------------------------------------------- README section
@@ -225,6 +259,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"revcheck: error: file or folder not found: {name}", file=sys.stderr)
     if missing:
         return 2
+    if (args.update or args.check) and args.format not in TABLES:
+        print(f"revcheck: error: --update/--check need a table format ({', '.join(TABLES)}), "
+              f"not {args.format}", file=sys.stderr)
+        return 2
     if not paths:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
@@ -244,7 +282,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("targets", nargs="+", metavar="DIR|FILE")
     p.add_argument("--format", choices=list(FORMATS), default="text")
     p.add_argument("--library", default="principles", help="the library whose properties are the columns")
-    p.add_argument("--output", metavar="FILE", help="write the table to FILE instead of standard output")
+    p.add_argument("--output", metavar="FILE", help="write the output (any format) to FILE instead of standard output")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--update", metavar="FILE",
                        help="rewrite the matrix section of FILE (between the matrix:begin/end markers)")

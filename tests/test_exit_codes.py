@@ -75,7 +75,7 @@ def test_2_bad_option(folder: Path) -> None:
 
 def test_3_unsettled_at_a_state_limit(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(folder, "counter.rev", HOLDS_ONLY)
-    assert main(["check", "counter.rev", "--max-states", "10"]) == 3
+    assert main(["check", "counter.rev", "--max-states", "10", "--engine", "explicit"]) == 3
     assert "unsettled" in capsys.readouterr().out
     assert main(["check", "counter.rev"]) == 0
 
@@ -83,7 +83,7 @@ def test_3_unsettled_at_a_state_limit(folder: Path, capsys: pytest.CaptureFixtur
 def test_3_does_not_hide_a_wrong_verdict(folder: Path) -> None:
     write(folder, "counter.rev", HOLDS_ONLY)
     write(folder, "law.rev", MISMATCH)
-    assert main(["check", "counter.rev", "law.rev", "--max-states", "10"]) == 1
+    assert main(["check", "counter.rev", "law.rev", "--max-states", "10", "--engine", "explicit"]) == 1
 
 
 def _boom(*_args: object, **_kwargs: object) -> None:
@@ -139,4 +139,4 @@ def test_exit_codes_in_a_real_process(folder: Path) -> None:
     assert revcheck("check", "law.rev").returncode == 0
     assert revcheck("check", "mismatch.rev").returncode == 1
     assert revcheck("check", "absent.rev").returncode == 2
-    assert revcheck("check", "counter.rev", "--max-states", "10").returncode == 3
+    assert revcheck("check", "counter.rev", "--max-states", "10", "--engine", "explicit").returncode == 3

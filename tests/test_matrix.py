@@ -26,6 +26,7 @@ from checker.matrix import (
     render_markdown,
     replace_section,
 )
+from tests.ci_models import LAW, VOCABULARY, write
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "cases" / "README.md"
@@ -103,3 +104,121 @@ def test_cli_check_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     assert main(["matrix", "cases/de", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("jurisdiction,case,path,")
     assert main(["matrix", "no_such_dir"]) == 2
+
+
+# --------------------------------------------------------------------------- sarif, junit, --output
+
+TOY_LIBRARY = 'library principles "toy principles"\n' + VOCABULARY + """
+property separation "the enforcement organ does not decide" {
+  never step where kind == substantive_decision and actor is enforcement_organ
+}
+property disposition "no court starts a proceeding" {
+  never step where kind == initiation and actor is court
+}
+property no_early_decision "no decision before a case is pending" {
+  never step where kind == substantive_decision and stage == executed
+}
+"""
+
+
+def toy_case(law: str) -> str:
+    """LAW importing the toy principles instead of declaring its vocabulary and properties."""
+    head, rest = law.split(VOCABULARY)
+    body = rest.split("property separation")[0]
+    expects = "\n".join(line for line in rest.splitlines() if line.startswith("expect separation"))
+    return head + "import principles\n" + body + expects + "\n"
+
+
+@pytest.fixture
+def toys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """toy/law (separation fails as expected, disposition fails unexpected), toy/reform (all
+    hold), toy/bad (does not check), beside the toy `principles` library."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "toy"
+    write(folder, "principles.rev", TOY_LIBRARY)
+    write(folder, "law.rev", toy_case(LAW))
+    reform = toy_case(LAW).replace("by bureau  kind substantive_decision", "by bench  kind substantive_decision")
+    reform = reform.replace("expect separation fails", "expect separation holds")
+    reform = reform.replace("rule start_ex_officio { by bureau  kind initiation", "rule start_ex_officio { by obligor  kind initiation")
+    write(folder, "reform.rev", reform)
+    write(folder, "bad.rev", "procedure bad\nimport principles\nvar x : 0..3 = 0\nrule r { when y > 0 }\n")
+    return tmp_path
+
+
+def test_toy_matrix(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "toy", "--format", "csv"]) == 2  # toy/bad does not check
+    rows = {r[1]: r[3:] for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert rows["case"] == ["separation", "disposition", "no_early_decision"]
+    assert rows["toy/law"] == ["fails", "fails", "holds"]
+    assert rows["toy/reform"] == ["holds", "holds", "holds"]
+    assert rows["toy/bad"] == ["error", "error", "error"]
+
+
+def test_sarif_one_result_per_failing_principle(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sarif_loader = pytest.importorskip("sarif.loader", reason="sarif-tools is in the test extra")
+    assert main(["matrix", "toy", "--format", "sarif", "--output", "matrix.sarif"]) == 2
+    assert capsys.readouterr().out == ""
+    raw = json.loads(Path("matrix.sarif").read_text(encoding="utf-8"))
+    assert raw["version"] == "2.1.0"
+    records = sarif_loader.load_sarif_file("matrix.sarif").get_records()
+    law = [r for r in records if "in procedure law" in r["Description"]]
+    by_code = {r["Code"]: r for r in law}
+    assert len(law) == 2 and set(by_code) == {"separation", "disposition"}  # no_early_decision holds
+    # as in `check`: an unexpected failure is an error at the library's declaration (no expect line) …
+    assert by_code["disposition"]["Severity"] == "error"
+    assert by_code["disposition"]["Line"] == TOY_LIBRARY.splitlines().index(
+        'property disposition "no court starts a proceeding" {') + 1
+    assert by_code["disposition"]["Location"] == "toy/principles.rev"
+    # … an expected one a suppressed note at the case's expect line, with the trace's rules related
+    assert by_code["separation"]["Severity"] == "note" and by_code["separation"]["Location"] == "toy/law.rev"
+    assert by_code["separation"]["Line"] == next(i for i, line in enumerate(toy_case(LAW).splitlines(), 1)
+                                                 if line.startswith("expect separation fails"))
+    assert "Counterexample: 1. apply (obligor); 2. decide (bureau)" in by_code["separation"]["Description"]
+    results = raw["runs"][0]["results"]
+    sep = next(r for r in results if r["ruleId"] == "separation")
+    assert sep["suppressions"] == [{"kind": "inSource", "justification": "art. 1: the bureau decides"}]
+    assert [x["message"]["text"].split(":")[0] for x in sep["relatedLocations"]] == ["step 1", "step 2"]
+    assert sep["properties"] == {"case": "toy/law", "jurisdiction": "toy",
+                                 "explain": "revcheck explain toy/law.rev separation"}
+    assert not any("procedure reform" in r["Description"] for r in records)  # every principle holds
+    bad = [r for r in records if r["Location"] == "toy/bad.rev"]
+    assert bad and bad[0]["Severity"] == "error" and bad[0]["Code"].startswith("E")
+
+
+def test_junit_one_suite_per_case(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    junitparser = pytest.importorskip("junitparser", reason="junitparser is in the test extra")
+    assert main(["matrix", "toy", "--format", "junit", "--output", "matrix.xml"]) == 2
+    assert capsys.readouterr().out == ""
+    suites = {s.name: s for s in junitparser.JUnitXml.fromfile("matrix.xml")}
+    assert set(suites) == {"toy/law", "toy/reform", "toy/bad"}
+    law = {c.name: c for c in suites["toy/law"]}
+    assert list(law) == ["separation", "disposition", "no_early_decision"]
+    assert all(c.classname == "toy/law" for c in law.values())
+    failure = law["disposition"].result[0]
+    assert isinstance(failure, junitparser.Failure) and failure.message == "fails"
+    assert "counterexample (1 steps)" in failure.text and "start_ex_officio" in failure.text
+    assert law["separation"].is_passed and "counterexample" in law["separation"].system_out  # expected
+    assert law["no_early_decision"].is_passed
+    assert suites["toy/law"].failures == 1 and suites["toy/law"].tests == 3
+    assert all(c.is_passed for c in suites["toy/reform"])
+    assert suites["toy/bad"].errors == 1
+    assert isinstance(next(iter(suites["toy/bad"])).result[0], junitparser.Error)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "csv", "sarif", "junit"])
+def test_output_file_for_every_format(toys: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = toys / "out" / f"matrix.{fmt}"
+    target.parent.mkdir()
+    assert main(["matrix", "toy/law.rev", "toy/reform.rev", "--format", fmt, "--output", str(target)]) == 0
+    assert capsys.readouterr() == ("", "")
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("\n") and "toy/law" in text
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+
+
+def test_update_needs_a_table_format(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("README.md").write_text(f"{BEGIN}\n{END}\n", encoding="utf-8")
+    assert main(["matrix", "toy/law.rev", "--format", "sarif", "--update", "README.md"]) == 2
+    assert "table format" in capsys.readouterr().err
+    assert Path("README.md").read_text(encoding="utf-8") == f"{BEGIN}\n{END}\n"

@@ -41,10 +41,11 @@ def _outcome_text(report: FileReport, o: PropertyOutcome) -> str:
     return "\n".join(lines)
 
 
-def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome) -> str:
-    """One test case; returns its result: passed, failure or skipped."""
+def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome, classname: str | None = None) -> str:
+    """One test case (classname: the procedure unless given); returns its result: passed,
+    failure or skipped."""
     assert report.result is not None
-    case = _case(suite, report.result.model.name, o.property.name)
+    case = _case(suite, classname or report.result.model.name, o.property.name)
     text = _outcome_text(report, o)
     if o.is_problem:
         expected = f", expected {o.expectation.verdict}" if o.expectation else ""
@@ -58,7 +59,7 @@ def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome) -> st
     return "passed"
 
 
-def _bad_input(suite: ET.Element, report: FileReport) -> None:
+def add_bad_input(suite: ET.Element, report: FileReport) -> None:
     case = _case(suite, report.path, "load")
     errors = [d for d in report.diagnostics if d.is_error]
     first = errors[0].message if errors else report.refusal
@@ -74,7 +75,7 @@ def file_suite(report: FileReport) -> ET.Element:
     suite = ET.Element("testsuite", name=name, file=report.path)
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if report.has_errors:
-        _bad_input(suite, report)
+        add_bad_input(suite, report)
         counts.update(tests=1, errors=1)
     elif report.is_library:
         _case(suite, report.path, "library checked for errors")
@@ -99,6 +100,40 @@ def file_suite(report: FileReport) -> ET.Element:
             counts["failures"] += 1
         ET.SubElement(suite, "system-out").text = "\n".join(render_result(report, result))
         suite.set("time", f"{result.seconds:.3f}")
+    for k, v in counts.items():
+        suite.set(k, str(v))
+    return suite
+
+
+def principle_suite(report: FileReport, names: list[str], name: str, classname: str,
+                    properties: dict[str, str] | None = None) -> ET.Element:
+    """A suite for `matrix`: one test case per property in `names`, each as in `file_suite`
+    (a property the file does not have is `<skipped>`); bad input is the test case `load`."""
+    suite = ET.Element("testsuite", name=name, file=report.path)
+    if properties:
+        bag = ET.SubElement(suite, "properties")
+        for key, value in properties.items():
+            ET.SubElement(bag, "property", name=key, value=value)
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if report.has_errors or report.result is None:
+        add_bad_input(suite, report)
+        counts.update(tests=1, errors=1)
+    else:
+        by_name = {o.property.name: o for o in report.outcomes}
+        for prop in names:
+            o = by_name.get(prop)
+            if o is None:
+                case = _case(suite, classname, prop)
+                ET.SubElement(case, "skipped", message="n.a.: the procedure does not import this property")
+                kind = "skipped"
+            else:
+                kind = add_outcome(suite, report, o, classname)
+            counts["tests"] += 1
+            if kind == "failure":
+                counts["failures"] += 1
+            elif kind == "skipped":
+                counts["skipped"] += 1
+        suite.set("time", f"{report.result.seconds:.3f}")
     for k, v in counts.items():
         suite.set(k, str(v))
     return suite

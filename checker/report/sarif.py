@@ -227,12 +227,30 @@ def last_rule_span(model: Model, trace: Trace) -> Span:
     return Span(model.span.path, 1, 1, 1, 2)
 
 
+def input_findings(r: FileReport) -> list[Finding]:
+    """A file's diagnostics and its engine refusal, if any."""
+    out = [diagnostic_finding(d) for d in r.diagnostics]
+    if r.refusal:
+        out.append(Finding(REFUSAL, "error", f"cannot check {r.path}: {r.refusal}", Span(r.path, 1, 1, 1, 2)))
+    return out
+
+
+def principle_findings(r: FileReport, names: Iterable[str]) -> list[Finding]:
+    """The results of `check` for the properties `names` only, in that order (for `matrix`):
+    bad input as in `check_findings`, else one finding per property as `outcome_finding` makes
+    it (none for a property that holds as it should, or that the file does not have)."""
+    if r.result is None:
+        return input_findings(r)
+    model = r.result.model
+    by_name = {o.property.name: o for o in r.outcomes}
+    found = (outcome_finding(model, o) for name in names if (o := by_name.get(name)) is not None)
+    return [f for f in found if f is not None]
+
+
 def check_findings(reports: Iterable[FileReport]) -> list[Finding]:
     out: list[Finding] = []
     for r in reports:
-        out += [diagnostic_finding(d) for d in r.diagnostics]
-        if r.refusal:
-            out.append(Finding(REFUSAL, "error", f"cannot check {r.path}: {r.refusal}", Span(r.path, 1, 1, 1, 2)))
+        out += input_findings(r)
         if r.result is None:
             continue
         model = r.result.model
