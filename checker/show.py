@@ -2,7 +2,8 @@
 
 Input: a procedure, usually an amendment bill (`extends`). Output: the law as amended — its
 state, its rules with the provenance of each ("from X", "from X, amended by Y", "inserted by
-Y"), its lawful end states — and, at the end, what the bills repealed. Declarations are printed
+Y"), its lawful end states, the properties the bills amended — and, at the end, what the bills
+repealed. Amended variables carry their provenance too. Declarations are printed
 with `dsl.pretty`, so the rules shown are valid source text. Exit codes: 0 shown; 2 the file
 or the law it amends has errors (rendered as `check` renders them).
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from dsl import ast
 from dsl.diagnostics import render, sort_key
-from dsl.imports import Loader, load_program
+from dsl.imports import Loader, load_program, origin_key
 from dsl.pretty import pretty_decl
 
 _STATE = (ast.ConstDecl, ast.SetDecl, ast.VarDecl)
@@ -26,7 +27,7 @@ _STATE = (ast.ConstDecl, ast.SetDecl, ast.VarDecl)
 class Repealed:
     """A `repeal` in one of the bills of the chain."""
 
-    target: str  # rule | var | property | expect
+    target: str  # rule | var | property | expect | final (name "")
     name: str
     bill: str
 
@@ -76,10 +77,15 @@ def consolidated_text(path: str) -> tuple[str, int]:
     if len(chain) > 1:
         out.append("// consolidated text: " + " ← ".join(m.path for m in chain))
     out.append("")
+    origins = program.rule_origins
     state = [d for d in main.decls if isinstance(d, _STATE)]
     if state:
         out.append("// ---- state")
-        out += [pretty_decl(d) for d in state]
+        for d in state:
+            amended = isinstance(d, ast.VarDecl) and origin_key("var", d.name) in origins
+            if amended:  # only amended variables carry their provenance, to keep the list short
+                out.append(f"// {_provenance(origins[origin_key('var', d.name)])}")
+            out.append(pretty_decl(d))
         out.append("")
     out.append("// ---- rules")
     for d in main.decls:
@@ -91,11 +97,24 @@ def consolidated_text(path: str) -> tuple[str, int]:
         out.append("")
         out.append("// ---- lawful end states")
         out += [pretty_decl(d) for d in finals]
+    amended_properties = [
+        d for d in main.decls
+        if isinstance(d, ast.PropertyDecl) and origin_key("property", d.name) in origins
+    ]
+    if amended_properties:
+        out.append("")
+        out.append("// ---- amended properties")
+        for d in amended_properties:
+            out.append(f"// {_provenance(origins[origin_key('property', d.name)])}")
+            out.append(pretty_decl(d))
     gone = repeals(chain)
     if gone:
         out.append("")
         out.append("// ---- repealed")
-        out += [f"// {r.target} {r.name} — repealed by {r.bill}" for r in gone]
+        out += [
+            f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
+            for r in gone
+        ]
     return "\n".join(out), 0
 
 

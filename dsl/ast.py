@@ -385,7 +385,10 @@ class ExpectDecl:
 
 @dataclass(frozen=True, slots=True)
 class Repeal:
-    target: Literal["rule", "var", "property", "expect"]
+    """`repeal rule|var|property|expect NAME`, or `repeal final` (every `final` line of the
+    law being amended; `name` is then "")."""
+
+    target: Literal["rule", "var", "property", "expect", "final"]
     name: str
     span: Span = _span()
 
@@ -406,6 +409,23 @@ class Insert:
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class AmendVar:
+    """`amend var x : TYPE = INITIAL`: replaces the base variable's declaration in place."""
+
+    var: VarDecl
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AmendProperty:
+    """`amend property P "title"? { BODY }`: replaces the base property's body (and its title,
+    if one is given) in place; the property's `expect` stays unless the bill restates it."""
+
+    property: PropertyDecl
+    span: Span = _span()
+
+
 Decl = (
     Import
     | Extends
@@ -422,6 +442,8 @@ Decl = (
     | ExpectDecl
     | Repeal
     | Amend
+    | AmendVar
+    | AmendProperty
     | Insert
 )
 

@@ -323,6 +323,10 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def repeal_decl(self, meta: Any, target: str, name: Token) -> ast.Repeal:
         return ast.Repeal(target, str(name), self._span(meta))  # type: ignore[arg-type]
 
+    @v_args(meta=True, inline=True)
+    def repeal_final(self, meta: Any) -> ast.Repeal:
+        return ast.Repeal("final", "", self._span(meta))
+
     def target_rule(self, _: list[Any]) -> str:
         return "rule"
 
@@ -346,6 +350,14 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             else:
                 clauses.append(c)
         return ast.Amend(str(name), title, tuple(clauses), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def amend_var(self, meta: Any, var: ast.VarDecl) -> ast.AmendVar:
+        return ast.AmendVar(var, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def amend_property(self, meta: Any, prop: ast.PropertyDecl) -> ast.AmendProperty:
+        return ast.AmendProperty(prop, self._span(meta))
 
     @v_args(meta=True, inline=True)
     def insert_decl(self, meta: Any, rule: ast.RuleDecl) -> ast.Insert:

@@ -140,6 +140,11 @@ class Loader:
         self.load_imports(module, (*stack, key))
         extends = [d for d in module.decls if isinstance(d, ast.Extends)]
         if not extends:
+            for d in module.decls:
+                if isinstance(d, ast.Repeal | ast.Amend | ast.AmendVar | ast.AmendProperty | ast.Insert):
+                    self.diags.append(error("E111", "an amendment needs a law to amend", d.span,
+                                            "this file has no `extends`",
+                                            help='add `extends "path/to/law.rev"` after the header'))
             origins = {d.name: module.path for d in module.decls if isinstance(d, ast.RuleDecl)}
             return module, origins
         if len(extends) > 1:
@@ -164,6 +169,12 @@ class Loader:
 _REPEALABLE = {"rule": ast.RuleDecl, "var": ast.VarDecl, "property": ast.PropertyDecl, "expect": ast.ExpectDecl}
 
 
+def origin_key(kind: str, name: str) -> str:
+    """The key of a variable's or property's provenance in `Program.rule_origins` (rules are
+    keyed by their bare name; a space cannot occur in a name, so the keys never collide)."""
+    return f"{kind} {name}"
+
+
 def _decl_name(d: object) -> str | None:
     if isinstance(d, ast.ExpectDecl):
         return d.property
@@ -176,6 +187,7 @@ def amend(
     """The law as amended: the bill's repeals, amendments and insertions applied to `base`."""
     decls: list[object] = list(base.decls)
     origins = dict(origins)
+    from_base = {id(d) for d in base.decls}  # `repeal final` removes only the base's lines
 
     def find(cls: type, name: str) -> int | None:
         return next((i for i, d in enumerate(decls) if isinstance(d, cls) and _decl_name(d) == name), None)
@@ -185,6 +197,13 @@ def amend(
             case ast.Extends() | ast.Import():
                 if isinstance(d, ast.Import):
                     decls.append(d)
+            case ast.Repeal(target="final"):
+                finals = [x for x in decls if isinstance(x, ast.FinalDecl) and id(x) in from_base]
+                if not finals:
+                    diags.append(error("E111", "the law being amended has no `final` lines to repeal",
+                                       d.span, "nothing to repeal"))
+                    continue
+                decls = [x for x in decls if not any(x is f for f in finals)]
             case ast.Repeal(target=target, name=name):
                 i = find(_REPEALABLE[target], name)
                 if i is None:
@@ -192,8 +211,7 @@ def amend(
                                        d.span, "nothing to repeal"))
                     continue
                 del decls[i]
-                if target == "rule":
-                    origins.pop(name, None)
+                origins.pop(name if target == "rule" else origin_key(target, name), None)
                 if target == "property":  # its expectation goes with it
                     j = find(ast.ExpectDecl, name)
                     if j is not None:
@@ -212,6 +230,19 @@ def amend(
                 clauses = kept + tuple(c for c in d.clauses if type(c) in given)
                 decls[i] = replace(old, clauses=clauses, title=d.title or old.title)
                 origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
+            case ast.AmendVar(var=var) | ast.AmendProperty(property=var):
+                kind = "var" if isinstance(d, ast.AmendVar) else "property"
+                i = find(type(var), var.name)
+                if i is None:
+                    diags.append(error("E111", f"the law being amended has no {kind} '{var.name}' to amend",
+                                       d.span, "nothing to amend", help=f"declare a new {kind} without `amend`"))
+                    continue
+                old = decls[i]
+                if isinstance(var, ast.PropertyDecl):  # no title given: the old one stays
+                    var = replace(var, title=var.title or old.title)  # type: ignore[union-attr]
+                decls[i] = var
+                key = origin_key(kind, var.name)
+                origins[key] = f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"  # type: ignore[union-attr]
             case ast.Insert(rule=rule):
                 if find(ast.RuleDecl, rule.name) is not None:
                     diags.append(error("E101", f"rule '{rule.name}' already exists in the law being amended",

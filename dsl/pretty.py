@@ -248,10 +248,16 @@ def pretty_decl(d: ast.Decl) -> str:
             return f"property {name}{_title(title)} {{ {pretty_property_body(body)} }}"
         case ast.ExpectDecl(property=prop, verdict=verdict, reason=reason):
             return f"expect {prop} {verdict}{_title(reason)}"
+        case ast.Repeal(target="final"):
+            return "repeal final"
         case ast.Repeal(target=target, name=name):
             return f"repeal {target} {name}"
         case ast.Amend(name=name, title=title, clauses=clauses):
             return f"amend rule {name}{_title(title)} {_clauses(clauses)}"
+        case ast.AmendVar(var=var):
+            return f"amend {pretty_decl(var)}"
+        case ast.AmendProperty(property=prop):
+            return f"amend {pretty_decl(prop)}"
         case ast.Insert(rule=rule):
             return f"insert {_rule(rule)}"
     assert_never(d)

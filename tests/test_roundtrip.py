@@ -190,6 +190,9 @@ decls = st.one_of(
     st.builds(ast.ExpectDecl, name, st.sampled_from(["holds", "fails"]), text),
     st.builds(ast.Repeal, st.sampled_from(["rule", "var", "property", "expect"]), name),
     st.builds(ast.Amend, name, text, st.lists(clauses, max_size=3).map(tuple)),
+    st.just(ast.Repeal("final", "")),
+    st.builds(ast.AmendVar, st.builds(ast.VarDecl, name, types, initials)),
+    st.builds(ast.AmendProperty, st.builds(ast.PropertyDecl, name, text, bodies)),
     rules.map(ast.Insert),
 )
 modules = st.builds(
