@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 
 from dsl.source import SourceFile, Span
@@ -55,7 +56,10 @@ def render(diag: Diagnostic, files: dict[str, SourceFile]) -> str:
         if span.end_line == span.line and span.end_col > span.col:
             width = span.end_col - span.col
         width = max(1, min(width, max(1, len(text) - col + 2)))
-        caret = " " * (col - 1) + "^" * width
+        # columns count characters; a Chinese character takes two cells on a terminal
+        lead = _cells(text[: col - 1])
+        under = max(1, _cells(text[col - 1 : col - 1 + width]))
+        caret = " " * lead + "^" * under
         if diag.label:
             caret += " " + diag.label
         out += [f"{pad} |", f"{num} | {text}", f"{pad} | {caret}"]
@@ -66,6 +70,14 @@ def render(diag: Diagnostic, files: dict[str, SourceFile]) -> str:
     elif diag.help:
         out.append(f"   = help: {diag.help}")
     return "\n".join(out)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells a text takes: wide (CJK) characters two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def sort_key(diag: Diagnostic) -> tuple[str, int, int, str]:
