@@ -120,7 +120,9 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
         message = f"unexpected {_token_words(tok)}"
         label = f"expected {_expected_words(expected)}"
         pos = tok.start_pos or 0
-        if "THEN" in expected and _last_keyword(text, pos) == "when":
+        if str(tok) == "=" and "COMP_OP" in expected:
+            label = "use `==` to compare; `:=` assigns a new value (after `then`)"
+        elif "THEN" in expected and _last_keyword(text, pos) == "when":
             label = "expected `then` after the guard"
         elif "COLON_EQ" in expected or ":=" in (_describe(t) for t in expected):
             label = "expected `:=` in an assignment"
