@@ -18,7 +18,8 @@ from dsl.parser import parse
 from dsl.source import SourceFile, Span
 
 MAX_FILE_BYTES = 5_000_000
-BUNDLED_SPEC = Path(__file__).resolve().parent.parent / "spec"
+# `dsl/spec` links to the repository's `spec/` and is installed with the package (package data)
+BUNDLED_SPEC = Path(__file__).resolve().parent / "spec"
 
 
 def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
