@@ -378,7 +378,7 @@ class PropertyDecl:
 @dataclass(frozen=True, slots=True)
 class ExpectDecl:
     property: str
-    verdict: Literal["holds", "fails"]
+    verdict: Literal["holds", "fails", "not applicable"]
     reason: str
     span: Span = _span()
 

@@ -312,6 +312,9 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         reason = unquote(rest[0]) if rest else ""
         return ast.ExpectDecl(str(name), verdict, reason, self._span(meta))
 
+    def not_applicable(self, _: list[Any]) -> str:
+        return "not applicable"
+
     def holds(self, _: list[Any]) -> str:
         return "holds"
 

@@ -297,7 +297,7 @@ class Property:
 @dataclass(frozen=True, slots=True)
 class Expectation:
     property: str
-    verdict: Literal["holds", "fails"]
+    verdict: Literal["holds", "fails", "not applicable"]
     reason: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
 

@@ -87,3 +87,21 @@ def test_auto_hands_over_to_z3_at_the_state_limit() -> None:
     assert auto.result is not None and auto.result.engine == "symbolic" and auto.result.states == 5_000
     explicit = check_text(COUNTERS, CheckOptions(max_states=5_000, engine="explicit"))
     assert explicit.outcomes[0].verdict.status is Status.UNKNOWN  # never "holds" at a limit
+
+
+def test_expect_not_applicable_pins_a_principle_the_case_cannot_express() -> None:
+    from checker import Match, check_text
+
+    source = """procedure small
+import principles
+actor a is party
+var x : bool
+rule r { by a kind initiation when not x then x := true }
+final x
+expect third_party_protection not applicable "no judicial sale in this model"
+expect reversal_ends fails "a wrong expectation is still caught"
+"""
+    report = check_text(source, directory=str(CASES.parent))
+    by_name = {o.property.name: o for o in report.outcomes}
+    assert by_name["third_party_protection"].match is Match.MET
+    assert by_name["reversal_ends"].match is Match.DIFFERS
