@@ -117,7 +117,9 @@ class Loader:
                 continue
             key = str(target.resolve())
             if key in stack:
-                self.diags.append(error("E104", f"import cycle: '{decl.target}' imports this file again", decl.span))
+                chain = " → ".join(Path(p).name for p in (*stack[stack.index(key):], key))
+                self.diags.append(error("E104", f"import cycle: '{decl.target}' imports this file again",
+                                        decl.span, "closes the cycle", help=f"the imports run {chain}"))
                 continue
             if key in self.libraries:
                 continue
