@@ -16,15 +16,16 @@ import sys
 from checker.api import check_file
 from checker.compile import UnboundedModel
 from checker.explicit import explore
-from checker.report.text import fmt_value, render_report
+from checker.report.text import render_report
 from checker.result import CheckOptions
+from checker.show_expr import value_text
 from dsl.model import Model
 
 MAX_DRAWN = 500
 
 
 def _label(model: Model, state: tuple, slots: list[int]) -> str:  # type: ignore[type-arg]
-    return ", ".join(f"{model.slots[i].name}={fmt_value(state[i])}" for i in slots)
+    return ", ".join(f"{model.slots[i].name}={value_text(state[i])}" for i in slots)
 
 
 def project(model: Model, options: CheckOptions, names: list[str] | None) -> tuple[list[str], list[tuple[str, str, str]], list[str]]:

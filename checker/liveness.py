@@ -42,27 +42,18 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
 from checker.compile import Predicate
+from checker.show_expr import show
 from checker.trace import Trace
 from checker.verdict import Method, Status, Verdict
 from dsl.model import (
-    Binary,
     Eventually,
     Expr,
-    In,
-    Ite,
     LeadsTo,
-    Lit,
-    MapRef,
-    Neg,
-    Not,
     Property,
-    SlotRef,
-    StepAttr,
     StepPattern,
-    Value,
 )
 
 if TYPE_CHECKING:
@@ -594,48 +585,3 @@ def _trigger_text(trigger: Expr | StepPattern) -> str:
     if isinstance(trigger, StepPattern):
         return f"a step matching `{show(trigger.where)}`"
     return f"`{show(trigger)}`"
-
-
-# --------------------------------------------------------------------------- expressions as text
-
-_TIGHT = {"*": 7, "+": 6, "-": 6}
-_LEVEL = {"implies": 1, "or": 2, "and": 3}
-
-
-def show(e: Expr) -> str:
-    """An expression in the language's own notation, for verdict notes."""
-    return _show(e, 0)
-
-
-def _show(e: Expr, outer: int) -> str:
-    match e:
-        case Lit(value=v):
-            return _value(v)
-        case SlotRef(name=name) | MapRef(name=name):
-            return name
-        case StepAttr(field=f):
-            return f
-        case Not(operand=o):
-            return _wrap(f"not {_show(o, 9)}", 4, outer)  # `not (a < b)`: clearer than the rule
-        case Neg(operand=o):
-            return f"-{_show(o, 8)}"
-        case In(operand=o, values=values):
-            inner = ", ".join(_value(v) for v in values)
-            return _wrap(f"{_show(o, 6)} in {{{inner}}}", 5, outer)
-        case Ite(cond=c, then=t, other=o):
-            return f"(if {show(c)} then {show(t)} else {show(o)})"
-        case Binary(op=op, left=left, right=right):
-            level = _LEVEL.get(op, _TIGHT.get(op, 5))
-            return _wrap(f"{_show(left, level)} {op} {_show(right, level + 1)}", level, outer)
-        case _:
-            assert_never(e)
-
-
-def _wrap(text: str, level: int, outer: int) -> str:
-    return f"({text})" if level < outer else text
-
-
-def _value(v: Value) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from checker.explicit import check, explore
 from checker.graph import to_networkx
-from checker.liveness import _components, _Goal, _Region, show
+from checker.liveness import _components, _Goal, _Region
 from checker.result import CheckOptions
+from checker.show_expr import show
 from checker.trace import TIME_STEP, ReplayError, Trace, replay
 from checker.verdict import Method, Status
 from dsl.frontend import compile_file, compile_text

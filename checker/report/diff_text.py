@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from checker.diff import Change, DiffReport, PropertyChange
 from checker.outcome import FileReport
-from checker.report.text import fmt_value, render_report, render_trace
+from checker.report.text import render_report, render_trace
 from checker.revision import Version
+from checker.show_expr import value_text
 from checker.step_diff import DeadEndWitness, StepWitness
 from dsl.model import Model
 
@@ -48,7 +49,7 @@ def _dead_ends(title: str, ends: tuple[DeadEndWitness, ...], count: int, model: 
         return []
     out = ["", f"{title} ({count}{', first ' + str(len(ends)) + ' shown' if count > len(ends) else ''}):"]
     for d in ends:
-        out.append("  " + ", ".join(f"{k} = {fmt_value(v)}" for k, v in d.state))
+        out.append("  " + ", ".join(f"{k} = {value_text(v)}" for k, v in d.state))
         out.append(f"      path in the {where} version ({len(d.trace)} steps):")
         out += render_trace(model, d.trace, indent="        ")
     return out

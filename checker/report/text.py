@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from checker.outcome import FileReport, Match, PropertyOutcome, exit_code
 from checker.result import ModelResult
+from checker.show_expr import value_text
 from checker.trace import Trace, state_dict, view
 from dsl.diagnostics import render
-from dsl.model import Model, Value
+from dsl.model import Model
 
 _MARK = {
     Match.MET: "ok",
@@ -18,16 +19,12 @@ _MARK = {
 }
 
 
-def fmt_value(v: Value) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str]:
     out = []
     init = state_dict(model, trace.initial)
-    shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in init.items())
+    shown = ", ".join(f"{k} = {value_text(v)}" for k, v in init.items())
     out.append(f"{indent}0. initial state: {shown or '(no variables)'}")
     steps = view(model, trace)
     loop_first = None if trace.loop_start is None else trace.loop_start + 1
@@ -50,7 +47,7 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
             for src, title in step.citations:
                 out.append(f"{indent}     cites {src}: {title}")
         for name, before, after in step.changes:
-            out.append(f"{indent}     {name}: {fmt_value(before)} → {fmt_value(after)}")
+            out.append(f"{indent}     {name}: {value_text(before)} → {value_text(after)}")
     if loop_first is not None:
         n = len(trace)
         repeat = f"step {n} repeats" if loop_first == n else f"steps {loop_first}–{n} repeat"
@@ -98,7 +95,7 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         out.append(f"  dead ends (reachable non-final states where no rule applies): {count}{shown}")
         for i, de in enumerate(result.dead_ends, start=1):
             last = state_dict(model, de.trace.states[-1])
-            shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in last.items())
+            shown = ", ".join(f"{k} = {value_text(v)}" for k, v in last.items())
             out.append(f"  dead end {i}: {shown}")
             out += render_trace(model, de.trace)
     elif result.complete:
