@@ -141,7 +141,7 @@ def _relocate(report: FileReport, version: Version) -> FileReport:
 
 
 def diff_versions(old: Version, new: Version, options: CheckOptions | None = None) -> DiffReport:
-    options = options or CheckOptions(engine="auto")
+    options = replace(options or CheckOptions(engine="auto"), keep_state_space=True)
     old_report = check_model_file(old.path, options)
     new_report = check_model_file(new.path, options)
     base = DiffReport(old, new, _relocate(old_report, old), _relocate(new_report, new))
@@ -152,7 +152,10 @@ def diff_versions(old: Version, new: Version, options: CheckOptions | None = Non
     notes: list[str] = []
     reach = None
     if old_model.finite and new_model.finite:
-        reach = diff_reach(explore(old_model, options), explore(new_model, options))
+        # the spaces `check` explored, when the explicit engine ran; explore otherwise
+        old_space = old_report.result.space or explore(old_model, options)
+        new_space = new_report.result.space or explore(new_model, options)
+        reach = diff_reach(old_space, new_space)
     else:
         notes.append("reachable steps and dead ends are compared only when both versions have "
                      "finite domains (the explicit engine); they were not compared")

@@ -266,4 +266,5 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
         seconds=time.perf_counter() - started,
         engine="explicit",
         dead_end_count=count,
+        space=space if options is not None and options.keep_state_space else None,
     )

@@ -18,6 +18,7 @@ class CheckOptions:
     timeout_s: float | None = None
     cross_check: bool = False  # run both engines and treat any disagreement as an internal error
     lint: bool = False  # add a one-line summary of the rule set's static analysis
+    keep_state_space: bool = False  # keep the explicit StateSpace in the result (for `diff`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class ModelResult:
     engine: str = "explicit"
     depth: int | None = None  # the symbolic engine's search bound
     graph: Any = field(default=None, compare=False, repr=False)  # networkx.DiGraph, if built
+    space: Any = field(default=None, compare=False, repr=False)  # explicit StateSpace, if kept
     dead_end_count: int | None = None  # all dead ends found; `dead_ends` may list only the first
 
     def verdict(self, name: str) -> Verdict | None:
