@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from checker.result import CheckOptions
-from checker.symbolic import check
+from checker.core.result import CheckOptions
+from checker.symbolic.engine import check
 from dsl.frontend import compile_text
 
 ROOT = Path(__file__).resolve().parent.parent

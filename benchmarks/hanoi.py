@@ -49,7 +49,7 @@ def plain_bfs(n: int) -> tuple[int, int]:
 
 
 def run_one(kind: str, n: int) -> dict[str, float]:
-    from checker.explicit import check, explore  # imports are not timed
+    from checker.explicit.search import check, explore  # imports are not timed
     from tests.handmade import hanoi
 
     started = time.perf_counter()

@@ -46,7 +46,7 @@ def dials(n: int, k: int, power_dial0: bool = False):  # noqa: ANN201
 
 
 def run_one(kind: str, n: int, k: int) -> dict[str, float]:
-    from checker.explicit import check, explore
+    from checker.explicit.search import check, explore
     from dsl.model import Eventually, Invariant, LeadsTo
     from tests.handmade import eq, op
 

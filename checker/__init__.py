@@ -7,9 +7,9 @@
 """
 
 from checker.api import check_file, check_text
-from checker.outcome import FileReport, Match, PropertyOutcome
-from checker.result import CheckOptions, ModelResult
-from checker.verdict import Method, Status, Verdict
+from checker.core.outcome import FileReport, Match, PropertyOutcome
+from checker.core.result import CheckOptions, ModelResult
+from checker.core.verdict import Method, Status, Verdict
 
 __all__ = [
     "CheckOptions",

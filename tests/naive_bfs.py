@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from checker.semantics import RangeViolation, State, apply, enabled, evaluate, initial_states
-from checker.semantics import step_label as label
+from checker.core.semantics import RangeViolation, State, apply, enabled, evaluate, initial_states
+from checker.core.semantics import step_label as label
 from dsl.model import (
     AfterPossible,
     Invariant,

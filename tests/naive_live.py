@@ -1,9 +1,9 @@
 """Slow, independent oracles for liveness and time, written from the reference semantics only.
 
-- `graph`: the timed state graph built with `checker.semantics` (clocks recomputed by its
+- `graph`: the timed state graph built with `checker.core.semantics` (clocks recomputed by its
   functions), as a NetworkX DiGraph;
 - `verdict`: `eventually` / `leads_to` by NetworkX strongly connected components with the weak
-  fairness test written out afresh (no code shared with `checker.liveness`);
+  fairness test written out afresh (no code shared with `checker.explicit.liveness`);
 - `within_violated`: bounded response on an *uncapped* run: absolute days, the absolute day each
   deadline duty became due, the absolute day the oldest trigger is waiting since, up to a horizon
   long enough to contain every shortest violation;
@@ -16,7 +16,7 @@ from collections import deque
 
 import networkx as nx
 
-from checker.semantics import (
+from checker.core.semantics import (
     apply,
     clocks_after_day,
     clocks_after_step,
@@ -27,7 +27,7 @@ from checker.semantics import (
     step_label,
     time_may_pass,
 )
-from checker.trace import TIME_STEP, Trace
+from checker.core.trace import TIME_STEP, Trace
 from dsl.model import Expr, LeadsTo, Model, StepPattern
 
 Node = tuple  # (model state, clocks)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.show import consolidated_text
+from checker.report.consolidated import consolidated_text
 from dsl import ast
 from dsl.frontend import compile_file
 from dsl.imports import load_program, origin_key

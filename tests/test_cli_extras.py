@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import checker.api as api
+import checker.select as select
 from checker.cli import main
 
 MODELS = Path(__file__).parent / "models"
@@ -47,9 +47,9 @@ def test_a_disagreement_between_engines_is_an_internal_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def disagree(model, options):  # type: ignore[no-untyped-def]
-        raise api.EngineDisagreement("the explicit and symbolic engines disagree on x: y")
+        raise select.EngineDisagreement("the explicit and symbolic engines disagree on x: y")
 
-    monkeypatch.setattr(api, "_cross_checked", disagree)
+    monkeypatch.setattr(select, "_cross_checked", disagree)
     assert main(["check", str(MODELS / "jugs.rev"), "--cross-check"]) == 4
     err = capsys.readouterr().err
     assert "internal error" in err and "disagree" in err and "Traceback" not in err

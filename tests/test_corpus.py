@@ -1,6 +1,6 @@
 """Permanent differential-testing entries: `tests/corpus/*.rev`, each checked by both engines.
 
-Every entry must give no disagreement (`checker.crosscheck`) and meet its own expectations in
+Every entry must give no disagreement (`checker.select`) and meet its own expectations in
 both engines. Add a shrunk Hypothesis counterexample here as a small `.rev` file that says,
 in a comment, what went wrong.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.crosscheck import cross_check
-from checker.result import CheckOptions
+from checker.core.result import CheckOptions
+from checker.select import cross_check
 from dsl.frontend import compile_file
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.rev"))

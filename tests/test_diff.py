@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.diff import Change, DiffReport, classify, diff_paths
-from checker.rule_diff import RuleChangeKind
-from checker.verdict import Method, Status, Verdict
+from checker.core.verdict import Method, Status, Verdict
+from checker.diff.rules import RuleChangeKind
+from checker.diff.versions import Change, DiffReport, classify, diff_paths
 from tests.ci_models import LAW, REFORM, WORSE, WORSE_ACKNOWLEDGED, revcheck, write
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import explicit
-from checker.crosscheck import compare_verdicts
-from checker.result import CheckOptions
-from checker.symbolic import check as symbolic_check
-from checker.trace import replay
-from checker.verdict import Status
+from checker.core.result import CheckOptions
+from checker.core.trace import replay
+from checker.core.verdict import Status
+from checker.select import compare_verdicts
+from checker.symbolic.engine import check as symbolic_check
 from dsl.model import (
     BOOL,
     Binary,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import checker.explicit
+import checker.explicit.search
 from checker.cli import main
 from tests.ci_models import LAW, revcheck, write
 
@@ -93,7 +93,7 @@ def _boom(*_args: object, **_kwargs: object) -> None:
 def test_4_internal_error_without_traceback(folder: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     write(folder, "law.rev", LAW)
-    monkeypatch.setattr(checker.explicit, "check", _boom)
+    monkeypatch.setattr(checker.explicit.search, "check", _boom)
     assert main(["check", "law.rev"]) == 4
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: simulated engine bug" in err
@@ -103,13 +103,13 @@ def test_4_internal_error_without_traceback(folder: Path, monkeypatch: pytest.Mo
 
 def test_4_debug_raises(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(folder, "law.rev", LAW)
-    monkeypatch.setattr(checker.explicit, "check", _boom)
+    monkeypatch.setattr(checker.explicit.search, "check", _boom)
     with pytest.raises(RuntimeError, match="simulated engine bug"):
         main(["--debug", "check", "law.rev"])
 
 
 BROKEN_ENGINE = (
-    "import sys, checker.explicit as e\n"
+    "import sys, checker.explicit.search as e\n"
     "def boom(*a, **k): raise RuntimeError('simulated engine bug')\n"
     "e.check = boom\n"
     "from checker.cli import main\n"

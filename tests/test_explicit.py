@@ -6,14 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.compile import UnboundedModel, compile_model
-from checker.engine import engines
-from checker.explicit import check, explore
-from checker.graph import to_networkx
-from checker.result import CheckOptions
-from checker.semantics import successors
-from checker.trace import replay
-from checker.verdict import Method, Status
+from checker.core.result import CheckOptions
+from checker.core.semantics import successors
+from checker.core.trace import replay
+from checker.core.verdict import Method, Status
+from checker.explicit.compile import UnboundedModel, compile_model
+from checker.explicit.graph import to_networkx
+from checker.explicit.search import check, explore
+from checker.select import ENGINES
 from dsl.model import (
     BOOL,
     AfterPossible,
@@ -277,7 +277,7 @@ def test_determinism() -> None:
 
 
 def test_engine_registry_and_graph() -> None:
-    result = engines["explicit"].check(hanoi(2), CheckOptions())
+    result = ENGINES["explicit"](hanoi(2), CheckOptions())
     assert result.states == 9 and result.engine == "explicit"
     graph = to_networkx(explore(hanoi(2)))
     assert graph.number_of_nodes() == 9 and graph.number_of_edges() == result.transitions
@@ -449,7 +449,7 @@ def test_compiled_engine_agrees_with_naive_bfs(model) -> None:  # noqa: ANN001
 
 
 def _safe_successors(model, state):  # noqa: ANN001, ANN202
-    from checker.semantics import RangeViolation, apply, enabled
+    from checker.core.semantics import RangeViolation, apply, enabled
 
     for rule in enabled(model, state):
         try:

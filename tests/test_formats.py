@@ -220,7 +220,7 @@ def test_output_to_an_unwritable_place_is_bad_input(folder: Path, capsys: pytest
 
 def test_lint_findings_in_every_format(folder: Path) -> None:
     pytest.importorskip("checker.symbolic.lint")
-    from checker.report.lint_formats import LintFile, lint_exit_code, render_lint
+    from checker.report.lint.formats import LintFile, lint_exit_code, render_lint
     from checker.symbolic.lint import lint
     from dsl.frontend import compile_file
 

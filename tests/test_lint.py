@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.symbolic.cli_lint import add_lint_parser, render_findings, run_lint
+from checker.cli.lint import add_lint_parser, run_lint
+from checker.report.lint.text import render_findings
 from checker.symbolic.lint import Finding, lint
 from dsl.frontend import compile_text
 from dsl.model import Model

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.explicit import check, explore
-from checker.graph import to_networkx
-from checker.liveness import _components, _Goal, _Region
-from checker.result import CheckOptions
-from checker.show_expr import show
-from checker.trace import TIME_STEP, ReplayError, Trace, replay
-from checker.verdict import Method, Status
+from checker.core.result import CheckOptions
+from checker.core.show_expr import show
+from checker.core.trace import TIME_STEP, ReplayError, Trace, replay
+from checker.core.verdict import Method, Status
+from checker.explicit.graph import to_networkx
+from checker.explicit.liveness import _components, _Goal, _Region
+from checker.explicit.search import check, explore
 from dsl.frontend import compile_file, compile_text
 from dsl.model import (
     BOOL,

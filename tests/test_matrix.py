@@ -16,16 +16,8 @@ import pytest
 
 from checker.api import collect_paths
 from checker.cli import main
-from checker.matrix import (
-    BEGIN,
-    END,
-    Matrix,
-    build_matrix,
-    render_csv,
-    render_json,
-    render_markdown,
-    replace_section,
-)
+from checker.matrix.render import render_csv, render_json, render_markdown, replace_section
+from checker.matrix.table import BEGIN, END, Matrix, build_matrix
 from tests.ci_models import LAW, VOCABULARY, write
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker import Match, Status, check_file
-from checker.trace import TIME_STEP
+from checker.core.trace import TIME_STEP
 
 MODEL = Path(__file__).parent / "models" / "distribution_plan.rev"
 

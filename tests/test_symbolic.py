@@ -9,12 +9,12 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.result import CheckOptions
-from checker.semantics import evaluate
-from checker.symbolic import check
+from checker.core.result import CheckOptions
+from checker.core.semantics import evaluate
+from checker.core.trace import replay
+from checker.core.verdict import Method, Status
 from checker.symbolic.encode import Encoding
-from checker.trace import replay
-from checker.verdict import Method, Status
+from checker.symbolic.engine import check
 from dsl.frontend import compile_file, compile_text
 from dsl.model import (
     BOOL,

@@ -1,1 +1,6 @@
-"""Renderers: reports -> text for people, JSON for programs. Rendering is the last stage."""
+"""Rendering, at the edge of the pipeline: results in, text out.
+
+    check/  `check` results as text, JSON, SARIF and JUnit
+    diff/   `diff` results in the same formats
+    lint/   `lint` findings in the same formats
+"""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import z3
 
-from checker.semantics import State
+from checker.core.semantics import State
 from checker.symbolic.decode import read_run, state_term
 from checker.symbolic.encode import Encoding, StateVars
 from checker.symbolic.induction import InductionStep

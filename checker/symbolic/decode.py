@@ -1,7 +1,7 @@
 """From Z3 models back to the reference semantics: states, runs and replayed `Trace`s.
 
 Input: a Z3 model of an unrolled `Path`. Output: Python states (the flat tuples of
-`checker.semantics`) and rule indices; `trace` builds a `Trace` and *always* replays it through
+`checker.core.semantics`) and rule indices; `trace` builds a `Trace` and *always* replays it through
 the reference semantics; a trace that does not replay is an internal error (`ReplayError`),
 never output. `final_step` picks, with the reference semantics, the step that completes a
 step-property counterexample (the solver proved one exists).
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import z3
 
-from checker.semantics import RangeViolation, State, apply, evaluate, fold
+from checker.core.semantics import RangeViolation, State, apply, evaluate, fold
+from checker.core.trace import ReplayError, Trace, replay
 from checker.symbolic.encode import Encoding, StateVars
-from checker.trace import ReplayError, Trace, replay
 from dsl.model import BoolType, EnumType, Expr, Lit, Value
 
 

@@ -14,7 +14,7 @@ rule without a kind) gets one integer, shared by the whole model, so `==` betwee
 `==` between codes whatever enum they come from. The codes of each enum's values are handed
 out first and in order, so an enum's domain is usually an integer interval.
 
-The encoding means exactly `checker.semantics`: a rule instance fires when its guard holds and
+The encoding means exactly `checker.core.semantics`: a rule instance fires when its guard holds and
 every updated value lies in its slot's declared domain (an update that leaves it is a range
 error, reported separately, and no step of the state graph); all updates are simultaneous and
 every slot not updated keeps its value (frame condition).
@@ -27,7 +27,7 @@ from typing import assert_never
 
 import z3
 
-from checker.semantics import STRICT_OPERATORS, fold
+from checker.core.semantics import STRICT_OPERATORS, fold
 from dsl.model import (
     Binary,
     BoolType,

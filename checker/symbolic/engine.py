@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 import z3
 
-from checker.result import CheckOptions, DeadEnd, ModelResult, RangeError
-from checker.semantics import RangeViolation, apply, evaluate, fold, is_final
+from checker.core.result import CheckOptions, DeadEnd, ModelResult, RangeError
+from checker.core.semantics import RangeViolation, apply, evaluate, fold, is_final
+from checker.core.trace import ReplayError, Trace
+from checker.core.verdict import Method, Status, Verdict
 from checker.symbolic.bmc import Hit, Monitor, Outcome, search
 from checker.symbolic.decode import final_step, trace
 from checker.symbolic.encode import Encoding, StateVars
-from checker.trace import ReplayError, Trace
-from checker.verdict import Method, Status, Verdict
 from dsl.model import (
     AfterPossible,
     Expr,
@@ -52,15 +52,6 @@ class _Job:
 
     monitor: Monitor
     verdict: Callable[[Outcome], Verdict] | None = None
-
-
-class SymbolicEngine:
-    """Bounded model checking and k-induction with Z3; handles unbounded integers."""
-
-    name = "symbolic"
-
-    def check(self, model: Model, options: CheckOptions) -> ModelResult:
-        return check(model, options)
 
 
 def check(model: Model, options: CheckOptions | None = None) -> ModelResult:

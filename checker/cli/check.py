@@ -1,0 +1,66 @@
+"""`revcheck check FILE|DIR...`: verdicts, expectation mismatches, dead ends."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from checker.api import check_model_file, collect_paths
+from checker.cli.common import emit, positive
+from checker.core.outcome import FileReport, exit_code
+from checker.core.result import CheckOptions
+from checker.report.check.json_report import render_json
+from checker.report.check.junit import render_junit
+from checker.report.check.sarif import render_check_sarif
+from checker.report.check.text import render_reports
+from dsl.diagnostics import error
+from dsl.source import Span
+
+# Machine formats of `check` (text is rendered with the verbosity flag).
+CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
+    "text": lambda reports: render_reports(reports),
+    "json": render_json,
+    "sarif": render_check_sarif,
+    "junit": render_junit,
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    c = sub.add_parser("check", help="check procedures: verdicts, expectations, dead ends")
+    c.add_argument("targets", nargs="+", metavar="FILE|DIR")
+    c.add_argument("--format", choices=list(CHECK_FORMATS), default="text",
+                   help="text (default), json (docs/output.md), sarif (2.1.0) or junit (XML)")
+    c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    c.add_argument("--max-states", type=int, default=1_000_000, metavar="N",
+                   help="stop exploring after N states (verdicts then: unknown)")
+    c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
+    c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
+    c.add_argument("--cross-check", action="store_true",
+                   help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
+    c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
+    c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
+    c.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    positive(args.max_states, "--max-states")
+    positive(args.depth, "--depth")
+    options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth,
+                           cross_check=args.cross_check, lint=args.lint)
+    paths, missing = collect_paths(args.targets)
+    reports: list[FileReport] = [
+        FileReport(m, (error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))
+        for m in missing
+    ]
+    if not paths and not missing:
+        print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
+        return 2
+    reports += [check_model_file(p, options) for p in paths]
+    if args.format == "text":
+        text = render_reports(reports, args.verbose)
+    else:
+        text = CHECK_FORMATS[args.format](reports)
+    if not emit(text, args.output):
+        return 2
+    return exit_code(reports)

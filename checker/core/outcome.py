@@ -1,0 +1,90 @@
+"""Verdicts against expectations: what `check` reports and what decides the exit code."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from checker.core.result import ModelResult
+from checker.core.verdict import Status, Verdict
+from dsl.diagnostics import Diagnostic
+from dsl.model import Expectation, Property
+from dsl.source import SourceFile
+
+
+class Match(enum.Enum):
+    MET = "met"  # the verdict is the expected one
+    DIFFERS = "differs"  # a definite verdict other than the expected one
+    FAILS = "fails"  # no expectation, and the property fails
+    UNSETTLED = "unsettled"  # unknown or bounded: neither met nor refuted
+    NONE = "no expectation"  # no expectation, and the property does not fail
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyOutcome:
+    property: Property
+    verdict: Verdict
+    expectation: Expectation | None
+    match: Match
+
+    @property
+    def is_problem(self) -> bool:
+        return self.match in (Match.DIFFERS, Match.FAILS)
+
+
+def match(verdict: Verdict, expectation: Expectation | None) -> Match:
+    definite = verdict.status in (Status.HOLDS, Status.FAILS, Status.NOT_APPLICABLE)
+    if expectation is None:
+        if verdict.status is Status.FAILS:
+            return Match.FAILS
+        return Match.NONE if definite else Match.UNSETTLED
+    if not definite:
+        return Match.UNSETTLED
+    return Match.MET if verdict.status.value == expectation.verdict else Match.DIFFERS
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """Everything `check` found for one file: diagnostics, or a model's verdicts."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    files: dict[str, SourceFile] = field(default_factory=dict, compare=False)
+    result: ModelResult | None = None
+    outcomes: tuple[PropertyOutcome, ...] = ()
+    refusal: str = ""  # the model is fine but cannot be checked with these options
+    is_library: bool = False
+    lint: str = ""  # the one-line lint summary, when asked for
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics) or bool(self.refusal)
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code([self])
+
+
+def outcomes_of(result: ModelResult) -> tuple[PropertyOutcome, ...]:
+    expectations = {e.property: e for e in result.model.expectations}
+    out = []
+    for prop in result.model.properties:
+        verdict = result.verdict(prop.name)
+        if verdict is None:
+            continue
+        exp = expectations.get(prop.name)
+        out.append(PropertyOutcome(prop, verdict, exp, match(verdict, exp)))
+    return tuple(out)
+
+
+def exit_code(reports: list[FileReport]) -> int:
+    """0 all as expected; 1 a verdict differs (or fails unexpected); 2 bad input; 3 unsettled."""
+    if any(r.has_errors for r in reports):
+        return 2
+    if any(o.is_problem for r in reports for o in r.outcomes) or any(
+        r.result is not None and r.result.range_errors for r in reports
+    ):
+        return 1
+    if any(o.match is Match.UNSETTLED for r in reports for o in r.outcomes):
+        return 3
+    return 0

@@ -1,0 +1,247 @@
+"""The reference semantics: what a state, a step and an expression's value *are*.
+
+Deliberately simple and slow. The explicit engine runs code compiled from the same model
+(`checker.explicit.compile`); the symbolic engine encodes it; every reported trace is replayed here
+first (`checker.core.trace.replay`), so a disagreement is an internal error, never output.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from itertools import product
+from typing import Any, assert_never
+
+from dsl.model import (
+    Binary,
+    EnumType,
+    Expr,
+    In,
+    IntType,
+    Ite,
+    LeadsTo,
+    Lit,
+    MapRef,
+    Model,
+    Neg,
+    Not,
+    RuleInstance,
+    SlotRef,
+    StepAttr,
+    Value,
+)
+
+State = tuple[Value, ...]
+
+
+class RangeViolation(Exception):
+    """An update left a variable's declared range: a modelling error, reported with its trace."""
+
+    def __init__(self, rule: RuleInstance, slot_name: str, value: Value, type_: object) -> None:
+        super().__init__(f"rule '{rule.name}' sets {slot_name} to {value}, outside {type_}")
+        self.rule = rule
+        self.slot_name = slot_name
+        self.value = value
+
+
+def step_label(rule: RuleInstance, model: Model) -> dict[str, str | None]:
+    return {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
+
+
+def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None) -> Value:
+    """The value of `expr` in `state` (and, inside a step pattern, for `step`)."""
+    match expr:
+        case Lit(value=v):
+            return v
+        case SlotRef(slot=i):
+            return state[i]
+        case MapRef(first=first, keys=keys, key=key):
+            return state[first + keys.index(evaluate(key, state, step))]
+        case Not(operand=e):
+            return not evaluate(e, state, step)
+        case Neg(operand=e):
+            return -evaluate(e, state, step)
+        case In(operand=e, values=values):
+            return evaluate(e, state, step) in values
+        case Ite(cond=c, then=t, other=o):
+            return evaluate(t if evaluate(c, state, step) else o, state, step)
+        case StepAttr(field=f):
+            if step is None:
+                raise ValueError("step attribute evaluated outside a step pattern")
+            return step[f]  # type: ignore[return-value]
+        case Binary(op=op, left=left, right=right):
+            return _binary(op, left, right, state, step)
+        case _:
+            assert_never(expr)
+
+
+# Comparison and arithmetic: the same Python operators serve values here and Z3 terms in the
+# symbolic engine (Z3 overloads them), so both engines read one table.
+STRICT_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+
+
+def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -> Value:
+    if op == "and":
+        return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
+    if op == "or":
+        return bool(evaluate(left, state, step)) or bool(evaluate(right, state, step))
+    if op == "implies":
+        return (not evaluate(left, state, step)) or bool(evaluate(right, state, step))
+    a = evaluate(left, state, step)
+    b = evaluate(right, state, step)
+    if op in STRICT_OPERATORS:
+        return STRICT_OPERATORS[op](a, b)  # type: ignore[no-any-return]
+    raise ValueError(f"unknown operator {op}")
+
+
+def initial_states(model: Model) -> Iterator[State]:
+    """Every combination of the slots' possible initial values, in declaration order."""
+    domains = []
+    for init in model.initial:
+        if init is None:
+            raise ValueError("an unbounded `any` initial value has no explicit enumeration")
+        domains.append(init)
+    for combo in product(*domains):
+        yield tuple(combo)
+
+
+def enabled(model: Model, state: State) -> list[RuleInstance]:
+    return [r for r in model.rules if evaluate(r.guard, state)]
+
+
+def apply(model: Model, rule: RuleInstance, state: State) -> State:
+    """The state after `rule` fires in `state`: simultaneous assignment, range-checked."""
+    values = [(u.slot, evaluate(u.value, state)) for u in rule.updates]
+    new = list(state)
+    for slot, value in values:
+        t = model.slots[slot].type
+        if isinstance(t, IntType) and not t.contains(value):  # type: ignore[arg-type]
+            raise RangeViolation(rule, model.slots[slot].name, value, t)
+        if isinstance(t, EnumType) and value not in t.values:
+            raise RangeViolation(rule, model.slots[slot].name, value, t)
+        new[slot] = value
+    return tuple(new)
+
+
+def successors(model: Model, state: State) -> Iterator[tuple[RuleInstance, State]]:
+    for rule in enabled(model, state):
+        yield rule, apply(model, rule, state)
+
+
+def is_final(model: Model, state: State) -> bool:
+    return model.final is not None and bool(evaluate(model.final, state))
+
+
+# --------------------------------------------------------------------------- time
+
+Clocks = tuple[int, ...]
+
+
+def deadline_rules(model: Model) -> tuple[RuleInstance, ...]:
+    """The rule instances with a deadline (`duty within N days`), in declaration order: one
+    clock each in a timed state."""
+    return tuple(r for r in model.rules if r.deadline_days is not None)
+
+
+def is_timed(model: Model) -> bool:
+    """A model is timed when a rule has a deadline or a property a `within N days` bound; only
+    timed models have time steps."""
+    return bool(deadline_rules(model)) or any(
+        isinstance(p.form, LeadsTo) and p.form.within_days is not None for p in model.properties
+    )
+
+
+def initial_clocks(model: Model) -> Clocks:
+    return tuple(0 for _ in deadline_rules(model))
+
+
+def clocks_after_step(model: Model, rule: RuleInstance, clocks: Clocks, after: State) -> Clocks:
+    """A deadline rule's clock counts the whole days it has been continuously enabled since it
+    was last performed: a discrete step takes no time, and resets the clock of the rule it
+    performs (the duty is discharged) and of every deadline rule it leaves disabled."""
+    return tuple(
+        c if r.name != rule.name and evaluate(r.guard, after) else 0
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )
+
+
+def time_may_pass(model: Model, state: State, clocks: Clocks) -> bool:
+    """A day may pass unless an enabled deadline rule would then be overdue: `duty within N
+    days` forbids time to pass beyond N days while the duty is enabled and not performed."""
+    return all(
+        c + 1 <= r.deadline_days or not evaluate(r.guard, state)  # type: ignore[operator]
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )
+
+
+def clocks_after_day(model: Model, state: State, clocks: Clocks) -> Clocks:
+    """One day passes: every enabled deadline rule's clock advances (the state is unchanged)."""
+    return tuple(
+        c + 1 if evaluate(r.guard, state) else 0
+        for r, c in zip(deadline_rules(model), clocks, strict=True)
+    )
+
+
+# --------------------------------------------------------------------------- step patterns
+
+
+def fold(e: Expr, label: dict[str, str | None]) -> Expr:
+    """A step pattern for one kind of step: the step attributes replaced by `label`'s values
+    and constant subexpressions folded, leaving a predicate on the pre-state (or a `Lit`).
+
+    Both engines compile step patterns per rule instance through this one function, so
+    "which steps match" has a single meaning."""
+    match expr := e:
+        case Lit() | SlotRef():
+            return expr
+        case StepAttr(field=f):
+            return Lit(label[f])  # type: ignore[arg-type]
+        case MapRef(first=first, keys=keys, key=key, name=name):
+            return MapRef(first, keys, fold(key, label), name)
+        case Not(operand=o):
+            return _literal(Not(fold(o, label)))
+        case Neg(operand=o):
+            return _literal(Neg(fold(o, label)))
+        case In(operand=o, values=values):
+            return _literal(In(fold(o, label), values))
+        case Ite(cond=c, then=t, other=o):
+            fc = fold(c, label)
+            if isinstance(fc, Lit):
+                return fold(t if fc.value else o, label)
+            return Ite(fc, fold(t, label), fold(o, label))
+        case Binary(op=op, left=left, right=right):
+            return _fold_binary(op, fold(left, label), fold(right, label))
+        case _:
+            assert_never(expr)
+
+
+def _fold_binary(op: str, a: Expr, b: Expr) -> Expr:
+    if op in ("and", "or", "implies") and isinstance(a, Lit):
+        if {"and": not a.value, "or": bool(a.value), "implies": not a.value}[op]:
+            return Lit(op != "and")
+        return b if not isinstance(b, Lit) else Lit(bool(b.value))
+    if op in ("and", "or", "implies") and isinstance(b, Lit):
+        if op == "and" and not b.value:
+            return Lit(False)
+        if op in ("or", "implies") and b.value:
+            return Lit(True)
+        return Not(a) if op == "implies" else a
+    return _literal(Binary(op, a, b))  # type: ignore[arg-type]
+
+
+def _literal(e: Not | Neg | In | Binary) -> Expr:
+    """`e` as a literal when its operands are all literals."""
+    operands = (e.left, e.right) if isinstance(e, Binary) else (e.operand,)
+    if all(isinstance(x, Lit) for x in operands):
+        return Lit(evaluate(e, ()))
+    return e

@@ -1,0 +1,73 @@
+"""Verdicts say what was found *and how*: a bounded search never prints plain "holds"."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from checker.core.trace import Trace
+
+
+class Status(enum.Enum):
+    HOLDS = "holds"
+    FAILS = "fails"
+    BOUNDED = "holds up to depth"  # no counterexample within the bound: not a proof
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not applicable"
+
+
+class Method(enum.Enum):
+    EXHAUSTIVE = "exhaustive"
+    K_INDUCTION = "k-inductive"
+    BOUNDED = "bounded"
+    COUNTEREXAMPLE = "counterexample"
+    WITNESS = "witness"
+    STATE_LIMIT = "state limit"
+    TIME_LIMIT = "time limit"
+    NOT_APPLICABLE = "not applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    property: str
+    status: Status
+    method: Method
+    states: int | None = None  # states explored (exhaustive) or the limit hit
+    bound: int | None = None  # k for induction, depth for BMC, limit value
+    trace: Trace | None = None
+    note: str = ""  # e.g. what never happens in a lasso; why not applicable
+    engine: str = "explicit"
+
+    @property
+    def how(self) -> str:
+        """How the verdict was obtained, in words: 'exhaustive, 1,234 states'."""
+        match self.method:
+            case Method.EXHAUSTIVE:
+                return f"exhaustive, {self.states:,} states"
+            case Method.K_INDUCTION:
+                return f"k-inductive, k = {self.bound}"
+            case Method.BOUNDED:
+                return f"bounded, depth {self.bound}"
+            case Method.COUNTEREXAMPLE | Method.WITNESS:
+                assert self.trace is not None
+                word = "counterexample" if self.method is Method.COUNTEREXAMPLE else "witness"
+                shape = "lasso" if self.trace.loop_start is not None else "trace"
+                n = len(self.trace)
+                return f"{word}: {shape} of {n} step{'' if n == 1 else 's'}"
+            case Method.STATE_LIMIT:
+                return f"state limit {self.bound:,} reached"
+            case Method.TIME_LIMIT:
+                return f"time limit {self.bound} s reached"
+            case Method.NOT_APPLICABLE:
+                return self.note or "the model lacks what the property needs"
+        raise AssertionError(self.method)
+
+    @property
+    def word(self) -> str:
+        """The verdict as printed: 'holds', 'fails', 'holds up to depth 12', 'unknown'."""
+        if self.status is Status.BOUNDED:
+            return f"holds up to depth {self.bound}"
+        return self.status.value
+
+    def meets(self, expected: str) -> bool:
+        return self.status.value == expected

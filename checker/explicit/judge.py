@@ -1,0 +1,203 @@
+"""Safety properties on an explored state space: one verdict per property.
+
+Input: a `StateSpace` (`checker.explicit.search`) and a `Property`. Output: a `Verdict`; a failing
+safety property carries the *shortest* counterexample (states and edges are scanned in
+breadth-first order), a reachable one the shortest witness. Every trace is replayed through
+the reference semantics before it is returned (`StateSpace.trace`).
+
+When exploration stopped early, a counterexample or witness found so far is still definitive;
+anything else is `unknown` with the limit that stopped it. Liveness forms are judged by
+`checker.explicit.liveness`; `JUDGES` maps every property form to its judge.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from checker.core.verdict import Method, Status, Verdict
+from checker.explicit.compile import CompiledPattern, Predicate
+from checker.explicit.liveness import eventually, leads_to
+from dsl.model import (
+    AfterPossible,
+    Eventually,
+    Invariant,
+    LeadsTo,
+    NeverStep,
+    Property,
+    PropertyForm,
+    Reachable,
+    RequiresEarlier,
+)
+
+if TYPE_CHECKING:
+    from checker.explicit.search import StateSpace
+
+Judge = Callable[["StateSpace", Property], Verdict]
+
+
+def judge(space: StateSpace, prop: Property) -> Verdict:
+    """The verdict for `prop` on `space`."""
+    if prop.missing:
+        return Verdict(prop.name, Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, note=prop.missing)
+    return JUDGES[type(prop.form)](space, prop)
+
+
+# --------------------------------------------------------------------------- verdict shapes
+
+
+def _holds(space: StateSpace, prop: Property) -> Verdict:
+    if not space.complete:
+        return _unknown(space, prop)
+    return Verdict(prop.name, Status.HOLDS, Method.EXHAUSTIVE, states=len(space.states))
+
+
+def _unknown(space: StateSpace, prop: Property, note: str = "") -> Verdict:
+    return Verdict(
+        prop.name,
+        Status.UNKNOWN,
+        space.stopped or Method.NOT_APPLICABLE,
+        states=len(space.states),
+        bound=space.limit,
+        note=note,
+    )
+
+
+def _fails(
+    space: StateSpace, prop: Property, path: list[tuple[int, int]], note: str = ""
+) -> Verdict:
+    return Verdict(
+        prop.name,
+        Status.FAILS,
+        Method.COUNTEREXAMPLE,
+        states=len(space.states),
+        trace=space.trace(path),
+        note=note,
+    )
+
+
+def _first_state(space: StateSpace, pred: Predicate) -> int | None:
+    """The first state in BFS order satisfying `pred`: a shortest trace reaches it."""
+    return next((i for i, s in enumerate(space.states) if pred(s)), None)
+
+
+def _first_edge(space: StateSpace, pattern: CompiledPattern) -> tuple[int, int, int] | None:
+    """The first edge in BFS order matching `pattern`: a shortest trace ends with it."""
+    per_rule = pattern.per_rule
+    if all(p is None for p in per_rule):
+        return None
+    states = space.states
+    for src, r, dst in space.edges():
+        match = per_rule[r]
+        if match is not None and match(states[src]):
+            return src, r, dst
+    return None
+
+
+# --------------------------------------------------------------------------- the forms
+
+
+def invariant(space: StateSpace, prop: Property) -> Verdict:
+    assert isinstance(prop.form, Invariant)
+    pred = space.compiled.predicate(prop.form.predicate)
+    bad = _first_state(space, lambda s: not pred(s))
+    if bad is None:
+        return _holds(space, prop)
+    return _fails(space, prop, space.path_to(bad))
+
+
+def reachable(space: StateSpace, prop: Property) -> Verdict:
+    assert isinstance(prop.form, Reachable)
+    found = _first_state(space, space.compiled.predicate(prop.form.predicate))
+    if found is not None:
+        trace = space.trace(space.path_to(found))
+        return Verdict(
+            prop.name, Status.HOLDS, Method.WITNESS, states=len(space.states), trace=trace
+        )
+    if not space.complete:
+        return _unknown(space, prop)
+    return Verdict(prop.name, Status.FAILS, Method.EXHAUSTIVE, states=len(space.states))
+
+
+def never_step(space: StateSpace, prop: Property) -> Verdict:
+    assert isinstance(prop.form, NeverStep)
+    edge = _first_edge(space, space.compiled.pattern(prop.form.pattern))
+    if edge is None:
+        return _holds(space, prop)
+    src, r, dst = edge
+    return _fails(space, prop, [*space.path_to(src), (r, dst)])
+
+
+def requires_earlier(space: StateSpace, prop: Property) -> Verdict:
+    """BFS over (state, "an earlier step has occurred"). Once the bit is set it stays set and
+    no violation can follow, so only the bit-0 half is searched: the subgraph of steps that
+    do not match `earlier`. A step matching both patterns is not preceded by itself."""
+    assert isinstance(prop.form, RequiresEarlier)
+    step = space.compiled.pattern(prop.form.step).per_rule
+    earlier = space.compiled.pattern(prop.form.earlier).per_rule
+    states = space.states
+    parent: dict[int, tuple[int, int]] = {}  # bit-0 node -> (parent node, rule index)
+    queue: deque[int] = deque()
+    for i, p in enumerate(space.parent):
+        if p < 0:
+            parent[i] = (-1, -1)
+            queue.append(i)
+    while queue:
+        src = queue.popleft()
+        s = states[src]
+        for r, dst in space.out_edges(src):
+            if (m := step[r]) is not None and m(s):
+                path = [(r, dst)]
+                node = src
+                while node >= 0:
+                    back, rule = parent[node]
+                    path.append((rule, node))
+                    node = back
+                path.reverse()
+                return _fails(space, prop, path)
+            if ((m := earlier[r]) is None or not m(s)) and dst not in parent:
+                parent[dst] = (src, r)
+                queue.append(dst)
+    return _holds(space, prop)
+
+
+def after_possible(space: StateSpace, prop: Property) -> Verdict:
+    """Backward reachability: the states with an outgoing `target` step, closed under
+    predecessors; an `S` step into a state outside that set leaves no remedy open."""
+    assert isinstance(prop.form, AfterPossible)
+    if not space.complete:  # an unexplored state might still lead to a target step
+        return _unknown(space, prop)
+    step = space.compiled.pattern(prop.form.step)
+    target = space.compiled.pattern(prop.form.target).per_rule
+    states = space.states
+    n = len(states)
+    can = bytearray(n)
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for src, r, dst in space.edges():
+        preds[dst].append(src)
+        if not can[src] and (m := target[r]) is not None and m(states[src]):
+            can[src] = 1
+    stack = [i for i in range(n) if can[i]]
+    while stack:
+        for p in preds[stack.pop()]:
+            if not can[p]:
+                can[p] = 1
+                stack.append(p)
+    per_rule = step.per_rule
+    for src, r, dst in space.edges():
+        if not can[dst] and (m := per_rule[r]) is not None and m(states[src]):
+            note = "after this step no run can take a step matching the target pattern"
+            return _fails(space, prop, [*space.path_to(src), (r, dst)], note)
+    return _holds(space, prop)
+
+
+JUDGES: dict[type[PropertyForm], Judge] = {
+    Invariant: invariant,
+    Reachable: reachable,
+    NeverStep: never_step,
+    RequiresEarlier: requires_earlier,
+    AfterPossible: after_possible,
+    Eventually: eventually,
+    LeadsTo: leads_to,
+}

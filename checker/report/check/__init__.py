@@ -1,0 +1,1 @@
+"""Reports of `revcheck check`: text, JSON, SARIF 2.1.0 and JUnit XML."""

@@ -1,0 +1,168 @@
+"""The human report: a table per procedure, then each failing or unexpected result as
+numbered legal steps (who acted, in what capacity, what kind of act, under which article)."""
+
+from __future__ import annotations
+
+from checker.core.outcome import FileReport, Match, PropertyOutcome, exit_code
+from checker.core.result import ModelResult
+from checker.core.show_expr import value_text
+from checker.core.trace import Trace, state_dict, view
+from dsl.diagnostics import render
+from dsl.model import Model
+
+_MARK = {
+    Match.MET: "ok",
+    Match.DIFFERS: "MISMATCH",
+    Match.FAILS: "FAILS",
+    Match.UNSETTLED: "unsettled",
+    Match.NONE: "-",
+}
+
+
+
+
+def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str]:
+    out = []
+    init = state_dict(model, trace.initial)
+    shown = ", ".join(f"{k} = {value_text(v)}" for k, v in init.items())
+    out.append(f"{indent}0. initial state: {shown or '(no variables)'}")
+    steps = view(model, trace)
+    loop_first = None if trace.loop_start is None else trace.loop_start + 1
+    for k, step in enumerate(steps):
+        n = step.number
+        if step.is_time:
+            # consecutive days are one line ("3 days pass"); a loop start begins a new line
+            if k > 0 and steps[k - 1].is_time and n != loop_first:
+                continue
+            last = n
+            while last < len(steps) and steps[last].is_time and last + 1 != loop_first:
+                last += 1
+            days = last - n + 1
+            label = f"{n}" if days == 1 else f"{n}–{last}"
+            out.append(f"{indent}{label}. " + ("a day passes" if days == 1 else f"{days} days pass"))
+        else:
+            organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
+            kind = step.kind or "act of unstated kind"
+            out.append(f"{indent}{n}. {step.actor} ({organ}) — {kind} — rule {step.rule}")
+            for src, title in step.citations:
+                out.append(f"{indent}     cites {src}: {title}")
+        for name, before, after in step.changes:
+            out.append(f"{indent}     {name}: {value_text(before)} → {value_text(after)}")
+    if loop_first is not None:
+        n = len(trace)
+        repeat = f"step {n} repeats" if loop_first == n else f"steps {loop_first}–{n} repeat"
+        out.append(f"{indent}   …then forever: {repeat}")
+    return out
+
+
+def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _outcome_row(o: PropertyOutcome) -> list[str]:
+    exp = o.expectation.verdict if o.expectation else "-"
+    return [o.property.name, o.verdict.word, o.verdict.how, exp, _MARK[o.match]]
+
+
+def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
+    model = result.model
+    out = []
+    if result.engine == "symbolic" and result.states:
+        out.append(f"  explicit search stopped at the state limit ({result.states:,} states); "
+                   "the symbolic engine took over (--engine auto)")
+    if result.engine == "symbolic":
+        ends = ("proven absent (k-induction)" if result.complete
+                else f"searched up to depth {result.depth}")
+        out.append(f"  symbolic engine (Z3): {len(model.rules)} rule instances, bounded model checking "
+                   f"and k-induction to depth {result.depth}; dead ends {ends}; {result.seconds:.2f} s")
+    else:
+        explored = f"{result.states:,} states, {result.transitions:,} transitions"
+        if not result.complete:
+            explored += " (exploration stopped at a limit)"
+        out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
+    out.append("")
+    rows = [_outcome_row(o) for o in report.outcomes]
+    if rows:
+        out += _table(rows, ["property", "verdict", "how obtained", "expected", "match"])
+    else:
+        out.append("  (no properties)")
+    if result.dead_ends:
+        out.append("")
+        count = max(result.dead_end_count or 0, len(result.dead_ends))
+        shown = "" if count == len(result.dead_ends) else f" (the first {len(result.dead_ends)} shown)"
+        out.append(f"  dead ends (reachable non-final states where no rule applies): {count}{shown}")
+        for i, de in enumerate(result.dead_ends, start=1):
+            last = state_dict(model, de.trace.states[-1])
+            shown = ", ".join(f"{k} = {value_text(v)}" for k, v in last.items())
+            out.append(f"  dead end {i}: {shown}")
+            out += render_trace(model, de.trace)
+    elif result.complete:
+        out.append("  dead ends: none")
+    elif result.engine == "symbolic":
+        out.append(f"  dead ends: none found up to depth {result.depth} (a bounded search)")
+    else:
+        out.append("  dead ends: none among the states explored (exploration stopped at a limit)")
+    for err in result.range_errors:
+        out.append("")
+        out.append(f"  RANGE ERROR: {err.message}")
+        out += render_trace(model, err.trace)
+    for o in report.outcomes:
+        show = o.verdict.trace is not None and (
+            o.match is not Match.MET or o.verdict.status.value == "fails" or verbose
+        )
+        if not show:
+            continue
+        out.append("")
+        head = f"  {o.property.name}: {o.verdict.word}"
+        if o.expectation is not None:
+            head += f" (expected {o.expectation.verdict}: {_MARK[o.match]})"
+        out.append(head)
+        if o.property.text:
+            out.append(f"    property: {o.property.text}")
+        if o.expectation is not None and o.expectation.reason:
+            out.append(f"    reason given: {o.expectation.reason}")
+        if o.verdict.note:
+            out.append(f"    {o.verdict.note}")
+        word = "witness" if o.verdict.status.value == "holds" else "counterexample"
+        assert o.verdict.trace is not None
+        out.append(f"    {word} ({len(o.verdict.trace)} steps):")
+        out += render_trace(model, o.verdict.trace)
+    for o in report.outcomes:
+        if o.verdict.trace is None and o.verdict.note and o.match is not Match.MET:
+            out.append(f"  note on {o.property.name}: {o.verdict.note}")
+    return out
+
+
+def render_report(report: FileReport, verbose: bool = False) -> str:
+    out: list[str] = []
+    for d in report.diagnostics:
+        if d.is_error or verbose or d.code.startswith("W"):
+            out.append(render(d, report.files))
+    if report.refusal:
+        out.append(f"error: cannot check {report.path}: {report.refusal}")
+    if report.is_library:
+        out.append(f"{report.path}: library, checked for errors (its properties are checked in the procedures that import it)")
+    if report.result is not None:
+        model = report.result.model
+        title = f' "{model.title}"' if model.title else ""
+        out.append(f"{report.path} — procedure {model.name}{title}")
+        out += render_result(report, report.result, verbose)
+        if report.lint:
+            out.append(f"  {report.lint} (details: revcheck lint {report.path})")
+    return "\n".join(out)
+
+
+def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
+    parts = [render_report(r, verbose) for r in reports]
+    code = exit_code(reports)
+    met = sum(1 for r in reports for o in r.outcomes if o.match is Match.MET)
+    problems = sum(1 for r in reports for o in r.outcomes if o.is_problem)
+    unsettled = sum(1 for r in reports for o in r.outcomes if o.match is Match.UNSETTLED)
+    bad = sum(1 for r in reports if r.has_errors)
+    summary = (
+        f"\n{len(reports)} file(s): {met} expectation(s) met, {problems} problem(s), "
+        f"{unsettled} unsettled, {bad} file(s) with errors — exit {code}"
+    )
+    return "\n\n".join(p for p in parts if p) + "\n" + summary
