@@ -217,6 +217,7 @@ class SourceDecl:
     zh: str = ""
     text: str = ""
     span: Span = _span()
+    title_zh: str = ""  # `title zh "…"`: how a Chinese reader cites it (民事诉讼法第二百四十四条)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,7 @@ class ActorDecl:
     label: str = ""
     organ_span: Span = _span()
     span: Span = _span()
+    title_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +334,19 @@ class RuleDecl:
     title: str
     clauses: tuple[Clause, ...]
     span: Span = _span()
+    title_zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ValueDecl:
+    """`value VAR = V "title" zh "…"`: what a variable having a value means, in words (without
+    `= V`: what the variable is); only explanations and reports use it."""
+
+    var: str
+    value: bool | int | str | None
+    title: str
+    title_zh: str = ""
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +416,7 @@ class Amend:
     title: str
     clauses: tuple[Clause, ...]
     span: Span = _span()
+    title_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,6 +461,7 @@ Decl = (
     | AmendVar
     | AmendProperty
     | Insert
+    | ValueDecl
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lark import Token, Transformer, Tree, v_args
@@ -25,6 +26,20 @@ def unquote(token: Token) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _ZhTitle:
+    """`zh "…"` after an English title (rules, actors, values)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """The value a `value` declaration titles."""
+
+    value: bool | int | str
 
 
 class _Builder(Transformer):  # type: ignore[type-arg]
@@ -84,7 +99,38 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         name, title, *extras = children
         zh = next((v for k, v in extras if k == "zh"), "")
         text = next((v for k, v in extras if k == "text"), "")
-        return ast.SourceDecl(str(name), unquote(title), zh, text, self._span(meta))
+        title_zh = next((v for k, v in extras if k == "title_zh"), "")
+        return ast.SourceDecl(str(name), unquote(title), zh, text, self._span(meta), title_zh)
+
+    @v_args(inline=True)
+    def source_title_zh(self, s: Token) -> tuple[str, str]:
+        return ("title_zh", unquote(s))
+
+    @v_args(inline=True)
+    def zh_title(self, s: Token) -> _ZhTitle:
+        return _ZhTitle(unquote(s))
+
+    @v_args(meta=True)
+    def value_decl(self, meta: Any, children: list[Any]) -> ast.ValueDecl:
+        var, *rest = children
+        zh = next((c.text for c in rest if isinstance(c, _ZhTitle)), "")
+        title = next(unquote(c) for c in rest if isinstance(c, Token) and c.type == "STRING")
+        key = next((c for c in rest if isinstance(c, _Key)), None)
+        return ast.ValueDecl(str(var), key.value if key else None, title, zh, self._span(meta))
+
+    @v_args(inline=True)
+    def key_name(self, tok: Token) -> _Key:
+        return _Key(str(tok))
+
+    @v_args(inline=True)
+    def key_number(self, tok: Token) -> _Key:
+        return _Key(int(tok))
+
+    def key_true(self, _: list[Any]) -> _Key:
+        return _Key(True)
+
+    def key_false(self, _: list[Any]) -> _Key:
+        return _Key(False)
 
     @v_args(inline=True)
     def source_zh(self, s: Token) -> tuple[str, str]:
@@ -108,16 +154,18 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def kind_decl(self, meta: Any, name: Token, label: Token | None = None) -> ast.KindDecl:
         return ast.KindDecl(str(name), unquote(label) if label else "", self._span(meta))
 
-    @v_args(meta=True, inline=True)
-    def actor_decl(
-        self, meta: Any, name: Token, organ: Token, label: Token | None = None
-    ) -> ast.ActorDecl:
+    @v_args(meta=True)
+    def actor_decl(self, meta: Any, children: list[Any]) -> ast.ActorDecl:
+        name, organ, *rest = children
+        label = next((unquote(c) for c in rest if isinstance(c, Token)), "")
+        zh = next((c.text for c in rest if isinstance(c, _ZhTitle)), "")
         return ast.ActorDecl(
             str(name),
             str(organ),
-            unquote(label) if label else "",
+            label,
             self._tspan(organ),
             self._span(meta),
+            zh,
         )
 
     @v_args(meta=True, inline=True)
@@ -190,16 +238,18 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def rule_decl(self, meta: Any, children: list[Any]) -> ast.RuleDecl:
         name = children[0]
         params: tuple[ast.Param, ...] = ()
-        title = ""
+        title = title_zh = ""
         clauses = []
         for c in children[1:]:
             if isinstance(c, tuple) and c and isinstance(c[0], ast.Param):
                 params = c
             elif isinstance(c, Token) and c.type == "STRING":
                 title = unquote(c)
+            elif isinstance(c, _ZhTitle):
+                title_zh = c.text
             elif c is not None:
                 clauses.append(c)
-        return ast.RuleDecl(str(name), params, title, tuple(clauses), self._span(meta))
+        return ast.RuleDecl(str(name), params, title, tuple(clauses), self._span(meta), title_zh)
 
     def rule_params(self, children: list[ast.Param]) -> tuple[ast.Param, ...]:
         return tuple(children)
@@ -345,14 +395,16 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     @v_args(meta=True)
     def amend_decl(self, meta: Any, children: list[Any]) -> ast.Amend:
         name = children[0]
-        title = ""
+        title = title_zh = ""
         clauses = []
         for c in children[1:]:
             if isinstance(c, Token) and c.type == "STRING":
                 title = unquote(c)
+            elif isinstance(c, _ZhTitle):
+                title_zh = c.text
             else:
                 clauses.append(c)
-        return ast.Amend(str(name), title, tuple(clauses), self._span(meta))
+        return ast.Amend(str(name), title, tuple(clauses), self._span(meta), title_zh)
 
     @v_args(meta=True, inline=True)
     def amend_var(self, meta: Any, var: ast.VarDecl) -> ast.AmendVar:

@@ -90,7 +90,7 @@ class ModelChecker(RuleChecks, PropertyChecks):
         for _, d in self._decls(ast.SourceDecl):
             assert isinstance(d, ast.SourceDecl)
             if self.names.declare("source", d.name, d.span, "source"):
-                self.sources[d.name] = m.Source(d.name, d.title, d.zh, d.text, d.span)
+                self.sources[d.name] = m.Source(d.name, d.title, d.zh, d.text, d.span, d.title_zh)
         self.organ_decls: dict[str, ast.OrganDecl] = {}
         for _, d in self._decls(ast.OrganDecl):
             assert isinstance(d, ast.OrganDecl)
@@ -122,7 +122,8 @@ class ModelChecker(RuleChecks, PropertyChecks):
                           help=f"did you mean '{close[0]}'?" if close
                           else "declare it (organ NAME is court) or `import principles`")
                 )
-            self.actors[d.name] = m.Actor(d.name, d.organ, d.label, self._chain(d.organ, d.span), d.span)
+            self.actors[d.name] = m.Actor(d.name, d.organ, d.label, self._chain(d.organ, d.span),
+                                          d.span, d.title_zh)
 
     def _chain(self, organ: str, span: Span) -> tuple[str, ...]:
         chain: list[str] = []
@@ -350,8 +351,34 @@ class ModelChecker(RuleChecks, PropertyChecks):
             tuple(self.sources.values()), tuple(self.organs.values()), tuple(self.kinds.values()),
             tuple(self.actors.values()), tuple(self.sets.items()), tuple(self.variables.values()),
             tuple(self.slots), tuple(self.initial), tuple(rules), final, tuple(properties),
-            tuple(expectations), main.span,
+            tuple(expectations), main.span, self._value_titles(),
         )
+
+    def _value_titles(self) -> tuple[m.ValueTitle, ...]:
+        """`value` declarations, checked against the variables they title (E102, E202)."""
+        out = []
+        for _, d in self._decls(ast.ValueDecl):
+            assert isinstance(d, ast.ValueDecl)
+            var = self.variables.get(d.var)
+            if var is None:
+                close = difflib.get_close_matches(d.var, list(self.variables), n=1)
+                self.diags.append(error("E102", f"unknown variable '{d.var}'", d.span,
+                                        "`value` titles a variable's value",
+                                        help=f"did you mean '{close[0]}'?" if close else ""))
+                continue
+            if d.value is not None and not self._value_fits(var.type, d.value, d.var, d.span):
+                continue
+            out.append(m.ValueTitle(d.var, d.value, d.title, d.title_zh))
+        return tuple(out)
+
+    def _value_fits(self, t: m.Type, value: m.Value, name: str, span: Span) -> bool:
+        fits = (isinstance(t, m.BoolType) and isinstance(value, bool)) or (
+            isinstance(t, m.IntType) and isinstance(value, int) and not isinstance(value, bool)
+            and t.contains(value)) or (isinstance(t, m.EnumType) and value in t.values)
+        if not fits:
+            self.diags.append(error("E202", f"'{value}' is not a value of '{name}'", span,
+                                    f"'{name}' is {t}"))
+        return fits
 
 
 def check_program(program: Program) -> tuple[m.Model, list[Diagnostic]]:

@@ -132,6 +132,7 @@ class RuleChecks(CheckingContext):
             out.append(m.RuleInstance(
                 name, d.name, tuple((p.name, v) for p, v in zip(d.params, binding, strict=True)),
                 actor, kind_name, citations, guard, updates, duty, deadline, d.title, origin, d.span,
+                d.title_zh,
             ))
         return out
 

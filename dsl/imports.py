@@ -231,7 +231,8 @@ def amend(
                 given = {type(c): c for c in d.clauses}
                 kept = tuple(given.pop(type(c), c) for c in old.clauses)
                 clauses = kept + tuple(c for c in d.clauses if type(c) in given)
-                decls[i] = replace(old, clauses=clauses, title=d.title or old.title)
+                decls[i] = replace(old, clauses=clauses, title=d.title or old.title,
+                                   title_zh=d.title_zh or old.title_zh)
                 origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
             case ast.AmendVar(var=var) | ast.AmendProperty(property=var):
                 kind = "var" if isinstance(d, ast.AmendVar) else "property"

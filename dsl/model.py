@@ -143,6 +143,7 @@ class Source:
     zh: str = ""
     text: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    title_zh: str = ""  # the citation in Chinese (民事诉讼法第二百四十四条)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ class Actor:
     label: str = ""
     organ_chain: tuple[str, ...] = ()  # the organ and all its ancestors, nearest first
     span: Span = field(default=NO_SPAN, compare=False)
+    title_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,17 @@ class RuleInstance:
     title: str = ""
     origin: str = ""  # provenance in a consolidated law: "base.rev", "amended by bill.rev", ...
     span: Span = field(default=NO_SPAN, compare=False)
+    title_zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ValueTitle:
+    """What `var` having `value` means in words (`value` None: what the variable is)."""
+
+    var: str
+    value: Value | None
+    title: str
+    title_zh: str = ""
 
 
 # --------------------------------------------------------------------------- properties
@@ -326,6 +339,7 @@ class Model:
     properties: tuple[Property, ...]
     expectations: tuple[Expectation, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    value_titles: tuple[ValueTitle, ...] = ()
 
     @property
     def finite(self) -> bool:

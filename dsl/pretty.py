@@ -149,6 +149,10 @@ def _title(title: str) -> str:
     return f" {quote(title)}" if title else ""
 
 
+def _zh(title_zh: str) -> str:
+    return f" zh {quote(title_zh)}" if title_zh else ""
+
+
 def _clause(c: ast.Clause) -> str:
     match c:
         case ast.By(actor=actor):
@@ -185,7 +189,7 @@ def _rule(r: ast.RuleDecl) -> str:
     params = ""
     if r.params:
         params = "(" + ", ".join(f"{p.name} in {p.set_name}" for p in r.params) + ")"
-    return f"rule {r.name}{params}{_title(r.title)} {_clauses(r.clauses)}"
+    return f"rule {r.name}{params}{_title(r.title)}{_zh(r.title_zh)} {_clauses(r.clauses)}"
 
 
 def _pattern(p: ast.StepPatternExpr) -> str:
@@ -224,15 +228,19 @@ def pretty_decl(d: ast.Decl) -> str:
             return f"import {quote(target) if is_path else target}{rest}"
         case ast.Extends(path=path):
             return f"extends {quote(path)}"
-        case ast.SourceDecl(name=name, title=title, zh=zh, text=text):
+        case ast.SourceDecl(name=name, title=title, zh=zh, text=text, title_zh=title_zh):
             extra = (f" zh {quote(zh)}" if zh else "") + (f" text {quote(text)}" if text else "")
+            extra += f" title zh {quote(title_zh)}" if title_zh else ""
             return f"source {name} {quote(title)}{extra}"
         case ast.OrganDecl(name=name, parent=parent, label=label):
             return f"organ {name}{f' is {parent}' if parent else ''}{_title(label)}"
         case ast.KindDecl(name=name, label=label):
             return f"kind {name}{_title(label)}"
-        case ast.ActorDecl(name=name, organ=organ, label=label):
-            return f"actor {name} is {organ}{_title(label)}"
+        case ast.ActorDecl(name=name, organ=organ, label=label, title_zh=title_zh):
+            return f"actor {name} is {organ}{_title(label)}{_zh(title_zh)}"
+        case ast.ValueDecl(var=var, value=value, title=title, title_zh=title_zh):
+            key = "" if value is None else f" = {str(value).lower() if isinstance(value, bool) else value}"
+            return f"value {var}{key} {quote(title)}{_zh(title_zh)}"
         case ast.ConstDecl(name=name, value=value):
             return f"const {name} = {pretty_expr(value)}"
         case ast.SetDecl(name=name, elements=elements):
@@ -252,8 +260,8 @@ def pretty_decl(d: ast.Decl) -> str:
             return "repeal final"
         case ast.Repeal(target=target, name=name):
             return f"repeal {target} {name}"
-        case ast.Amend(name=name, title=title, clauses=clauses):
-            return f"amend rule {name}{_title(title)} {_clauses(clauses)}"
+        case ast.Amend(name=name, title=title, clauses=clauses, title_zh=title_zh):
+            return f"amend rule {name}{_title(title)}{_zh(title_zh)} {_clauses(clauses)}"
         case ast.AmendVar(var=var):
             return f"amend {pretty_decl(var)}"
         case ast.AmendProperty(property=prop):
