@@ -442,6 +442,31 @@ class AmendProperty:
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioStep:
+    """One step of a scenario's prefix: `rule`, `rule(c1)`, optionally `with P` on the state after."""
+
+    rule: str
+    args: tuple[str, ...]
+    after: Expr | None
+    text: str = field(default="", compare=False)
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioDecl:
+    """`scenario NAME "title" { given P  happened s1, s2 with Q  then GOAL P }`."""
+
+    name: str
+    title: str
+    given: tuple[Expr, ...]
+    steps: tuple[ScenarioStep, ...]
+    goal: Literal["always", "reachable", "eventually", "final"]
+    predicate: Expr
+    text: str = field(default="", compare=False)
+    span: Span = _span()
+
+
 Decl = (
     Import
     | Extends
@@ -461,6 +486,7 @@ Decl = (
     | AmendVar
     | AmendProperty
     | Insert
+    | ScenarioDecl
     | ValueDecl
 )
 

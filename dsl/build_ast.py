@@ -8,6 +8,7 @@ from typing import Any
 from lark import Token, Transformer, Tree, v_args
 
 from dsl import ast
+from dsl.build_scenario import ScenarioBuilder
 from dsl.source import SourceFile, Span
 
 
@@ -42,7 +43,7 @@ class _Key:
     value: bool | int | str
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     def __init__(self, source: SourceFile) -> None:
         super().__init__()
         self.source = source

@@ -15,6 +15,7 @@ from dsl import model as m
 from dsl.ast_walk import names_in, span_of
 from dsl.check_properties import PropertyChecks
 from dsl.check_rules import RuleChecks
+from dsl.check_scenarios import ScenarioChecks
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ErrorType, ExprLowering, Scope, SymbolType, type_name
 from dsl.source import Span
@@ -57,7 +58,7 @@ class _Names:
         return True
 
 
-class ModelChecker(RuleChecks, PropertyChecks):
+class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
     def __init__(self, program: Program) -> None:
         self.program = program
         self.diags: list[Diagnostic] = []
@@ -344,14 +345,15 @@ class ModelChecker(RuleChecks, PropertyChecks):
         rules = self._rules()
         final = self.final_expr = self._final()
         properties = self._properties()
-        expectations = self._expectations(properties)
+        scenarios = self._scenarios(rules)
+        expectations = self._expectations(properties, tuple(s.name for s in scenarios))
         main = self.program.main
         return m.Model(
             main.name, main.title, main.kind == "library", main.path,
             tuple(self.sources.values()), tuple(self.organs.values()), tuple(self.kinds.values()),
             tuple(self.actors.values()), tuple(self.sets.items()), tuple(self.variables.values()),
             tuple(self.slots), tuple(self.initial), tuple(rules), final, tuple(properties),
-            tuple(expectations), main.span, self._value_titles(),
+            tuple(expectations), main.span, self._value_titles(), tuple(scenarios),
         )
 
     def _value_titles(self) -> tuple[m.ValueTitle, ...]:

@@ -145,8 +145,8 @@ class PropertyChecks(CheckingContext):
                 return m.LeadsTo(trigger, target, within)
         raise AssertionError(b.form)
 
-    def _expectations(self, properties: list[m.Property]) -> list[m.Expectation]:
-        names = [p.name for p in properties]
+    def _expectations(self, properties: list[m.Property], scenarios: tuple[str, ...] = ()) -> list[m.Expectation]:
+        names = [p.name for p in properties] + list(scenarios)
         out: dict[str, m.Expectation] = {}
         for _, d in self._decls(ast.ExpectDecl):
             assert isinstance(d, ast.ExpectDecl)

@@ -39,6 +39,9 @@ CODES: dict[str, str] = {
     "E301": "rule without `by`",
     "E302": "rule with more than one clause of the same kind",
     "E303": "domain too large",
+    "E310": "scenario facts contradict each other",
+    "E311": "a scenario fact that no run can satisfy",
+    "E312": "a `given` fact not about one variable",
     # warnings
     "W401": "rule without `cites`",
     "W402": "rule without `kind`",

@@ -315,6 +315,51 @@ class Expectation:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+# --------------------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioStep:
+    """One step of a scenario's prefix: any of `instances` (of the declared `rule`), and, if
+    `after` is given, the state after the step must satisfy it."""
+
+    rule: str
+    instances: tuple[str, ...]
+    after: Expr | None
+    text: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenFact:
+    """A `given` fact about one variable's initial value (one slot), as a predicate on it."""
+
+    slot: int
+    predicate: Expr
+    text: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+ScenarioGoal = Literal["always", "reachable", "eventually", "final"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Facts and what must follow on the runs consistent with them.
+
+    The runs start in a state satisfying every `given` fact, begin with exactly `steps`, and
+    the goal is judged from the state the last step reaches on (`checker.scenario`)."""
+
+    name: str
+    title: str
+    given: tuple[GivenFact, ...]
+    steps: tuple[ScenarioStep, ...]
+    goal: ScenarioGoal
+    predicate: Expr
+    text: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
 # --------------------------------------------------------------------------- the model
 
 
@@ -340,6 +385,7 @@ class Model:
     expectations: tuple[Expectation, ...]
     span: Span = field(default=NO_SPAN, compare=False)
     value_titles: tuple[ValueTitle, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()  # checked by checker.scenario on a restricted model
 
     @property
     def finite(self) -> bool:
