@@ -11,6 +11,7 @@ import pytest
 
 from checker.cli import main
 from checker.core.verdict import Method, Status, Verdict
+from checker.diff.law import LawChangeKind
 from checker.diff.rules import RuleChangeKind
 from checker.diff.versions import Change, DiffReport, classify, diff_paths
 from tests.ci_models import LAW, REFORM, WORSE, WORSE_ACKNOWLEDGED, revcheck, write
@@ -95,7 +96,8 @@ def test_rules_added_repealed_amended(laws: Path) -> None:
         "start_ex_officio": RuleChangeKind.REPEALED,
     }
     assert "actor: bureau (enforcement_organ) → bench (trial_organ)" in by_name["decide"].details
-    assert "condition (`when`) changed" in by_name["decide"].details
+    when = by_name["decide"].clause("when")
+    assert when is not None and (when.old, when.new) == ("stage == pending", "stage == pending and heard")
     # each change is located on the bill's own line
     assert by_name["start_ex_officio"].span.path.endswith("reform.rev")
     assert by_name["start_ex_officio"].span.line == 6
@@ -135,12 +137,80 @@ def test_regression_with_new_counterexample_and_dead_end(laws: Path) -> None:
     assert back.exit_code("regression") == 0
 
 
-def test_regression_expected_by_the_new_version_is_acknowledged(laws: Path) -> None:
+def test_regression_expected_by_the_new_version_needs_allow_removed(laws: Path) -> None:
+    # The bill weakens its own expectations (holds -> fails): that alone would fool the gate, so
+    # the weakened expectations are regressions until --allow-removed names them.
     diff = diff_paths("law.rev", "worse_ack.rev")
     regressed = [p for p in diff.properties if p.change is Change.REGRESSED]
     assert len(regressed) == 2 and all(p.acknowledged for p in regressed)
-    assert diff.exit_code("regression") == 0
-    assert diff.exit_code("change") == 1
+    assert {(c.kind, c.name) for c in diff.law_regressions} == {
+        (LawChangeKind.EXPECT_WEAKENED, "no_early_decision"), (LawChangeKind.EXPECT_WEAKENED, "can_return")}
+    assert diff.exit_code("regression") == 1
+    allowed = diff_paths("law.rev", "worse_ack.rev", allow=frozenset({"no_early_decision", "can_return"}))
+    assert allowed.law_regressions == () and all(c.allowed for c in allowed.law)
+    assert allowed.exit_code("regression") == 0
+    assert allowed.exit_code("change") == 1
+
+
+REPEAL_PROPERTY = """procedure quiet "repeals the property it would break, and its expectation"
+extends "law.rev"
+amend rule decide { when stage in {executed, pending} }
+repeal property no_early_decision
+"""
+
+RECLASSIFY = """procedure reclassified "the bench is made an enforcement organ; no rule changes"
+extends "law.rev"
+amend var stage : {executed, pending, decided, returned} = executed
+"""
+
+WEAKER_GUARD = """procedure weaker "the bureau may decide before the case is pending"
+extends "law.rev"
+amend rule decide { when stage in {executed, pending} }
+"""
+
+
+def test_repealing_a_property_is_a_regression_with_its_text(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(laws, "quiet.rev", REPEAL_PROPERTY)
+    diff = diff_paths("law.rev", "quiet.rev")
+    assert diff.regressions == ()  # no remaining property regressed: only the gate below catches it
+    kinds = {(c.kind, c.name) for c in diff.law_regressions}
+    assert (LawChangeKind.PROPERTY_REMOVED, "no_early_decision") in kinds
+    assert (LawChangeKind.EXPECT_REMOVED, "no_early_decision") in kinds
+    assert main(["diff", "law.rev", "quiet.rev"]) == 1
+    out = capsys.readouterr().out
+    assert "property removed: no_early_decision  [regression]" in out
+    assert "old: never step where kind == substantive_decision and stage == executed" in out
+    assert main(["diff", "law.rev", "quiet.rev", "--allow-removed", "no_early_decision"]) == 0
+    assert "allowed (--allow-removed)" in capsys.readouterr().out
+
+
+def test_reclassifying_an_actor_is_a_regression(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    law = (laws / "law.rev").read_text(encoding="utf-8")
+    write(laws, "law2.rev", law.replace('actor bench   is trial_organ', 'actor bench   is enforcement_organ'))
+    diff = diff_paths("law.rev", "law2.rev")
+    (change,) = diff.law_regressions
+    assert (change.kind, change.name) == (LawChangeKind.ACTOR_RECLASSIFIED, "bench")
+    assert (change.old, change.new) == ("actor bench is trial_organ", "actor bench is enforcement_organ")
+    assert main(["diff", "law.rev", "law2.rev", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["law"][0]["change"] == "actor reclassified" and doc["law"][0]["regression"] is True
+
+
+def test_weakening_a_guard_prints_old_and_new_condition(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(laws, "weaker.rev", WEAKER_GUARD)
+    diff = diff_paths("law.rev", "weaker.rev")
+    (rule,) = diff.rules
+    when = rule.clause("when")
+    assert when is not None and (when.old, when.new) == ("stage == pending", "stage in {executed, pending}")
+    assert main(["diff", "law.rev", "weaker.rev"]) == 1  # no_early_decision regresses
+    out = capsys.readouterr().out
+    assert "old: stage == pending" in out and "new: stage in {executed, pending}" in out
+
+
+def test_changed_act_kind_is_a_regression(laws: Path) -> None:
+    write(laws, "kind.rev", 'procedure k "x"\nextends "law.rev"\namend rule decide { kind hearing }\n')
+    diff = diff_paths("law.rev", "kind.rev")
+    assert (LawChangeKind.RULE_KIND_CHANGED, "decide") in {(c.kind, c.name) for c in diff.law_regressions}
 
 
 def test_same_file_is_unchanged(laws: Path) -> None:

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="stop exploring after N states per version")
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     p.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
+    p.add_argument("--allow-removed", action="append", default=[], metavar="NAME",
+                   help="a deliberate repeal or weakening of NAME (property, expectation, actor or rule): "
+                        "reported as allowed, not as a regression; repeatable")
     p.set_defaults(func=run_diff)
 
 
@@ -53,7 +56,7 @@ def run_diff(args: argparse.Namespace) -> int:
     _positive(args.depth, "--depth")
     options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth)
     try:
-        diff = diff_paths(args.old, args.new, options)
+        diff = diff_paths(args.old, args.new, options, frozenset(args.allow_removed))
     except RevisionError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
+from checker.core.show_expr import show
 from dsl import ast
 from dsl.model import MapRef, Model, RuleInstance, SlotRef
 from dsl.parser import parse
@@ -30,13 +31,33 @@ class RuleChangeKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class ClauseChange:
+    """One clause of a rule, before and after: `when`, `then`, `by`, `kind`, `cites`, …"""
+
+    clause: str  # actor | kind | cites | duty | deadline | instances | when | then | title
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.clause}: {self.old} → {self.new}"
+
+
+@dataclass(frozen=True, slots=True)
 class RuleChange:
     rule: str  # the declared rule's name
     kind: RuleChangeKind
-    details: tuple[str, ...]  # for an amendment: what changed, e.g. "actor: a → b"
+    clauses: tuple[ClauseChange, ...]  # for an amendment: what changed, old and new text
     origin: str  # provenance in the new consolidated law ("" for a repealed rule)
     span: Span  # where the change is written: the bill's line, else the rule in the new file
-    old_span: Span | None = None  # the rule in the old version
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """Each changed clause in words: `actor: a (enforcement_organ) → b (trial_organ)`."""
+        return tuple(c.text for c in self.clauses)
+
+    def clause(self, name: str) -> ClauseChange | None:
+        return next((c for c in self.clauses if c.clause == name), None)
 
 
 def _canon(model: Model, value: object) -> object:
@@ -71,32 +92,50 @@ def _names(xs: tuple[str, ...]) -> str:
     return ", ".join(xs) or "none"
 
 
-def _amendments(old: Model, new: Model, a: list[RuleInstance], b: list[RuleInstance]) -> list[str]:
-    """What changed in a declared rule, in words; empty when it means the same."""
+def _organ(model: Model, actor: str) -> str:
+    a = model.actor(actor)
+    return a.organ if a else "?"
+
+
+def _deadline(d: int | None) -> str:
+    return "none" if d is None else f"{d} days"
+
+
+def _guards(rules: list[RuleInstance]) -> str:
+    return "; ".join(f"{r.name}: {show(r.guard)}" if len(rules) > 1 else show(r.guard) for r in rules)
+
+
+def _updates(model: Model, rules: list[RuleInstance]) -> str:
+    def one(r: RuleInstance) -> str:
+        text = "; ".join(f"{model.slots[u.slot].name} := {show(u.value)}" for u in r.updates) or "nothing"
+        return f"{r.name}: {text}" if len(rules) > 1 else text
+
+    return " | ".join(one(r) for r in rules)
+
+
+def _amendments(old: Model, new: Model, a: list[RuleInstance], b: list[RuleInstance]) -> list[ClauseChange]:
+    """What changed in a declared rule, clause by clause; empty when it means the same."""
     first_a, first_b = a[0], b[0]
-    out = []
+    out: list[ClauseChange] = []
     if first_a.actor != first_b.actor:
-        organ = lambda m, r: (m.actor(r.actor).organ if m.actor(r.actor) else "?")  # noqa: E731
-        out.append(
-            f"actor: {first_a.actor} ({organ(old, first_a)}) → {first_b.actor} ({organ(new, first_b)})"
-        )
+        out.append(ClauseChange("actor", f"{first_a.actor} ({_organ(old, first_a.actor)})",
+                                f"{first_b.actor} ({_organ(new, first_b.actor)})"))
     if first_a.kind != first_b.kind:
-        out.append(f"kind: {first_a.kind or 'none'} → {first_b.kind or 'none'}")
+        out.append(ClauseChange("kind", first_a.kind or "none", first_b.kind or "none"))
     if first_a.citations != first_b.citations:
-        out.append(f"cites: {_names(first_a.citations)} → {_names(first_b.citations)}")
+        out.append(ClauseChange("cites", _names(first_a.citations), _names(first_b.citations)))
     if first_a.duty != first_b.duty:
-        out.append(f"duty: {'yes' if first_a.duty else 'no'} → {'yes' if first_b.duty else 'no'}")
+        out.append(ClauseChange("duty", "yes" if first_a.duty else "no", "yes" if first_b.duty else "no"))
     if first_a.deadline_days != first_b.deadline_days:
-        fmt = lambda d: "none" if d is None else f"{d} days"  # noqa: E731
-        out.append(f"deadline: {fmt(first_a.deadline_days)} → {fmt(first_b.deadline_days)}")
+        out.append(ClauseChange("deadline", _deadline(first_a.deadline_days), _deadline(first_b.deadline_days)))
     if [r.binding for r in a] != [r.binding for r in b]:
-        out.append(f"instances: {', '.join(r.name for r in a)} → {', '.join(r.name for r in b)}")
+        out.append(ClauseChange("instances", ", ".join(r.name for r in a), ", ".join(r.name for r in b)))
     elif [_canon(old, r.guard) for r in a] != [_canon(new, r.guard) for r in b]:
-        out.append("condition (`when`) changed")
+        out.append(ClauseChange("when", _guards(a), _guards(b)))
     if len(a) == len(b) and [_effects(old, r) for r in a] != [_effects(new, r) for r in b]:
-        out.append("effect (`then`) changed")
+        out.append(ClauseChange("then", _updates(old, a), _updates(new, b)))
     if first_a.title != first_b.title:
-        out.append("title changed")
+        out.append(ClauseChange("title", repr(first_a.title), repr(first_b.title)))
     return out
 
 
@@ -139,9 +178,9 @@ def diff_rules(old: Model, new: Model, bill: dict[tuple[str, str], Span] | None 
         details = _amendments(old, new, before[name], rules)
         if details:
             out.append(RuleChange(name, RuleChangeKind.AMENDED, tuple(details), rules[0].origin,
-                                  bill.get(("amend", name), span), before[name][0].span))
-    for name, rules in before.items():
+                                  bill.get(("amend", name), span)))
+    for name in before:
         if name not in after:
             out.append(RuleChange(name, RuleChangeKind.REPEALED, (), "",
-                                  bill.get(("repeal", name), header(new)), rules[0].span))
+                                  bill.get(("repeal", name), header(new))))
     return tuple(out)

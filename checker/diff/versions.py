@@ -7,7 +7,8 @@ and `CheckOptions`. Output: a `DiffReport`:
   trace), *unchanged*, *changed* (any other change of verdict), *added* or *removed*;
 - the steps reachable in one version and not the other, and new and removed dead ends, with
   shortest witness traces (`checker.diff.steps`);
-- rules added, repealed or amended (`checker.diff.rules`).
+- rules added, repealed or amended, clause by clause with old and new text (`checker.diff.rules`);
+- guarantees removed or weakened and actors reclassified (`checker.diff.law`): regressions too.
 
 A regression that the new version itself expects (`expect P fails`) is *acknowledged*: it is
 reported, but `--fail-on regression` does not fail on it, just as `check` accepts a verdict that
@@ -24,6 +25,7 @@ from checker.api import check_model_file
 from checker.core.outcome import FileReport, PropertyOutcome
 from checker.core.result import CheckOptions
 from checker.core.verdict import Status, Verdict
+from checker.diff.law import LawChange, diff_law
 from checker.diff.revision import Version, checkout
 from checker.diff.rules import RuleChange, bill_spans, diff_rules
 from checker.diff.steps import ReachDiff, diff_reach
@@ -80,6 +82,7 @@ class DiffReport:
     new_report: FileReport
     properties: tuple[PropertyChange, ...] = ()
     rules: tuple[RuleChange, ...] = ()
+    law: tuple[LawChange, ...] = ()  # guarantees removed or weakened, actors reclassified
     reach: ReachDiff | None = None  # None when the state spaces could not be compared
     notes: tuple[str, ...] = ()
 
@@ -96,18 +99,24 @@ class DiffReport:
         return tuple(p for p in self.properties if p.is_regression)
 
     @property
+    def law_regressions(self) -> tuple[LawChange, ...]:
+        return tuple(c for c in self.law if c.regression)
+
+    @property
     def changed(self) -> bool:
         return (
             any(p.change is not Change.UNCHANGED for p in self.properties)
             or bool(self.rules)
+            or bool(self.law)
             or (self.reach is not None and self.reach.changed)
         )
 
     def exit_code(self, fail_on: str = "regression") -> int:
-        """0 nothing to fail on; 1 a regression (or, with `change`, any change); 2 bad input."""
+        """0 nothing to fail on; 1 a regression (a verdict, or a guarantee removed or weakened:
+        `checker.diff.law`), or, with `change`, any change; 2 bad input."""
         if self.bad_input:
             return 2
-        failing = self.changed if fail_on == "change" else bool(self.regressions)
+        failing = self.changed if fail_on == "change" else bool(self.regressions or self.law_regressions)
         return 1 if failing else 0
 
 
@@ -140,7 +149,8 @@ def _relocate(report: FileReport, version: Version) -> FileReport:
     return replace(report, path=version.label, diagnostics=diags, files=files)
 
 
-def diff_versions(old: Version, new: Version, options: CheckOptions | None = None) -> DiffReport:
+def diff_versions(old: Version, new: Version, options: CheckOptions | None = None,
+                  allow: frozenset[str] = frozenset()) -> DiffReport:
     options = replace(options or CheckOptions(engine="auto"), keep_state_space=True)
     old_report = check_model_file(old.path, options)
     new_report = check_model_file(new.path, options)
@@ -160,13 +170,17 @@ def diff_versions(old: Version, new: Version, options: CheckOptions | None = Non
         notes.append("reachable steps and dead ends are compared only when both versions have "
                      "finite domains (the explicit engine); they were not compared")
     rules = diff_rules(old_model, new_model, bill_spans(new_report.files, new.path))
-    return replace(base, properties=diff_properties(old_report, new_report), rules=rules,
+    law = diff_law(old_model, new_model, rules, allow)
+    return replace(base, properties=diff_properties(old_report, new_report), rules=rules, law=law,
                    reach=reach, notes=tuple(notes))
 
 
-def diff_paths(old: str, new: str, options: CheckOptions | None = None) -> DiffReport:
-    """Diff two files or `REV:path` revisions. Raises `RevisionError` for an unreadable revision."""
+def diff_paths(old: str, new: str, options: CheckOptions | None = None,
+               allow: frozenset[str] = frozenset()) -> DiffReport:
+    """Diff two files or `REV:path` revisions. Raises `RevisionError` for an unreadable revision.
+
+    `allow`: names whose removal or weakening is deliberate (`--allow-removed`)."""
     with ExitStack() as stack:
         a = stack.enter_context(checkout(old))
         b = stack.enter_context(checkout(new))
-        return diff_versions(a, b, options)
+        return diff_versions(a, b, options, allow)

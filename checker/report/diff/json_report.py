@@ -79,9 +79,15 @@ def diff_json(diff: DiffReport, fail_on: str = "regression") -> dict[str, Any]:
     old_model, new_model = diff.old_report.result.model, diff.new_report.result.model
     doc["properties"] = [_property(diff, p) for p in diff.properties]
     doc["rules"] = [
-        {"rule": c.rule, "change": c.kind.value, "details": list(c.details), "origin": diff.new.redact(c.origin),
-         "location": span_json(c.span, diff.new)}
+        {"rule": c.rule, "change": c.kind.value, "details": list(c.details),
+         "clauses": [{"clause": k.clause, "old": k.old, "new": k.new} for k in c.clauses],
+         "origin": diff.new.redact(c.origin), "location": span_json(c.span, diff.new)}
         for c in diff.rules
+    ]
+    doc["law"] = [
+        {"change": c.kind.value, "name": c.name, "old": c.old, "new": c.new, "regression": c.regression,
+         "allowed": c.allowed, "location": span_json(c.span, diff.new)}
+        for c in diff.law
     ]
     reach = diff.reach
     if reach is not None:

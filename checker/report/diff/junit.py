@@ -41,6 +41,19 @@ def _summary_case(suite: ET.Element, name: str, changed: bool, text: str, fail_o
     return failing
 
 
+def _law_case(suite: ET.Element, diff: DiffReport, text: str) -> bool:
+    """One case for the guarantees: fails on a property, principle or expectation removed or
+    weakened, an actor reclassified or an act kind changed (unless allowed)."""
+    case = ET.SubElement(suite, "testcase", name="guarantees and actors", classname="diff")
+    bad = diff.law_regressions
+    if bad:
+        words = "; ".join(f"{c.kind.value}: {c.name}" for c in bad)
+        ET.SubElement(case, "failure", message=words, type="regression").text = text
+    elif diff.law:
+        ET.SubElement(case, "system-out").text = text
+    return bool(bad)
+
+
 def render_diff_junit(diff: DiffReport, fail_on: str = "regression") -> str:
     if diff.bad_input:
         return junit_document([file_suite(r) for r in diff.reports], name="revcheck diff")
@@ -49,12 +62,13 @@ def render_diff_junit(diff: DiffReport, fail_on: str = "regression") -> str:
     failures = sum(_property_case(suite, p, diff.new_report.result.model, fail_on) for p in diff.properties)
     full = render_diff(diff, fail_on)
     sections = {"rules": bool(diff.rules)}
+    failures += _law_case(suite, diff, full)
     if diff.reach is not None:
         sections["reachable steps"] = bool(diff.reach.added_steps or diff.reach.removed_steps)
         sections["dead ends"] = bool(diff.reach.new_dead_end_count or diff.reach.removed_dead_end_count)
     for name, changed in sections.items():
         failures += _summary_case(suite, name, changed, full, fail_on)
-    suite.set("tests", str(len(diff.properties) + len(sections)))
+    suite.set("tests", str(len(diff.properties) + len(sections) + 1))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", "0")

@@ -34,6 +34,10 @@ FIXED = Rule("fixed", "A property that failed before the amendment holds after i
 VERDICT_CHANGED = Rule("verdict-changed", "A property's verdict changed in another way (or it was added or removed)")
 STEP_ADDED = Rule("step-added", "An act (rule, actor, organ, kind) that only the new version makes possible")
 STEP_REMOVED = Rule("step-removed", "An act (rule, actor, organ, kind) that the new version makes impossible")
+GUARANTEE_WEAKENED = Rule("guarantee-weakened", "A property, principle or expectation removed or weakened, "
+                          "an actor reclassified or an act's kind changed by the amendment")
+GUARANTEE_CHANGED = Rule("guarantee-changed", "A guarantee changed in a way that is not a regression "
+                         "(an expectation strengthened, or a change allowed with --allow-removed)")
 DEAD_END_REMOVED = Rule("dead-end-removed", "A procedural gap of the old version that the new version closes")
 RULE_CHANGED = {
     "added": Rule("rule-added", "A rule the new version adds"),
@@ -117,6 +121,11 @@ def diff_findings(diff: DiffReport) -> list[Finding]:
         origin = f" [{diff.new.redact(c.origin)}]" if c.origin else ""
         out.append(Finding(RULE_CHANGED[c.kind.value], "note", f"rule {c.rule} {c.kind.value}{details}{origin}",
                            c.span))
+    for g in diff.law:
+        rule, level = (GUARANTEE_WEAKENED, "error") if g.regression else (GUARANTEE_CHANGED, "note")
+        allowed = " (allowed with --allow-removed)" if g.allowed else ""
+        out.append(Finding(rule, level, f"{g.kind.value}: {g.name}{allowed}. Old: {g.old or '-'}. "
+                           f"New: {g.new or '- (removed)'}", g.span))
     return out + _step_findings(diff, old, new)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from checker.core.outcome import FileReport
 from checker.core.show_expr import value_text
 from checker.diff.revision import Version
+from checker.diff.rules import RuleChange
 from checker.diff.steps import DeadEndWitness, StepWitness
 from checker.diff.versions import Change, DiffReport, PropertyChange
 from checker.report.check.text import render_report, render_trace
@@ -55,6 +56,29 @@ def _dead_ends(title: str, ends: tuple[DeadEndWitness, ...], count: int, model: 
     return out
 
 
+def _clauses(c: RuleChange) -> list[str]:
+    out: list[str] = []
+    for k in c.clauses:
+        out.append(f"             {k.clause}:")
+        out.append(f"               old: {k.old}")
+        out.append(f"               new: {k.new}")
+    return out
+
+
+def _law(diff: DiffReport) -> list[str]:
+    """Guarantees removed or weakened, actors reclassified: each with its old and new text."""
+    if not diff.law:
+        return []
+    out = ["", "guarantees and actors:"]
+    for c in diff.law:
+        mark = "regression" if c.regression else ("allowed (--allow-removed)" if c.allowed else "change")
+        at = f"{diff.new.display(c.span.path)}:{c.span.line}:{c.span.col}"
+        out.append(f"  {c.kind.value}: {c.name}  [{mark}]  at {at}")
+        out.append(f"      old: {c.old or '-'}")
+        out.append(f"      new: {c.new or '- (removed)'}")
+    return out
+
+
 def render_diff(diff: DiffReport, fail_on: str = "regression") -> str:
     if diff.bad_input:
         parts = [render_report(r) for r in diff.reports]
@@ -90,9 +114,10 @@ def render_diff(diff: DiffReport, fail_on: str = "regression") -> str:
             origin = f"  [{diff.new.redact(c.origin)}]" if c.origin else ""
             at = f"{diff.new.display(c.span.path)}:{c.span.line}:{c.span.col}"
             out.append(f"  {c.kind.value:<8} {c.rule}  at {at}{origin}")
-            out += [f"             {d}" for d in c.details]
+            out += _clauses(c)
     else:
         out += ["", "rules: no rule added, repealed or amended"]
+    out += _law(diff)
     reach = diff.reach
     if reach is not None:
         out += _steps("steps no longer reachable", "-", reach.removed_steps, old_model, "old")
@@ -115,6 +140,8 @@ def summary(diff: DiffReport, fail_on: str) -> str:
     parts = [", ".join(words) or "no properties"]
     if diff.rules:
         parts.append(f"{len(diff.rules)} rule(s) changed")
+    if diff.law:
+        parts.append(f"{len(diff.law_regressions)} guarantee(s) removed or weakened")
     if diff.reach is not None:
         parts.append(f"{len(diff.reach.removed_steps)} step(s) removed, {len(diff.reach.added_steps)} added")
         parts.append(f"{diff.reach.new_dead_end_count} new dead end(s), {diff.reach.removed_dead_end_count} removed")
