@@ -205,6 +205,17 @@ class Import:
 
 
 @dataclass(frozen=True, slots=True)
+class Bind:
+    """`principles bind sale = auction_done`: the library's name, then (read, declared) pairs."""
+
+    library: str
+    pairs: tuple[tuple[str, str], ...]
+    pair_spans: tuple[tuple[Span, Span], ...] = field(default=(), compare=False, repr=False)
+    library_span: Span = _span()
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Extends:
     path: str
     span: Span = _span()
@@ -469,6 +480,7 @@ class ScenarioDecl:
 
 Decl = (
     Import
+    | Bind
     | Extends
     | SourceDecl
     | OrganDecl

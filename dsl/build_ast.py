@@ -91,6 +91,20 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
             self._span(meta),
         )
 
+    @v_args(meta=True)
+    def bind_decl(self, meta: Any, children: list[Any]) -> ast.Bind:
+        library, *pairs = children
+        return ast.Bind(
+            str(library),
+            tuple((str(a), str(b)) for a, b in pairs),
+            tuple((self._tspan(a), self._tspan(b)) for a, b in pairs),
+            self._tspan(library),
+            self._span(meta),
+        )
+
+    def bind_pair(self, children: list[Token]) -> tuple[Token, Token]:
+        return children[0], children[1]
+
     @v_args(meta=True, inline=True)
     def extends_decl(self, meta: Any, path: Token) -> ast.Extends:
         return ast.Extends(unquote(path), self._span(meta))

@@ -342,6 +342,17 @@ class ExprLowering:
                     help=f"did you mean '{close[0]}'?" if close else "",
                 )
 
+    def _operand(self, e: ast.Expr, other: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
+        """`kind == appeal`: beside a step attribute a name is read in that attribute's own
+        namespace (act kinds, actors, rules) first, so a variable or constant of the same name
+        cannot capture it (issue 12: `var appeal` made `remedy_after_decision` fail)."""
+        if (scope.in_step_pattern and isinstance(other, ast.StepField) and isinstance(e, ast.Name)
+                and e.name not in scope.bound):
+            table = {"kind": scope.kinds, "actor": scope.actors, "rule": scope.rules}[other.field]
+            if e.name in table:
+                return m.Lit(e.name), SymbolType(e.name)
+        return self.lower(e, scope)
+
     def _binop(self, e: ast.BinOp, scope: Scope) -> tuple[m.Expr, T]:
         op = e.op
         if op in ("and", "or", "implies"):
@@ -356,8 +367,8 @@ class ExprLowering:
                     self.lower(side, scope)
                     self.lower(other, replace(scope, in_step_pattern=True))
                     return m.Lit(False), ErrorType()
-        left, lt = self.lower(e.left, scope)
-        right, rt = self.lower(e.right, scope)
+        left, lt = self._operand(e.left, e.right, scope)
+        right, rt = self._operand(e.right, e.left, scope)
         if op in ("+", "-", "*"):
             ints = self._need_int(lt, e.left, f"`{op}`") & self._need_int(rt, e.right, f"`{op}`")
             if not ints:  # never fold `'a' - 1`
@@ -411,7 +422,7 @@ class ExprLowering:
                 self.err("E201", f"{type_name(t)} is never in '{coll.name}'", e.span)
             result = _in(operand, elements)
         else:
-            items = [self.lower(i, scope) for i in coll.items]
+            items = [self._operand(i, e.operand, scope) for i in coll.items]
             for (_, it), node in zip(items, coll.items, strict=True):
                 self._step_symbol_check(operand, node, it, scope)
                 if not self._compatible(t, it):
