@@ -1,8 +1,8 @@
 """`revcheck explain FILE PROPERTY`: one verdict read as a legal narrative.
 
-The counterexample (or witness) becomes numbered legal steps: who acted and in what
-capacity, the kind of act, the rule, and the full text of each article cited, so a reader
-can check the model against the law step by step.
+The counterexample (or witness) becomes numbered plain-language steps in Chinese or English:
+who acted, what they did, under which article, what changed; then the full text of each article
+cited, and a "details" part with the identifiers and formulas to check the model by.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from checker.report.explain import (
 def run(args: argparse.Namespace) -> int:
     options = CheckOptions(max_states=args.max_states, engine=args.engine)
     report = check_file(args.file, options)
-    text, code = explain(report, args.property)
+    text, code = explain(report, args.property, args.lang)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
 
@@ -31,4 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("property", metavar="PROPERTY")
     p.add_argument("--max-states", type=int, default=1_000_000, metavar="N")
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="language of the steps (default: the case's own for PRC and Taiwan "
+                        "cases with Chinese titles, else English)")
     p.set_defaults(func=run)

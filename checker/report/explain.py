@@ -1,71 +1,104 @@
-"""One verdict read as a legal narrative: numbered steps with the articles' full texts.
+"""One verdict read as a legal narrative: numbered plain-language steps, the articles' texts,
+then a "details" part with the identifiers and formulas for checking the model.
 
-Used by `revcheck explain` (`checker.cli.explain`).
+Used by `revcheck explain` (`checker.cli.explain`). The steps come from
+`checker.report.narrative`, in Chinese or English (`--lang`; by default the case's own).
 """
 
 from __future__ import annotations
 
 import difflib
 
-from checker.core.outcome import FileReport
-from checker.core.trace import view
-from checker.core.verdict import Status
-from checker.report.check.text import render_report, render_trace
+from checker.core.outcome import FileReport, PropertyOutcome
+from checker.report.check.text import render_report
+from checker.report.narrative import (
+    Lang,
+    cited_sources,
+    default_lang,
+    detail_lines,
+    how_text,
+    narrate,
+    story_lines,
+    verdict_word,
+    word,
+)
 from dsl.model import Model
 
 
-def explain(report: FileReport, name: str) -> tuple[str, int]:
+def find_outcome(report: FileReport, name: str) -> tuple[PropertyOutcome | None, str]:
+    """The outcome of property `name`, or None and an error message naming the close matches."""
+    outcome = next((o for o in report.outcomes if o.property.name == name), None)
+    if outcome is not None:
+        return outcome, ""
+    names = [o.property.name for o in report.outcomes]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; the properties are: {', '.join(names)}"
+    return None, f"error: {report.path} has no property '{name}'{hint}"
+
+
+def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[str, int]:
     """The explanation of property `name`, and an exit code (0 shown, 2 no such property)."""
     if report.result is None:
         return render_report(report), 2
     model = report.result.model
-    outcome = next((o for o in report.outcomes if o.property.name == name), None)
+    outcome, error = find_outcome(report, name)
     if outcome is None:
-        names = [o.property.name for o in report.outcomes]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; the properties are: {', '.join(names)}"
-        return f"error: {report.path} has no property '{name}'{hint}", 2
+        return error, 2
+    lang = lang or default_lang(model)
     prop, verdict = outcome.property, outcome.verdict
-    out = [f"{report.path} — procedure {model.name}" + (f' "{model.title}"' if model.title else "")]
-    out.append(f"property {prop.name}" + (f' "{prop.title}"' if prop.title else ""))
-    if prop.text:
-        out.append(f"  {prop.text}")
-    if prop.origin and prop.origin != model.path:
-        out.append(f"  (a principle declared in {prop.origin})")
-    out.append(f"verdict: {verdict.word} ({verdict.how})")
+    out = [f"{report.path} — {model.title or model.name}"]
+    out.append(f"{word(lang, 'property')}{word(lang, 'colon')}{prop.title or prop.name}")
+    out.append(f"{word(lang, 'verdict')}{word(lang, 'colon')}{verdict_word(verdict, lang)}"
+               f"（{how_text(verdict, lang)}）" if lang == "zh" else
+               f"{word(lang, 'verdict')}: {verdict_word(verdict, lang)} ({how_text(verdict, lang)})")
     if outcome.expectation is not None:
         exp = outcome.expectation
-        out.append(f"expected: {exp.verdict} — {outcome.match.value}" + (f'; reason given: "{exp.reason}"' if exp.reason else ""))
+        met = word(lang, "as_expected" if outcome.match.value == "met" else "not_as_expected")
+        line = f"{word(lang, 'expected')}{word(lang, 'colon')}{_expected_word(exp.verdict, lang)} — {met}"
+        out.append(line)
+        if exp.reason:
+            out.append(f"  {word(lang, 'reason')}{word(lang, 'colon')}{exp.reason}")
+    details = [f"{word(lang, 'property')} {prop.name}: {prop.text}" if prop.text else f"{word(lang, 'property')} {prop.name}"]
+    if prop.origin and prop.origin != model.path:
+        details.append(f"  ({word(lang, 'declared_in', prop.origin)})")
     if verdict.note:
-        out.append(verdict.note)
+        details.append(f"  {verdict.note}")
     if verdict.trace is None:
-        if verdict.status is Status.HOLDS:
-            out.append("There is no counterexample: the verdict covers every run of the procedure.")
-        return "\n".join(out), 0
-    word = "witness" if verdict.status is Status.HOLDS else "counterexample"
+        if verdict.status.value == "holds":
+            out.append(word(lang, "no_trace"))
+        return "\n".join([*out, "", f"{word(lang, 'details')}:", *(f"  {d}" for d in details)]), 0
+    story = narrate(model, verdict.trace, lang)
+    head = word(lang, "counterexample" if verdict.status.value != "holds" else "witness")
     out.append("")
-    out.append(f"The {word}, step by step ({len(verdict.trace)} steps):")
-    out += render_trace(model, verdict.trace, indent="  ")
-    out += _articles(model, verdict.trace)
+    out.append(f"{head}（{word(lang, 'steps', n=len(verdict.trace))}）{word(lang, 'colon')}" if lang == "zh"
+               else f"{head} ({word(lang, 'steps', n=len(verdict.trace))}):")
+    out += story_lines(model, story)
+    out += _articles(model, cited_sources(model, story), lang)
+    out.append("")
+    out.append(f"{word(lang, 'details')}:")
+    out += [f"  {d}" for d in details]
+    out += detail_lines(story)
     return "\n".join(out), 0
 
 
-def _articles(model: Model, trace: object) -> list[str]:
-    cited: list[str] = []
-    for step in view(model, trace):  # type: ignore[arg-type]
-        for name, _ in step.citations:
-            if name not in cited:
-                cited.append(name)
+def _expected_word(verdict: str, lang: Lang) -> str:
+    if lang == "en":
+        return verdict
+    return {"holds": "成立", "fails": "不成立", "not applicable": "不适用"}.get(verdict, verdict)
+
+
+def _articles(model: Model, cited: list[str], lang: Lang) -> list[str]:
     if not cited:
         return []
-    out = ["", "The articles relied on:"]
-    for name in cited:
+    out = ["", f"{word(lang, 'articles')}{word(lang, 'colon').rstrip()}"]
+    for i, name in enumerate(cited, start=1):
         src = model.source(name)
         if src is None:
             continue
-        out.append(f"  [{name}] {src.title}")
+        title = src.title_zh or src.title if lang == "zh" else src.title
+        out.append(f"  [{i}] {title}")
         if src.zh:
-            out.append(f"      {src.zh}")
+            out.append(f"      {word(lang, 'original')}{word(lang, 'colon')}{src.zh}")
         if src.text:
-            out.append(f"      {src.text}")
+            out.append(f"      {word(lang, 'english')}{word(lang, 'colon')}{src.text}")
     return out
