@@ -404,7 +404,7 @@ class PropertyDecl:
 @dataclass(frozen=True, slots=True)
 class ExpectDecl:
     property: str
-    verdict: Literal["holds", "fails", "not applicable"]
+    verdict: Literal["holds", "fails", "not applicable", "holds vacuously", "silent"]
     reason: str
     span: Span = _span()
 

@@ -386,6 +386,12 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     def fails(self, _: list[Any]) -> str:
         return "fails"
 
+    def holds_vacuously(self, _: list[Any]) -> str:
+        return "holds vacuously"
+
+    def silent(self, _: list[Any]) -> str:
+        return "silent"
+
     # ---------------------------------------------------------------- amendments
     @v_args(meta=True, inline=True)
     def repeal_decl(self, meta: Any, target: str, name: Token) -> ast.Repeal:

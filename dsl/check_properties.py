@@ -159,6 +159,26 @@ class PropertyChecks(CheckingContext):
                 self.diags.append(Diagnostic("E101", f"two expectations for '{d.property}'", d.span,
                                              secondary=((out[d.property].span, "first expectation"),)))
                 continue
+            if self._misused_finding(d):
+                continue
             out[d.property] = m.Expectation(d.property, d.verdict, d.reason, d.span)
         return list(out.values())
+
+    def _misused_finding(self, d: ast.ExpectDecl) -> bool:
+        """`silent` and `holds vacuously` are findings about the law: they must say why, and
+        `silent` (the law has no such rule) fits only a principle the case imports, since a
+        property the case writes itself always applies to it."""
+        if d.verdict not in ("silent", "holds vacuously"):
+            return False
+        if not d.reason:
+            self.diags.append(error("E304", f"`expect {d.property} {d.verdict}` gives no reason", d.span,
+                                    "say why", help=f'e.g. expect {d.property} {d.verdict} "CPL 217 …"'))
+            return True
+        own = {x.name for x in self.program.main.decls if isinstance(x, ast.PropertyDecl)}
+        if d.verdict == "silent" and d.property in own:
+            self.diags.append(error("E304", f"'{d.property}' is the case's own property: it cannot be silent",
+                                    d.span, "a property the case declares always applies",
+                                    help="`silent` is for an imported principle the law has no rule for"))
+            return True
+        return False
 

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "E310": "scenario facts contradict each other",
     "E311": "a scenario fact that no run can satisfy",
     "E312": "a `given` fact not about one variable",
+    "E304": "`expect … silent` or `holds vacuously` without a reason, or `silent` on the case's own property",
     # warnings
     "W401": "rule without `cites`",
     "W402": "rule without `kind`",

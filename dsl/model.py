@@ -310,7 +310,7 @@ class Property:
 @dataclass(frozen=True, slots=True)
 class Expectation:
     property: str
-    verdict: Literal["holds", "fails", "not applicable"]
+    verdict: Literal["holds", "fails", "not applicable", "holds vacuously", "silent"]
     reason: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
 
