@@ -31,7 +31,14 @@ def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> 
     except Refused as exc:
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
     lint = _lint_summary(model, options) if options.lint else ""
-    return FileReport(path, front.diagnostics, front.files, result, outcomes_of(result), lint=lint)
+    outcomes, diagnostics, scenarios = outcomes_of(result), front.diagnostics, ()
+    if model.scenarios:  # each on the model restricted to its facts (checker.scenario)
+        from checker.scenario.run import check_scenarios
+
+        scenarios, found = check_scenarios(model, options)
+        outcomes += tuple(s.outcome for s in scenarios)
+        diagnostics = (*diagnostics, *found)
+    return FileReport(path, diagnostics, front.files, result, outcomes, lint=lint, scenarios=scenarios)
 
 
 def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:

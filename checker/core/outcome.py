@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from checker.core.result import ModelResult
 from checker.core.verdict import Status, Verdict
 from dsl.diagnostics import Diagnostic
 from dsl.model import Expectation, Property
 from dsl.source import SourceFile
+
+if TYPE_CHECKING:
+    from checker.scenario.run import ScenarioOutcome
 
 
 class Match(enum.Enum):
@@ -61,6 +65,7 @@ class FileReport:
     refusal: str = ""  # the model is fine but cannot be checked with these options
     is_library: bool = False
     lint: str = ""  # the one-line lint summary, when asked for
+    scenarios: tuple[ScenarioOutcome, ...] = ()  # also in `outcomes`, with their facts here
 
     @property
     def has_errors(self) -> bool:

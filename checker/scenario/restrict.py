@@ -1,0 +1,215 @@
+"""The product of a model with a small facts monitor: the runs consistent with a scenario.
+
+The monitor is one extra slot `pos` (the last of the state): how many of the scenario's steps
+have been taken. A rule instance may fire at `pos == i < n` only if it is the i-th step of the
+prefix (and its `with` fact holds of the state after it); from `pos == n` on every rule fires as
+in the model. `given` facts narrow the initial values. So the product's runs, with `pos`
+dropped, are exactly the model's runs that begin with the facts, and both engines can check it.
+
+Time. In a timed model a ghost deadline rule, enabled while the prefix is incomplete, has a
+deadline of 0 days: no day passes during the prefix. This loses no behaviour the goals can
+see: guards never read the clocks, so the same states are reachable, and from a state with all
+clocks at 0 every run possible with later clocks is still possible (more days remain). The ghost
+leads to a sink value of `pos` that no property looks at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from checker.core.semantics import evaluate, is_timed
+from dsl.model import (
+    Binary,
+    Expr,
+    IntType,
+    Invariant,
+    Ite,
+    LeadsTo,
+    Lit,
+    MapRef,
+    Model,
+    Neg,
+    Not,
+    Property,
+    Reachable,
+    RuleInstance,
+    Scenario,
+    Slot,
+    SlotRef,
+    Update,
+    Value,
+    Variable,
+    In,
+    StepAttr,
+)
+
+GHOST = "<facts take no time>"
+MONITOR = "<scenario step>"
+
+
+class Contradiction(Exception):
+    """The `given` facts leave a variable no initial value (E310)."""
+
+    def __init__(self, fact_index: int, slot_name: str, alone: bool) -> None:
+        super().__init__(slot_name)
+        self.fact_index = fact_index
+        self.slot_name = slot_name
+        self.alone = alone  # the fact contradicts the declaration, not an earlier fact
+
+
+@dataclass(frozen=True, slots=True)
+class Restricted:
+    """The product model and how to read it."""
+
+    model: Model
+    pos: int  # the monitor's slot
+    n: int  # steps in the prefix
+    top: int  # the monitor's last live value (n, or n + 1 for `eventually`)
+
+    def live(self, lo: int) -> Expr:
+        """`lo <= pos <= top`: the prefix has reached step `lo` (not the ghost's sink)."""
+        p = SlotRef(self.pos, MONITOR)
+        return Binary("and", Binary(">=", p, Lit(lo)), Binary("<=", p, Lit(self.top)))
+
+    def at(self, i: int) -> Expr:
+        return Binary("==", SlotRef(self.pos, MONITOR), Lit(i))
+
+
+def narrowed_initial(model: Model, sc: Scenario) -> tuple[tuple[Value, ...] | None, ...]:
+    """The model's initial values with the `given` facts applied (raises `Contradiction`)."""
+    initial = list(model.initial)
+    width = len(model.slots)
+    for k, fact in enumerate(sc.given):
+        before = initial[fact.slot]
+        name = model.slots[fact.slot].name
+        if before is None:
+            value = _fixed_value(fact.predicate, fact.slot)
+            if value is None:
+                raise Contradiction(k, name, alone=True)
+            initial[fact.slot] = (value,)
+            continue
+        probe: list[Value] = [False] * width
+        kept = []
+        for v in before:
+            probe[fact.slot] = v
+            if evaluate(fact.predicate, tuple(probe)):
+                kept.append(v)
+        if not kept:
+            alone = model.initial[fact.slot] == before
+            raise Contradiction(k, name, alone)
+        initial[fact.slot] = tuple(kept)
+    return tuple(initial)
+
+
+def _fixed_value(e: Expr, slot: int) -> Value | None:
+    """The value `x == v` fixes, for a variable with no finite set of initial values."""
+    if isinstance(e, Binary) and e.op == "==":
+        for a, b in ((e.left, e.right), (e.right, e.left)):
+            if isinstance(a, SlotRef) and a.slot == slot and isinstance(b, Lit):
+                return b.value
+    return None
+
+
+def after_step(e: Expr, rule: RuleInstance) -> Expr:
+    """`e` of the state after `rule` fires, as an expression over the state before it."""
+    updated = {u.slot: u.value for u in rule.updates}
+
+    def post(x: Expr) -> Expr:
+        match x:
+            case SlotRef(slot=i):
+                return updated.get(i, x)
+            case MapRef(first=first, keys=keys, key=key):
+                k = post(key)
+                out: Expr = post(SlotRef(first + len(keys) - 1, x.name))
+                for j in range(len(keys) - 2, -1, -1):
+                    out = Ite(Binary("==", k, Lit(keys[j])), post(SlotRef(first + j, x.name)), out)
+                return out
+            case Not(operand=o):
+                return Not(post(o))
+            case Neg(operand=o):
+                return Neg(post(o))
+            case In(operand=o, values=values):
+                return In(post(o), values)
+            case Ite(cond=c, then=t, other=o):
+                return Ite(post(c), post(t), post(o))
+            case Binary(op=op, left=a, right=b):
+                return Binary(op, post(a), post(b))
+            case Lit() | StepAttr():
+                return x
+        raise AssertionError(x)
+
+    return post(e)
+
+
+def _any(parts: list[Expr]) -> Expr:
+    out: Expr = parts[0]
+    for p in parts[1:]:
+        out = Binary("or", out, p)
+    return out
+
+
+def restrict(model: Model, sc: Scenario) -> Restricted:
+    """The product of `model` with `sc`'s facts, its properties those of `goal_properties`
+    (raises `Contradiction` when the `given` facts leave a variable no initial value)."""
+    n = len(sc.steps)
+    top = n + 1 if sc.goal == "eventually" else n
+    ghost = is_timed(model) and n > 0
+    pos = len(model.slots)
+    p = SlotRef(pos, MONITOR)
+    shell = Restricted(model, pos, n, top)
+    advance = Update(pos, Ite(Binary("<", p, Lit(top)), Binary("+", p, Lit(1)), p))
+    rules = []
+    for r in model.rules:
+        allowed: list[Expr] = [shell.live(n)]
+        for i, st in enumerate(sc.steps):
+            if r.name in st.instances:
+                cond = shell.at(i)
+                if st.after is not None:
+                    cond = Binary("and", cond, after_step(st.after, r))
+                allowed.append(cond)
+        guard = Binary("and", r.guard, _any(allowed))
+        rules.append(replace(r, guard=guard, updates=(*r.updates, advance)))
+    if ghost:
+        rules.append(RuleInstance(
+            GHOST, GHOST, (), model.rules[0].actor, None, (), Binary("<", p, Lit(n)),
+            (Update(pos, Lit(top + 1)),), duty=True, deadline_days=0,
+            title="no day passes while the scenario's facts take place"))
+    hi = top + 1 if ghost else top
+    var = Variable(MONITOR, IntType(0, hi), pos)
+    product = replace(
+        model,
+        variables=(*model.variables, var),
+        slots=(*model.slots, Slot(MONITOR, MONITOR, None, IntType(0, hi))),
+        initial=(*narrowed_initial(model, sc), (0,)),
+        rules=tuple(rules),
+        properties=(),
+        expectations=(),
+        scenarios=(),
+    )
+    out = Restricted(product, pos, n, top)
+    return replace(out, model=replace(product, properties=goal_properties(out, sc, model)))
+
+
+def goal_properties(r: Restricted, sc: Scenario, base: Model) -> tuple[Property, ...]:
+    """The goal over the product, and the checks that tell which fact first becomes impossible:
+    `<reach i>` (the prefix reaches step i) and `<enabled i>` (step i's rule can fire there)."""
+    live = r.live(r.n)
+    pred = sc.predicate
+    goal: list[Property] = []
+    match sc.goal:
+        case "always":
+            goal.append(Property(sc.name, Invariant(Binary("implies", live, pred))))
+        case "reachable":
+            goal.append(Property(sc.name, Reachable(Binary("and", live, pred))))
+        case "eventually":
+            goal.append(Property(sc.name, LeadsTo(r.at(r.n), pred)))
+        case "final":
+            end = base.final if base.final is not None else Lit(False)
+            goal.append(Property(sc.name, Invariant(Binary("implies", Binary("and", live, end), pred))))
+            goal.append(Property("<ends>", Reachable(Binary("and", live, end))))
+    facts = []
+    for i, st in enumerate(sc.steps, start=1):
+        facts.append(Property(f"<reach {i}>", Reachable(r.live(i))))
+        guards = [x.guard for x in base.rules if x.name in st.instances]
+        facts.append(Property(f"<enabled {i}>", Reachable(Binary("and", r.at(i - 1), _any(guards)))))
+    return (*goal, *facts)

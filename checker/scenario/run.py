@@ -1,0 +1,140 @@
+"""Checking a model's scenarios: the restricted model through the engines `check` uses.
+
+Each scenario becomes a `PropertyOutcome` (so every report format and the exit code treat it
+like a property), with its trace given in the model's own slots and replayed there. Facts that
+contradict each other (E310) or that no run can satisfy (E311) are diagnostics, not verdicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from checker.core.outcome import PropertyOutcome, match
+from checker.core.result import CheckOptions, ModelResult
+from checker.core.trace import Trace, replay
+from checker.core.verdict import Method, Status, Verdict
+from checker.scenario.restrict import Contradiction, Restricted, restrict
+from checker.select import Refused, run_engines
+from dsl.diagnostics import Diagnostic, error
+from dsl.model import (
+    Eventually,
+    Invariant,
+    Model,
+    Property,
+    PropertyForm,
+    Reachable,
+    Scenario,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioOutcome:
+    """One scenario's verdict against its `expect`; what a renderer needs besides the outcome."""
+
+    scenario: Scenario
+    outcome: PropertyOutcome
+    states: int = 0  # states of the restricted model explored
+    engine: str = ""
+
+
+def scenario_property(sc: Scenario) -> Property:
+    """The scenario as the property reports list: its goal over the model's own slots."""
+    form: PropertyForm
+    match sc.goal:
+        case "reachable":
+            form = Reachable(sc.predicate)
+        case "eventually":
+            form = Eventually(sc.predicate)
+        case _:
+            form = Invariant(sc.predicate)
+    return Property(sc.name, form, sc.title, sc.text, "scenario", span=sc.span)
+
+
+def check_scenarios(
+    model: Model, options: CheckOptions
+) -> tuple[tuple[ScenarioOutcome, ...], tuple[Diagnostic, ...]]:
+    outcomes: list[ScenarioOutcome] = []
+    diags: list[Diagnostic] = []
+    expectations = {e.property: e for e in model.expectations}
+    for sc in model.scenarios:
+        try:
+            r = restrict(model, sc)
+        except Contradiction as c:
+            diags.append(_contradiction(model, sc, c))
+            continue
+        try:
+            result = run_engines(r.model, options)
+        except Refused as exc:
+            v = Verdict(sc.name, Status.UNKNOWN, Method.NOT_APPLICABLE, note=str(exc))
+            out = PropertyOutcome(scenario_property(sc), v, expectations.get(sc.name),
+                                  match(v, expectations.get(sc.name)))
+            outcomes.append(ScenarioOutcome(sc, out))
+            continue
+        impossible = _impossible_fact(sc, result)
+        if impossible is not None:
+            diags.append(impossible)
+            continue
+        v = _goal_verdict(sc, r, result, model)
+        exp = expectations.get(sc.name)
+        outcomes.append(ScenarioOutcome(sc, PropertyOutcome(scenario_property(sc), v, exp, match(v, exp)),
+                                        result.states, result.engine))
+    return tuple(outcomes), tuple(diags)
+
+
+def _contradiction(model: Model, sc: Scenario, c: Contradiction) -> Diagnostic:
+    fact = sc.given[c.fact_index]
+    slot = next(s for s in model.slots if s.name == c.slot_name)
+    if c.alone:
+        declared = model.initial[model.slots.index(slot)]
+        allowed = "any value of " + str(slot.type) if declared is None else \
+            "{" + ", ".join(str(v) for v in declared) + "}"
+        return error("E310", f"no initial value of '{c.slot_name}' satisfies this fact", fact.span,
+                     f"'{c.slot_name}' starts in {allowed}",
+                     help="a `given` fact about an unbounded variable must fix it: `given x == 5`"
+                     if declared is None else "")
+    return error("E310", f"the facts contradict each other: no initial value of '{c.slot_name}' "
+                 "satisfies this fact and the `given` facts before it", fact.span, "contradicts an earlier fact")
+
+
+def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
+    """E311 at the first step of the prefix that no run consistent with the facts before it can
+    take; None while every step may happen (or the search could not tell)."""
+    for i, st in enumerate(sc.steps, start=1):
+        reach = result.verdict(f"<reach {i}>")
+        if reach is None or reach.status is not Status.FAILS:
+            if reach is None or reach.status is not Status.HOLDS:
+                return None  # unsettled: the goal's verdict will say so
+            continue
+        enabled = result.verdict(f"<enabled {i}>")
+        before = "the facts before it" if i > 1 else "the `given` facts"
+        if enabled is not None and enabled.status is Status.FAILS:
+            why = f"its rule's condition (`when`) never holds after {before}"
+        else:
+            why = "the state after it never satisfies its `with` fact"
+        return error("E311", f"step {i} of scenario '{sc.name}' (`{st.text}`) cannot happen: {why}",
+                     st.span, "no run gets here", help="the facts up to the step before are possible")
+    return None
+
+
+def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model) -> Verdict:
+    v = result.verdict(sc.name)
+    assert v is not None
+    if sc.goal == "final" and v.status is Status.HOLDS:
+        ends = result.verdict("<ends>")
+        if ends is not None and ends.status is Status.FAILS:
+            return replace(v, status=Status.FAILS, method=Method.EXHAUSTIVE if ends.method is Method.EXHAUSTIVE
+                           else ends.method, note="no run consistent with the facts reaches a lawful end state "
+                           "(`final`)", trace=None, states=ends.states, bound=ends.bound)
+        if ends is not None and ends.status is not Status.HOLDS:
+            return replace(ends, property=sc.name, note="whether a run consistent with the facts ends is unsettled")
+    if v.trace is None:
+        return v
+    return replace(v, trace=project(v.trace, r, model))
+
+
+def project(trace: Trace, r: Restricted, model: Model) -> Trace:
+    """A trace of the restricted model as one of `model`: the monitor slot dropped, replayed."""
+    steps = tuple((name, s[: r.pos]) for name, s in trace.steps)
+    out = Trace(trace.initial[: r.pos], steps, trace.loop_start)
+    replay(model, out)
+    return out
