@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,12 +83,16 @@ def _case_label(path: str) -> tuple[str, str]:
     return f"{folder}/{p.stem}", JURISDICTIONS.get(folder, folder)
 
 
-def build_matrix(paths: list[str], library: str = "principles") -> Matrix:
-    """Check every procedure in `paths` and collect the verdicts on the library's principles."""
+def build_matrix(paths: list[str], library: str = "principles", options: CheckOptions | None = None,
+                 progress: Callable[[str], None] | None = None) -> Matrix:
+    """Check every procedure in `paths` and collect the verdicts on the library's principles
+    (`options`: e.g. keep the state spaces for a report; `progress` is told each file first)."""
     principles = principles_of(library, paths[0]) if paths else ()
     rows = []
     for path in paths:
-        report = check_file(path, CheckOptions(engine="auto"))
+        if progress is not None:
+            progress(path)
+        report = check_file(path, options or CheckOptions(engine="auto"))
         if report.is_library:
             continue
         model = report.result.model if report.result is not None else None
