@@ -93,6 +93,7 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
         engine="symbolic",
         dead_end_count=len(ends),
         depth=options.depth,
+        stopped=Method.TIME_LIMIT if any(o.timed_out for o in outcomes) else None,
     )
 
 
