@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.core.outcome import FileReport, outcomes_of
 from checker.core.result import CheckOptions
 from checker.select import Refused, run_engines
 from dsl.frontend import FrontendResult, compile_file, compile_text
 from dsl.model import Model
+
+if TYPE_CHECKING:
+    from checker.scenario.run import ScenarioOutcome
 
 
 def check_model_file(path: str, options: CheckOptions | None = None) -> FileReport:
@@ -31,7 +35,8 @@ def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> 
     except Refused as exc:
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
     lint = _lint_summary(model, options) if options.lint else ""
-    outcomes, diagnostics, scenarios = outcomes_of(result), front.diagnostics, ()
+    outcomes, diagnostics = outcomes_of(result), front.diagnostics
+    scenarios: tuple[ScenarioOutcome, ...] = ()
     if model.scenarios:  # each on the model restricted to its facts (checker.scenario)
         from checker.scenario.run import check_scenarios
 

@@ -21,6 +21,7 @@ from checker.core.semantics import evaluate, is_timed
 from dsl.model import (
     Binary,
     Expr,
+    In,
     IntType,
     Invariant,
     Ite,
@@ -36,11 +37,10 @@ from dsl.model import (
     Scenario,
     Slot,
     SlotRef,
+    StepAttr,
     Update,
     Value,
     Variable,
-    In,
-    StepAttr,
 )
 
 GHOST = "<facts take no time>"

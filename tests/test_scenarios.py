@@ -1,0 +1,150 @@
+"""Scenarios: facts in, law out (issue 14). Verdicts on a small case, the diagnostics for facts
+that contradict each other or cannot happen, and a differential test of the restriction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.api import check_file, check_text
+from checker.core.result import CheckOptions
+from checker.core.semantics import initial_states, successors
+from checker.core.trace import replay
+from checker.core.verdict import Status
+from checker.scenario.restrict import restrict
+from checker.select import run_engines
+from dsl.frontend import compile_file
+from dsl.model import Binary, Lit, Property, Reachable, Scenario, ScenarioStep, SlotRef
+
+HERE = Path(__file__).parent / "scenarios"
+SMALL = HERE / "small.rev"
+
+
+def _verdicts(path: Path) -> dict[str, str]:
+    report = check_file(path)
+    assert not report.has_errors, report.diagnostics
+    return {s.scenario.name: s.outcome.verdict.word for s in report.scenarios}
+
+
+def test_small_case_scenarios_meet_their_expectations() -> None:
+    report = check_file(SMALL)
+    assert not report.has_errors
+    got = {s.scenario.name: (s.outcome.verdict.status, s.outcome.match.value) for s in report.scenarios}
+    assert got == {
+        "partial_after_completion": (Status.HOLDS, "met"),
+        "revoked_all_back": (Status.HOLDS, "met"),
+        "sale_one_unit": (Status.HOLDS, "met"),
+        "something_returned": (Status.FAILS, "met"),
+        "nobody_applies": (Status.HOLDS, "met"),
+    }
+    # scenarios are outcomes like properties: every format and the exit code see them
+    assert {o.property.name for o in report.outcomes if o.property.origin == "scenario"} == set(got)
+
+
+def test_counterexample_starts_with_the_facts_and_replays_in_the_model() -> None:
+    report = check_file(SMALL)
+    assert report.result is not None
+    model = report.result.model
+    sc = next(s for s in report.scenarios if s.scenario.name == "something_returned")
+    trace = sc.outcome.verdict.trace
+    assert trace is not None
+    replay(model, trace)  # in the model's own slots, not the product's
+    assert all(len(s) == len(model.slots) for s in trace.states)
+    discrete = [name for name, _ in trace.steps if name != "<time>"]
+    assert discrete[:2] == ["execute", "revoke"]
+    assert trace.states[-1][model.slots.index(next(s for s in model.slots if s.name == "back"))] > 0
+
+
+HEADER = SMALL.read_text(encoding="utf-8").split("\nscenario ")[0] + "\n"
+
+
+def _diags(text: str) -> list[tuple[str, str, int]]:
+    report = check_text(HEADER + text, directory=str(HERE))
+    return [(d.code, d.message, d.span.line) for d in report.diagnostics if d.is_error]
+
+
+def test_contradicting_given_facts_are_E310() -> None:
+    line = HEADER.count("\n") + 1
+    text = "scenario s { given title == court_title\n given title == other_title\n then always true }\n"
+    (code, message, at), = _diags(text)
+    assert code == "E310" and "contradict" in message and at == line + 1
+
+
+def test_a_fact_against_the_declaration_is_E310() -> None:
+    (code, message, _), = _diags("scenario s { given held == 1 then always true }\n")
+    assert code == "E310" and "'held'" in message
+
+
+def test_first_impossible_step_is_E311_naming_the_step() -> None:
+    line = HEADER.count("\n") + 1
+    text = "scenario s {\n happened execute,\n give_back,\n revoke\n then always true }\n"
+    (code, message, at), = _diags(text)
+    assert code == "E311" and "step 2" in message and "`give_back`" in message and "`when`" in message
+    assert at == line + 2
+
+
+def test_impossible_with_fact_is_E311_naming_the_with() -> None:
+    (code, message, _), = _diags("scenario s { happened execute with held == 2 then always true }\n")
+    assert code == "E311" and "`with`" in message
+
+
+def test_given_over_two_variables_is_E312() -> None:
+    (code, _, _), = _diags("scenario s { given held + back == 0 then always true }\n")
+    assert code == "E312"
+
+
+def test_unknown_rule_in_happened_is_E102() -> None:
+    (code, message, _), = _diags("scenario s { happened executes then always true }\n")
+    assert code == "E102" and "did you mean 'execute'" in str(check_text(
+        HEADER + "scenario s { happened executes then always true }\n", directory=str(HERE)).diagnostics)
+
+
+def test_expect_may_name_a_scenario_but_not_nothing() -> None:
+    ok = _diags("scenario s { then always true }\nexpect s holds \"trivial\"\n")
+    assert ok == []
+    (code, _, _), = _diags("expect nothing_here holds \"x\"\n")
+    assert code == "E109"
+
+
+def _naive_after(model, prefix: list[str]) -> set[tuple]:  # type: ignore[no-untyped-def]
+    """States reachable by the reference semantics after exactly `prefix` from an initial state."""
+    frontier = set(initial_states(model))
+    for name in prefix:
+        frontier = {t for s in frontier for r, t in successors(model, s) if r.name == name}
+    seen, todo = set(frontier), list(frontier)
+    while todo:
+        s = todo.pop()
+        for _, t in successors(model, s):
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+def _all_states(model) -> set[tuple]:  # type: ignore[no-untyped-def]
+    return _naive_after(model, [])
+
+
+@pytest.mark.parametrize("prefix", [[], ["execute"], ["execute", "revoke"], ["execute", "change", "apply"],
+                                    ["revoke"], ["execute", "execute", "sell"]])
+def test_restriction_reaches_exactly_the_states_after_the_prefix(prefix: list[str]) -> None:
+    """Differential: the product's states after the facts are those the reference semantics
+    reaches after the same steps (checked per state with `reachable`)."""
+    model = compile_file(str(SMALL)).model
+    assert model is not None
+    steps = tuple(ScenarioStep(n, (n,), None, n) for n in prefix)
+    sc = Scenario("d", "", (), steps, "reachable", Lit(True))
+    r = restrict(model, sc)
+    candidates = sorted(_all_states(model), key=repr)
+    props = []
+    for k, s in enumerate(candidates):
+        eq = Lit(True)
+        for i, v in enumerate(s):
+            eq = Binary("and", eq, Binary("==", SlotRef(i, model.slots[i].name), Lit(v)))
+        props.append(Property(f"s{k}", Reachable(Binary("and", r.live(r.n), eq))))
+    from dataclasses import replace
+    result = run_engines(replace(r.model, properties=tuple(props)), CheckOptions(engine="explicit"))
+    got = {candidates[k] for k, v in enumerate(result.verdicts) if v.status is Status.HOLDS}
+    assert got == _naive_after(model, prefix)
+    assert all(v.status in (Status.HOLDS, Status.FAILS) for v in result.verdicts)
