@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from checker.core.result import CheckOptions, ModelResult
-from checker.core.verdict import Status, Verdict
+from checker.core.verdict import Method, Status, Verdict
 from dsl.model import SAFETY_FORMS, Model, domain_of
 
 EngineCheck = Callable[[Model, CheckOptions], ModelResult]
@@ -106,12 +106,20 @@ def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelRe
     A definitive explicit verdict (a counterexample or witness found before the limit) is
     kept; every other property gets the symbolic engine's verdict (a k-inductive proof, a
     counterexample, or "holds up to depth K")."""
-    symbolic = ENGINES["symbolic"](model, options)
+    if explicit.stopped is Method.TIME_LIMIT:
+        return explicit  # the time budget is spent: nothing is left for the fallback
+    left = None
+    if options.timeout_s is not None:  # the fallback gets what the explicit search left
+        left = max(0.01, options.timeout_s - explicit.seconds)
+    symbolic = ENGINES["symbolic"](model, replace(options, timeout_s=left))
     verdicts = tuple(
-        e if e.status is not Status.UNKNOWN else s
+        e if e.status is not Status.UNKNOWN
+        else replace(s, bound=options.timeout_s) if s.method is Method.TIME_LIMIT
+        else s
         for e, s in zip(explicit.verdicts, symbolic.verdicts, strict=True)
     )
     return replace(symbolic, verdicts=verdicts, states=explicit.states,
+                   limit_note=explicit.limit_note,
                    transitions=explicit.transitions,
                    seconds=explicit.seconds + symbolic.seconds)
 

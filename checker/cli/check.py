@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from checker.api import check_model_file, collect_paths
-from checker.cli.common import emit, positive
+from checker.cli.common import add_limit_options, emit, limit_options, positive
 from checker.core.outcome import FileReport, exit_code
 from checker.core.result import CheckOptions
 from checker.report.check.json_report import render_json
@@ -32,8 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument("--format", choices=list(CHECK_FORMATS), default="text",
                    help="text (default), json (docs/output.md), sarif (2.1.0) or junit (XML)")
     c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    c.add_argument("--max-states", type=int, default=1_000_000, metavar="N",
-                   help="stop exploring after N states (verdicts then: unknown)")
+    add_limit_options(c)
     c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
     c.add_argument("--cross-check", action="store_true",
@@ -44,10 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_check(args: argparse.Namespace) -> int:
-    positive(args.max_states, "--max-states")
     positive(args.depth, "--depth")
-    options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth,
-                           cross_check=args.cross_check, lint=args.lint)
+    options = CheckOptions(engine=args.engine, depth=args.depth, cross_check=args.cross_check,
+                           lint=args.lint, **limit_options(args))
     paths, missing = collect_paths(args.targets)
     reports: list[FileReport] = [
         FileReport(m, (error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from checker.core.limits import dead_ends_unsettled
 from checker.core.result import ModelResult
 from checker.core.verdict import Status, Verdict
 from dsl.diagnostics import Diagnostic
@@ -75,6 +76,16 @@ class FileReport:
     def exit_code(self) -> int:
         return exit_code([self])
 
+    @property
+    def dead_ends_unsettled(self) -> str:
+        """Why the dead-end search settled nothing ('' if it did): a limit or a bound cut it short."""
+        return "" if self.result is None else dead_ends_unsettled(self.result)
+
+    @property
+    def unsettled(self) -> bool:
+        """Some verdict, or the dead-end search, is neither shown nor refuted (exit 3)."""
+        return any(o.match is Match.UNSETTLED for o in self.outcomes) or bool(self.dead_ends_unsettled)
+
 
 def outcomes_of(result: ModelResult) -> tuple[PropertyOutcome, ...]:
     expectations = {e.property: e for e in result.model.expectations}
@@ -89,13 +100,14 @@ def outcomes_of(result: ModelResult) -> tuple[PropertyOutcome, ...]:
 
 
 def exit_code(reports: list[FileReport]) -> int:
-    """0 all as expected; 1 a verdict differs (or fails unexpected); 2 bad input; 3 unsettled."""
+    """0 all as expected; 1 a verdict differs (or fails unexpected); 2 bad input; 3 unsettled
+    (a verdict, or the dead-end search, cut short by a limit or a bound: never a pass)."""
     if any(r.has_errors for r in reports):
         return 2
     if any(o.is_problem for r in reports for o in r.outcomes) or any(
         r.result is not None and r.result.range_errors for r in reports
     ):
         return 1
-    if any(o.match is Match.UNSETTLED for r in reports for o in r.outcomes):
+    if any(r.unsettled for r in reports):
         return 3
     return 0

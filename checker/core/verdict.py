@@ -57,10 +57,19 @@ class Verdict:
             case Method.STATE_LIMIT:
                 return f"state limit {self.bound:,} reached"
             case Method.TIME_LIMIT:
-                return f"time limit {self.bound} s reached"
+                return self._time_limit()
             case Method.NOT_APPLICABLE:
                 return self.note or "the model lacks what the property needs"
         raise AssertionError(self.method)
+
+    def _time_limit(self) -> str:
+        """'time limit reached after 2 s, searched 12,345 states' (or '… up to depth 5')."""
+        after = f" after {self.bound:g} s" if isinstance(self.bound, (int, float)) else ""
+        if self.states:
+            return f"time limit reached{after}, searched {self.states:,} states"
+        if self.note.startswith("searched"):
+            return f"time limit reached{after}, {self.note}"
+        return f"time limit reached{after}"
 
     @property
     def word(self) -> str:

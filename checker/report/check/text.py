@@ -70,10 +70,13 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
     model = result.model
     out = []
     if result.engine == "symbolic" and result.states:
+        taken = [v.property for v in result.verdicts if v.engine == "symbolic"]
         out.append(f"  explicit search stopped at the state limit ({result.states:,} states); "
-                   "the symbolic engine took over (--engine auto)")
+                   "the symbolic engine took over (--engine auto)"
+                   + (f" for {', '.join(taken)}" if taken else ""))
     if result.engine == "symbolic":
         ends = ("proven absent (k-induction)" if result.complete
+                else "search stopped at the time limit" if result.stopped is not None
                 else f"searched up to depth {result.depth}")
         out.append(f"  symbolic engine (Z3): {len(model.rules)} rule instances, bounded model checking "
                    f"and k-induction to depth {result.depth}; dead ends {ends}; {result.seconds:.2f} s")
@@ -82,6 +85,8 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         if not result.complete:
             explored += " (exploration stopped at a limit)"
         out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
+    if result.limit_note:
+        out.append(f"  limit: {result.limit_note}")
     out.append("")
     rows = [_outcome_row(o) for o in report.outcomes]
     if rows:
@@ -100,10 +105,10 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
             out += render_trace(model, de.trace)
     elif result.complete:
         out.append("  dead ends: none")
-    elif result.engine == "symbolic":
-        out.append(f"  dead ends: none found up to depth {result.depth} (a bounded search)")
     else:
-        out.append("  dead ends: none among the states explored (exploration stopped at a limit)")
+        out.append(f"  dead ends: unsettled, none found ({report.dead_ends_unsettled})")
+    if result.dead_ends and report.dead_ends_unsettled:
+        out.append(f"  dead ends: unsettled ({report.dead_ends_unsettled})")
     for err in result.range_errors:
         out.append("")
         out.append(f"  RANGE ERROR: {err.message}")
@@ -159,7 +164,8 @@ def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
     code = exit_code(reports)
     met = sum(1 for r in reports for o in r.outcomes if o.match is Match.MET)
     problems = sum(1 for r in reports for o in r.outcomes if o.is_problem)
-    unsettled = sum(1 for r in reports for o in r.outcomes if o.match is Match.UNSETTLED)
+    unsettled = sum(1 for r in reports for o in r.outcomes if o.match is Match.UNSETTLED) + sum(
+        1 for r in reports if r.dead_ends_unsettled)
     bad = sum(1 for r in reports if r.has_errors)
     summary = (
         f"\n{len(reports)} file(s): {met} expectation(s) met, {problems} problem(s), "
