@@ -24,6 +24,8 @@ SUBCOMMANDS: list[str] = [
     "checker.cli.show",
     "checker.cli.matrix",
     "checker.cli.lint",
+    "checker.cli.report",
+    "checker.cli.export",
 ]
 
 
