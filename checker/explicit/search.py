@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from checker.core.limits import limit_note
@@ -31,10 +31,9 @@ from checker.core.result import CheckOptions, DeadEnd, ModelResult, RangeError
 from checker.core.semantics import RangeViolation, State, apply, initial_clocks, initial_states
 from checker.core.trace import TIME_STEP, Trace, replay
 from checker.core.verdict import Method
-from checker.explicit.compile import CompiledModel, Predicate, Successors, compile_model
+from checker.explicit.compile import CompiledModel, compile_model
 from checker.explicit.judge import judge
-from checker.explicit.packing import StateView
-from dsl.model import Expr, Invariant, Model, NeverStep, Reachable, StepPattern
+from dsl.model import Model
 
 DEAD_END_CAP = 20  # dead ends reported with a trace; all are counted
 
@@ -45,8 +44,8 @@ class StateSpace:
 
     model: Model
     compiled: CompiledModel
-    codes: list[int]  # id -> the packed state (`checker.explicit.packing`), breadth-first order
-    index: dict[int, int]  # packed state (model slots, then clocks) -> id
+    states: list[State]  # id -> the model's state, breadth-first order
+    index: dict[State, int]  # full state (model slots, then clocks) -> id
     parent: array  # id -> the id it was discovered from; -1 for an initial state
     via: array  # id -> the rule index of that step; -1 for an initial state
     edge_start: array  # out-edges of state i are edge_start[i]:edge_start[i + 1]
@@ -57,20 +56,7 @@ class StateSpace:
     range_hits: tuple[tuple[int, int], ...]  # (state id, rule index): first hit per rule
     stopped: Method | None  # STATE_LIMIT or TIME_LIMIT when exploration stopped early
     limit: Any = None  # the limit that stopped it (state count or seconds)
-    transitions: int = 0  # steps from expanded states, time steps included (recorded or not)
-    has_edges: bool = True  # False: a safety-only search that kept no edges
-    watched: Watched | None = None  # what the search judged on the fly
-    settled: bool = False  # stopped once every watched property was settled (`check`)
-
-    @property
-    def states(self) -> StateView:
-        """id -> the model's state as a tuple (decoded on access)."""
-        return StateView(self.codes, self.compiled.layout)
-
-    @property
-    def clocks(self) -> StateView | None:
-        """id -> the deadline clocks (timed models only)."""
-        return StateView(self.codes, self.compiled.layout, clocks=True) if self.timed else None
+    clocks: list[tuple[int, ...]] | None = None  # id -> deadline clocks (timed models only)
 
     @property
     def timed(self) -> bool:
@@ -81,21 +67,17 @@ class StateSpace:
         """The rule index of a time step in `edge_rule` and `via`."""
         return self.compiled.time_rule
 
-    def id_of(self, state: State, clocks: tuple[int, ...] = ()) -> int | None:
-        """The id of a model state (with its clocks, in a timed model), None if unexplored."""
-        try:
-            return self.index.get(self.compiled.layout.encode(state, clocks))
-        except ValueError:
-            return None
-
     @property
     def complete(self) -> bool:
-        return self.stopped is None and not self.settled
+        return self.stopped is None
+
+    @property
+    def transitions(self) -> int:
+        return len(self.edge_dst)
 
     def edges(self, with_time: bool = False) -> Iterator[tuple[int, int, int]]:
         """Every recorded edge as (source id, rule index, destination id), in BFS order;
         time steps only `with_time`."""
-        assert self.has_edges, "this search kept no edges"
         start, rule, dst = self.edge_start, self.edge_rule, self.edge_dst
         skip = -1 if with_time or not self.timed else self.time_rule
         for src in range(self.expanded):
@@ -105,7 +87,6 @@ class StateSpace:
 
     def out_edges(self, src: int, with_time: bool = False) -> Iterator[tuple[int, int]]:
         """(rule index, destination id) for each step from state `src` (if expanded)."""
-        assert self.has_edges, "this search kept no edges"
         skip = -1 if with_time or not self.timed else self.time_rule
         if src < self.expanded:
             for e in range(self.edge_start[src], self.edge_start[src + 1]):
@@ -152,97 +133,49 @@ class StateSpace:
         return self.trace(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Watch:
-    """What `explore` judges while it searches, in BFS order, so that no second pass over the
-    states is needed: the first state where an expression has a given truth value (`always`
-    and `never` look for False, `reachable` for True) and the first edge a step pattern
-    matches (`never S`)."""
-
-    states: tuple[tuple[Expr, bool], ...] = ()
-    steps: tuple[StepPattern, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not self.states and not self.steps
-
-
-@dataclass(frozen=True, slots=True)
-class Watched:
-    """What the watch found: a state id / an edge (source, rule index, destination), or None
-    when no explored state or edge has it."""
-
-    first_state: dict[tuple[Expr, bool], int | None]
-    first_step: dict[StepPattern, tuple[int, int, int] | None]
-
-
-def explore(
-    model: Model,
-    options: CheckOptions | None = None,
-    watch: Watch | None = None,
-    keep_edges: bool = True,
-    stop_when_settled: bool = False,
-) -> StateSpace:
-    """Breadth-first search from every initial state (in `initial_states` order).
-
-    `keep_edges=False` records no edges (safety checks on the fly need none), only their
-    count. With `stop_when_settled` the search ends as soon as every watched expression and
-    pattern has been found: the space is then incomplete (`settled`) but the findings are
-    exactly those of the full search, since both run in the same order."""
+def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
+    """Breadth-first search from every initial state (in `initial_states` order)."""
     options = options or CheckOptions()
-    watch = watch or Watch()
     compiled = compile_model(model)
-    expand, time_rule, layout = compiled.expand, compiled.time_rule, compiled.layout
-    zero = initial_clocks(model) if compiled.timed else ()
+    expand = compiled.expand
+    timed, width, time_rule = compiled.timed, compiled.width, compiled.time_rule
+    zero = initial_clocks(model) if timed else ()
     max_states = options.max_states
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
-    codes: list[int] = []
-    index: dict[int, int] = {}
-    parent, via = array("i"), array("i")
-    edge_start, edge_rule, edge_dst = array("i", [0]), array("i"), array("i")
+    states: list[State] = []
+    index: dict[State, int] = {}
+    parent, via = array("l"), array("l")
+    edge_start, edge_rule, edge_dst = array("l", [0]), array("l"), array("l")
     deadlocked = array("l")
     range_hits: dict[int, int] = {}
     stopped: Method | None = None
-    settled = False
 
-    for state in initial_states(model):
-        c = layout.encode(state, zero)
-        if c not in index:
-            if len(codes) >= max_states:
+    for s in initial_states(model):
+        s = s + zero
+        if s not in index:
+            if len(states) >= max_states:
                 stopped = Method.STATE_LIMIT
                 break
-            index[c] = len(codes)
-            codes.append(c)
+            index[s] = len(states)
+            states.append(s)
             parent.append(-1)
             via.append(-1)
 
-    pending_states = [(key, compiled.predicate(key[0]), key[1]) for key in watch.states]
-    pending_steps = [(p, compiled.pattern(p).per_rule) for p in watch.steps]
-    first_state: dict[tuple[Expr, bool], int | None] = {key: None for key in watch.states}
-    first_step: dict[StepPattern, tuple[int, int, int] | None] = {p: None for p in watch.steps}
-
     # The hot loop: locals for every attribute it touches; one hash per successor.
-    lookup, add_code = index.setdefault, codes.append
+    lookup, add_state = index.setdefault, states.append
     add_parent, add_via = parent.append, via.append
     add_rule, add_dst, close = edge_rule.append, edge_dst.append, edge_start.append
-    keep = keep_edges
-    transitions = dropped = 0
-    i, n = 0, len(codes)
+    i, n = 0, len(states)
     while stopped is None and i < n:
         if deadline is not None and not i & 1023 and time.monotonic() >= deadline:
             stopped = Method.TIME_LIMIT
             break
-        s = codes[i]
-        if pending_states:
-            pending_states = _watch_state(pending_states, first_state, s, i)
-        succ = expand(s)
+        succ = expand(states[i])
         if not succ or succ[0][0] == time_rule:  # no discrete step (time comes last)
             deadlocked.append(i)
-        before = dropped
         for r, t in succ:
             if t is None:
                 range_hits.setdefault(r, i)
-                dropped += 1
                 continue
             j = lookup(t, n)
             if j == n:
@@ -251,34 +184,27 @@ def explore(
                     stopped = Method.STATE_LIMIT
                     break
                 n += 1
-                add_code(t)
+                add_state(t)
                 add_parent(i)
                 add_via(r)
-            if keep:
-                add_rule(r)
-                add_dst(j)
+            add_rule(r)
+            add_dst(j)
         else:
-            if keep:
-                close(len(edge_dst))
-            transitions += len(succ)
-            if pending_steps:
-                pending_steps = _watch_steps(pending_steps, first_step, s, i, succ, index)
+            close(len(edge_dst))
             i += 1
-            if stop_when_settled and not pending_states and not pending_steps:
-                settled = True
-                break
-            continue
-        dropped = before  # the half-expanded state's steps are not counted
     if stopped is not None:  # drop the half-expanded state's edges: edges are whole rows
         del edge_rule[edge_start[-1] :]
         del edge_dst[edge_start[-1] :]
-    for j in range(i, n) if pending_states else ():  # states found but not expanded
-        pending_states = _watch_state(pending_states, first_state, codes[j], j)
     hits = tuple(sorted((sid, r) for r, sid in range_hits.items()))
+    clocks = None
+    if timed:  # the search ran on full states; keep the model's part apart from the clocks
+        clocks = [s[width:] for s in states]
+        states = [s[:width] for s in states]
     return StateSpace(
         model=model,
         compiled=compiled,
-        codes=codes,
+        states=states,
+        clocks=clocks,
         index=index,
         parent=parent,
         via=via,
@@ -294,51 +220,7 @@ def explore(
         else options.timeout_s
         if stopped
         else None,
-        transitions=transitions - dropped,
-        has_edges=keep_edges,
-        watched=None if watch.empty else Watched(first_state, first_step),
-        settled=settled,
     )
-
-
-_PendingState = list[tuple[tuple[Expr, bool], Predicate, bool]]
-_PendingStep = list[tuple[StepPattern, tuple[Predicate | None, ...]]]
-
-
-def _watch_state(
-    pending: _PendingState, found: dict[tuple[Expr, bool], int | None], s: int, sid: int
-) -> _PendingState:
-    """Record state `sid` for every pending watch it satisfies; the watches still pending."""
-    rest = []
-    for item in pending:
-        key, pred, wanted = item
-        if pred(s) == wanted:
-            found[key] = sid
-        else:
-            rest.append(item)
-    return rest
-
-
-def _watch_steps(
-    pending: _PendingStep,
-    found: dict[StepPattern, tuple[int, int, int] | None],
-    s: int,
-    sid: int,
-    succ: Successors,
-    index: dict[int, int],
-) -> _PendingStep:
-    """Record the first of state `sid`'s steps each pending pattern matches (time steps and
-    range errors match none); the patterns still pending."""
-    rest = []
-    for item in pending:
-        pattern, per_rule = item
-        for r, t in succ:
-            if t is not None and (m := per_rule[r]) is not None and m(s):
-                found[pattern] = (sid, r, index[t])
-                break
-        else:
-            rest.append(item)
-    return rest
 
 
 def dead_ends(space: StateSpace, cap: int = DEAD_END_CAP) -> tuple[tuple[DeadEnd, ...], int]:
@@ -347,14 +229,9 @@ def dead_ends(space: StateSpace, cap: int = DEAD_END_CAP) -> tuple[tuple[DeadEnd
     A dead end is an expanded state where no rule instance is enabled and `final` does not
     hold. A model without `final` declares no lawful end, so every such state is a dead end.
     """
-    ids = dead_end_ids(space)
+    final = space.compiled.final
+    ids = [i for i in space.deadlocked if final is None or not final(space.states[i])]
     return tuple(DeadEnd(space.trace_to(i)) for i in ids[:cap]), len(ids)
-
-
-def dead_end_ids(space: StateSpace) -> list[int]:
-    """Every dead end's id, in BFS order."""
-    final, codes = space.compiled.final, space.codes
-    return [i for i in space.deadlocked if final is None or not final(codes[i])]
 
 
 def range_errors(space: StateSpace) -> tuple[RangeError, ...]:
@@ -373,56 +250,13 @@ def range_errors(space: StateSpace) -> tuple[RangeError, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class ExplicitResult(ModelResult):
-    """The explicit engine's result: the engine-neutral one and the state space it explored
-    (`diff` compares spaces; a safety-only check kept no edges, see `StateSpace.has_edges`)."""
-
-    space: StateSpace | None = field(default=None, compare=False, repr=False)
-
-
-# Forms judged during the search; any other form needs the edges afterwards.
-_WATCHED = (Invariant, Reachable, NeverStep)
-
-
-def plan(model: Model) -> tuple[Watch, bool]:
-    """What the search watches, and whether it must keep edges (some property needs them)."""
-    states: list[tuple[Expr, bool]] = []
-    steps: list[StepPattern] = []
-    needs_edges = False
-    for prop in model.properties:
-        if prop.missing:
-            continue
-        match prop.form:
-            case Invariant(predicate=p):
-                key = (p, False)
-                states += [key] if key not in states else []
-            case Reachable(predicate=p):
-                key = (p, True)
-                states += [key] if key not in states else []
-            case NeverStep(pattern=pattern):
-                steps += [pattern] if pattern not in steps else []
-            case _:
-                needs_edges = True
-    return Watch(tuple(states), tuple(steps)), needs_edges
-
-
-def check(
-    model: Model, options: CheckOptions | None = None, first_violation: bool = False
-) -> ExplicitResult:
-    """Explore the model, then judge every property, list dead ends and range errors.
-
-    Safety properties are judged during the search; edges are kept only when some property
-    needs them. `first_violation` stops the search once every property is settled when all
-    of them can be judged on the fly (a benchmark's or a quick check's mode: the dead ends,
-    which need every state, are then not looked for, and the space is reported incomplete)."""
+def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
+    """Explore the model, then judge every property, list dead ends and range errors."""
     started = time.perf_counter()
-    watch, needs_edges = plan(model)
-    early = first_violation and not needs_edges
-    space = explore(model, options, watch, keep_edges=needs_edges, stop_when_settled=early)
+    space = explore(model, options)
     verdicts = tuple(judge(space, prop) for prop in model.properties)
-    ends, count = dead_ends(space) if not space.settled else ((), None)
-    return ExplicitResult(
+    ends, count = dead_ends(space)
+    return ModelResult(
         model=model,
         verdicts=verdicts,
         dead_ends=ends,
@@ -433,7 +267,7 @@ def check(
         seconds=time.perf_counter() - started,
         engine="explicit",
         dead_end_count=count,
-        space=space,
+        space=space if options is not None and options.keep_state_space else None,
         stopped=space.stopped,
         limit_note=""
         if space.stopped is None
