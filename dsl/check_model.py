@@ -342,6 +342,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self._vocabulary()
         self._constants_and_sets()
         self._variables()
+        self._shadowing()
         rules = self._rules()
         final = self.final_expr = self._final()
         properties = self._properties()

@@ -10,7 +10,7 @@ import difflib
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import nodes_in, span_of
-from dsl.check_context import CheckingContext
+from dsl.check_bindings import BindingChecks
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import (
     Scope,
@@ -18,7 +18,7 @@ from dsl.lower_expr import (
 )
 
 
-class PropertyChecks(CheckingContext):
+class PropertyChecks(BindingChecks):
     """The property half of `ModelChecker` (a mixin: it shares the checker's tables)."""
 
     def _final(self) -> m.Expr | None:
@@ -60,6 +60,7 @@ class PropertyChecks(CheckingContext):
 
     def _properties(self) -> list[m.Property]:
         excluded = self._excluded()
+        bindings = self._bindings()
         out = []
         for mod, d in self._decls(ast.PropertyDecl):
             assert isinstance(d, ast.PropertyDecl)
@@ -70,24 +71,39 @@ class PropertyChecks(CheckingContext):
                                       f"excluded by this procedure (`import … except {d.name}`)", d.span))
                 continue
             from_library = mod is not self.program.main or mod.kind == "library"
-            scope = self._base_scope(report_unknown=not from_library, final=self.final_expr, final_allowed=True)
+            imported = mod is not self.program.main
+            aliases = bindings.get(mod.name, {}) if imported else {}
+            scope = self._base_scope(report_unknown=not from_library, final=self.final_expr,
+                                     final_allowed=True, aliases=aliases)
             if from_library:
-                self._library_vocabulary(d.body)
+                self._library_vocabulary(d.body, aliases)
+            mark = len(self.diags)
             form = self._form(d.body, scope)
             missing = ""
-            if scope.missing and from_library:
-                names = ", ".join(f"'{n}'" for n in dict.fromkeys(scope.missing))
-                missing = f"the procedure declares no {names}"
+            if imported:
+                new = self.diags[mark:]
+                del self.diags[mark:]
+                missing, _ = self._misfit(d.name, mod, d.body, [x for x in new if x.is_error], aliases)
+                # the case's names do not fit: W405 said so, and the errors go
+                self.diags.extend(x for x in new if not (missing and x.is_error))
+            if not missing and scope.missing and from_library:
+                missing = self._not_modelled(d.name, mod, d.body, scope.missing, aliases)
+            reads: tuple[tuple[str, str], ...] = ()
+            if imported:
+                r = self._reads(mod, d.body)
+                reads = tuple((n, aliases.get(n, n)) for n in r.conventional) + tuple(
+                    (n, aliases[n]) for n in r.vocabulary if n in aliases)
             if form is not None:
-                out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span))
+                out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span,
+                                      reads=reads))
         return out
 
-    def _library_vocabulary(self, body: ast.PropertyBody) -> None:
+    def _library_vocabulary(self, body: ast.PropertyBody, aliases: dict[str, str]) -> None:
         """A principle may name state a procedure lacks (then: not applicable), but its act
         kinds and organs are the library's own vocabulary: a typo there is an error, or the
         principle would silently be 'not applicable' everywhere."""
         for node in nodes_in(body):
-            if isinstance(node, ast.IsOrgan) and node.organ not in self.organs:
+            if isinstance(node, ast.IsOrgan) and aliases.get(node.organ, node.organ) not in self.organs:
                 close = difflib.get_close_matches(node.organ, list(self.organs), n=1)
                 self.diags.append(error("E106", f"unknown organ '{node.organ}'", node.organ_span, "not declared",
                                         help=f"did you mean '{close[0]}'?" if close else ""))
@@ -100,7 +116,7 @@ class PropertyChecks(CheckingContext):
                     and node.operand.field == "kind" and isinstance(node.collection, ast.SetLiteral)):
                 names += [i for i in node.collection.items if isinstance(i, ast.Name)]
             for n in names:
-                if n.name not in self.kinds:
+                if aliases.get(n.name, n.name) not in self.kinds:
                     close = difflib.get_close_matches(n.name, list(self.kinds), n=1)
                     self.diags.append(error("E107", f"unknown act kind '{n.name}'", n.span, "not declared",
                                             help=f"did you mean '{close[0]}'?" if close else ""))

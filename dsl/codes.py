@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "E111": "an amendment names something the base does not have",
     "E112": "wrong kind of file (library where a procedure is needed, or the reverse)",
     "E113": "`import … except` names no property of the library",
+    "E114": "`LIB bind a = b` names a library not imported, or a name no principle of it reads",
     # types
     "E201": "type mismatch",
     "E202": "value outside the variable's range",
@@ -46,6 +47,9 @@ CODES: dict[str, str] = {
     # warnings
     "W401": "rule without `cites`",
     "W402": "rule without `kind`",
+    "W403": "a variable, constant or set named like an act kind, organ, actor or rule",
+    "W404": "a name close to one a principle reads, which the procedure lacks (did you mean)",
+    "W405": "a procedure's name does not fit how a principle reads it: principle not modelled",
     # internal
     "E901": "internal error",
 }

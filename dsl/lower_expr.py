@@ -56,6 +56,11 @@ class Scope:
     report_unknown: bool = True
     final: m.Expr | None = None  # the procedure's lawful end states, for `final` in properties
     final_allowed: bool = False  # only properties may say `final`
+    aliases: dict[str, str] = field(default_factory=dict)  # `LIB bind read = declared`
+
+    def alias(self, name: str) -> str:
+        """The procedure's name for a name a library principle reads (itself when unbound)."""
+        return self.aliases.get(name, name)
 
     def bind(self, name: str, value: str, set_name: str) -> Scope:
         bound = dict(self.bound)
@@ -233,6 +238,7 @@ class ExprLowering:
         if name in scope.bound:
             value, enum = scope.bound[name]
             return m.Lit(value), enum
+        name = scope.alias(name)
         if name in scope.variables:
             var = scope.variables[name]
             if var.keys is not None:
@@ -271,7 +277,7 @@ class ExprLowering:
         return m.Lit(False), ErrorType()
 
     def _index(self, e: ast.Index, scope: Scope) -> tuple[m.Expr, T]:
-        name = e.target.name
+        name = scope.alias(e.target.name)
         var = scope.variables.get(name)
         if var is None:
             self._unknown(name, e.target.span, scope, "variable")
@@ -349,8 +355,9 @@ class ExprLowering:
         if (scope.in_step_pattern and isinstance(other, ast.StepField) and isinstance(e, ast.Name)
                 and e.name not in scope.bound):
             table = {"kind": scope.kinds, "actor": scope.actors, "rule": scope.rules}[other.field]
-            if e.name in table:
-                return m.Lit(e.name), SymbolType(e.name)
+            name = scope.alias(e.name)
+            if name in table:
+                return m.Lit(name), SymbolType(name)
         return self.lower(e, scope)
 
     def _binop(self, e: ast.BinOp, scope: Scope) -> tuple[m.Expr, T]:
@@ -414,12 +421,13 @@ class ExprLowering:
                 return m.Lit(False), ErrorType()
             result = make_binary("and", make_binary("<=", lo, operand), make_binary("<=", operand, hi))
         elif isinstance(coll, ast.Name):
-            if coll.name not in scope.sets:
-                self._unknown(coll.name, coll.span, scope, "set")
+            set_name = scope.alias(coll.name)
+            if set_name not in scope.sets:
+                self._unknown(set_name, coll.span, scope, "set")
                 return m.Lit(False), ErrorType()
-            elements = scope.sets[coll.name]
-            if not self._compatible(t, m.EnumType(coll.name, elements)):
-                self.err("E201", f"{type_name(t)} is never in '{coll.name}'", e.span)
+            elements = scope.sets[set_name]
+            if not self._compatible(t, m.EnumType(set_name, elements)):
+                self.err("E201", f"{type_name(t)} is never in '{set_name}'", e.span)
             result = _in(operand, elements)
         else:
             items = [self._operand(i, e.operand, scope) for i in coll.items]
@@ -442,6 +450,8 @@ class ExprLowering:
 
     def _is_organ(self, e: ast.IsOrgan, scope: Scope) -> tuple[m.Expr, T]:
         operand, operand_t = self.lower(e.operand, scope)
+        if e.organ in scope.aliases:
+            e = replace(e, organ=scope.alias(e.organ))
         if e.organ not in scope.organs:
             scope.missing.append(e.organ)
             if scope.report_unknown:
@@ -469,6 +479,8 @@ class ExprLowering:
         return _in(operand, actors), BOOL
 
     def _quantified(self, e: ast.Quantified, scope: Scope) -> tuple[m.Expr, T]:
+        if e.set_name in scope.aliases:
+            e = replace(e, set_name=scope.alias(e.set_name))
         if e.set_name not in scope.sets:
             self._unknown(e.set_name, e.set_span, scope, "set")
             return m.Lit(False), ErrorType()

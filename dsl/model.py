@@ -305,6 +305,8 @@ class Property:
     origin: str = ""  # the file that declared it (a library for principles)
     missing: str = ""  # non-empty: the model lacks what the property needs (verdict: not applicable)
     span: Span = field(default=NO_SPAN, compare=False)
+    # a library principle: (name it reads, the procedure's name it was resolved to), for reports
+    reads: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,9 +293,9 @@ def test_library_property_naming_what_the_procedure_lacks_is_not_applicable(tmp_
     result = compile_file(str(tmp_path / "main.rev"))
     model = ok(result)
     assert result.diagnostics == ()  # not an error, not even a warning
-    assert prop(model, "returned").missing == "the procedure declares no 'stage', 'returned'"
-    assert prop(model, "no_auction").missing == "the procedure declares no 'auction'"
-    assert prop(model, "shares").missing == "the procedure declares no 'creditors'"
+    assert prop(model, "returned").missing == "not modelled: needs `stage`, `returned`"
+    assert prop(model, "no_auction").missing == "not modelled: needs `auction`"
+    assert prop(model, "shares").missing == "not modelled: needs `creditors`"
     assert prop(model, "heard").missing == ""
 
 
