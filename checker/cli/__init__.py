@@ -24,6 +24,7 @@ SUBCOMMANDS: list[str] = [
     "checker.cli.show",
     "checker.cli.matrix",
     "checker.cli.lint",
+    "checker.cli.replay",
     "checker.cli.report",
     "checker.cli.export",
 ]
