@@ -130,7 +130,7 @@ def parse_csv(text: str, path: str = "<docket>") -> Docket:
     if unknown:
         raise DocketError(path, 0, unknown[0], f"unknown column (columns: {', '.join(FIELDS)})")
     initial: tuple[tuple[str, Value], ...] = ()
-    entries = []
+    entries: list[Entry] = []
     for row in reader:
         raw = {k: (v or "") for k, v in row.items() if k is not None}
         if None in row:

@@ -287,18 +287,18 @@ def _judge(model: Model, state: State, e: Entry, target: _Target,
         assert target.repealed is not None
         old = target.repealed
         where = f"{old.bill} line {old.line}"
-        reasons = (f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) was repealed by {where}",)
-        return EntryResult(e, "unlawful", old.rule.name, reasons, missed=tuple(missed),
+        why = (f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) was repealed by {where}",)
+        return EntryResult(e, "unlawful", old.rule.name, why, missed=tuple(missed),
                            closest=_closest(model, state, e, old.rule), repealed_by=where), state
     rule = target.rule
-    reasons = []
+    reasons: list[str] = []
     if rule.actor != e.actor:
         actor = model.actor(rule.actor)
         organ = f" ({actor.organ})" if actor else ""
         reasons.append(f"{e.actor} has no competence for '{rule.name}': the rule is performed by "
                        f"{rule.actor}{organ}")
     reasons.extend(failing(rule, state))
-    notes = []
+    notes: list[str] = []
     if e.article and e.article not in rule.citations:
         notes.append(f"'{rule.name}' does not rest on '{e.article}' (it cites {', '.join(rule.citations) or 'nothing'})")
     after = state
