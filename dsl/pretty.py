@@ -268,7 +268,22 @@ def pretty_decl(d: ast.Decl) -> str:
             return f"amend {pretty_decl(prop)}"
         case ast.Insert(rule=rule):
             return f"insert {_rule(rule)}"
+        case ast.ScenarioDecl():
+            return _scenario(d)
     assert_never(d)
+
+
+def _scenario(d: ast.ScenarioDecl) -> str:
+    lines = [f"scenario {d.name}{_title(d.title)} {{"]
+    lines += [f"  given {pretty_expr(g)}" for g in d.given]
+    if d.steps:
+        steps = []
+        for s in d.steps:
+            args = f"({', '.join(s.args)})" if s.args else ""
+            steps.append(s.rule + args + (f" with {pretty_expr(s.after)}" if s.after is not None else ""))
+        lines.append("  happened " + ",\n           ".join(steps))
+    lines.append(f"  then {d.goal} {pretty_expr(d.predicate)}")
+    return "\n".join(lines) + "\n}"
 
 
 def pretty(module: ast.Module) -> str:
