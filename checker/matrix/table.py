@@ -10,6 +10,7 @@ from checker.api import check_file
 from checker.core.outcome import FileReport
 from checker.core.result import CheckOptions
 from checker.core.verdict import Status
+from checker.scenario.files import only_scenarios
 from dsl import ast
 from dsl.imports import Loader, find_library
 
@@ -90,6 +91,8 @@ def build_matrix(paths: list[str], library: str = "principles", options: CheckOp
     principles = principles_of(library, paths[0]) if paths else ()
     rows = []
     for path in paths:
+        if only_scenarios(path):  # the case's own row has its verdicts (checker.scenario.files)
+            continue
         if progress is not None:
             progress(path)
         report = check_file(path, options or CheckOptions(engine="auto"))
