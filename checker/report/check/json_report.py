@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.core.outcome import FileReport, exit_code
-from checker.core.trace import Trace, state_dict, view
+from checker.core.outcome import FileReport, exit_code, tally
+from checker.core.trace import Trace, itf_value, state_dict, view
 from checker.core.verdict import Verdict
 from dsl.diagnostics import Diagnostic
 from dsl.model import Model
@@ -17,11 +17,13 @@ from dsl.model import Model
 SCHEMA = "revcheck/check/1"
 
 
-def trace_json(model: Model, trace: Trace) -> dict[str, Any]:
+def trace_json(model: Model, trace: Trace, about: str = "") -> dict[str, Any]:
+    """`about`: what the trace shows (a property's name, "dead end", "range error: RULE"), so
+    that `revcheck replay-trace` can check it alone."""
     states = []
     for i, s in enumerate(trace.states):
         entry: dict[str, Any] = {"#meta": {"index": i}}
-        entry.update(state_dict(model, s))
+        entry.update(itf_state(model, s))
         states.append(entry)
     steps = [
         {
@@ -34,12 +36,13 @@ def trace_json(model: Model, trace: Trace) -> dict[str, Any]:
             "kind": st.kind,
             "time": st.is_time,
             "citations": [{"source": s, "title": t} for s, t in st.citations],
-            "changes": [{"var": n, "before": b, "after": a} for n, b, a in st.changes],
+            "changes": [{"var": n, "before": itf_value(b), "after": itf_value(a)}
+                        for n, b, a in st.changes],
         }
         for st in view(model, trace)
     ]
     out: dict[str, Any] = {
-        "#meta": {"format": "ITF", "source": model.path},
+        "#meta": {"format": "ITF", "source": model.path, **({"about": about} if about else {})},
         "vars": [s.name for s in model.slots],
         "states": states,
         "steps": steps,
@@ -47,6 +50,10 @@ def trace_json(model: Model, trace: Trace) -> dict[str, Any]:
     if trace.loop_start is not None:
         out["loop"] = trace.loop_start
     return out
+
+
+def itf_state(model: Model, state: tuple[Any, ...]) -> dict[str, Any]:
+    return {k: itf_value(v) for k, v in state_dict(model, state).items()}
 
 
 def verdict_json(model: Model, v: Verdict) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def verdict_json(model: Model, v: Verdict) -> dict[str, Any]:
         "bound": v.bound,
         "engine": v.engine,
         "note": v.note,
-        "trace": trace_json(model, v.trace) if v.trace is not None else None,
+        "trace": trace_json(model, v.trace, v.property) if v.trace is not None else None,
     }
 
 
@@ -111,16 +118,24 @@ def file_json(r: FileReport) -> dict[str, Any]:
             }
             for o in r.outcomes
         ],
+        stopped=res.stopped.value if res.stopped is not None else None,
+        limit_note=res.limit_note or None,
+        dead_ends_settled=not r.dead_ends_unsettled,
+        dead_ends_unsettled=r.dead_ends_unsettled or None,
         dead_end_count=max(res.dead_end_count or 0, len(res.dead_ends)),
         dead_ends=[
-            {"state": state_dict(model, d.trace.states[-1]), "trace": trace_json(model, d.trace)}
+            {"state": itf_state(model, d.trace.states[-1]),
+             "trace": trace_json(model, d.trace, "dead end")}
             for d in res.dead_ends
         ],
-        range_errors=[{"message": e.message, "trace": trace_json(model, e.trace)} for e in res.range_errors],
+        range_errors=[{"message": e.message, "rule": e.rule,
+                       "trace": trace_json(model, e.trace, f"range error: {e.rule}")}
+                      for e in res.range_errors],
     )
     return out
 
 
 def render_json(reports: list[FileReport]) -> str:
-    doc = {"schema": SCHEMA, "exit_code": exit_code(reports), "files": [file_json(r) for r in reports]}
+    doc = {"schema": SCHEMA, "exit_code": exit_code(reports), "summary": tally(reports).as_dict(),
+           "files": [file_json(r) for r in reports]}
     return json.dumps(doc, ensure_ascii=False, indent=2)

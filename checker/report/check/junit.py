@@ -5,17 +5,22 @@ Input: `FileReport`s. Output: `<testsuites>` with one `<testsuite>` per procedur
 - a verdict that differs from its expectation (or fails without one): `<failure>` whose text
   is the property, the verdicts and the trace as numbered legal steps;
 - an unsettled verdict (unknown, bounded): `<skipped>`;
+- a principle not applicable (not modelled, excluded): `<skipped>` with the reason;
 - anything else passes; a trace of an expected failure goes to the test case's `<system-out>`.
 A file with bad input (diagnostics, a refusal) is a suite with one test case `load` carrying an
-`<error>`; a range error is a failing test case `range errors`; dead ends are listed in the
-suite's `<system-out>` (they do not change the exit code).
+`<error>`; each range error is a failing test case `range error`; dead ends are listed in the
+suite's `<system-out>`; a dead-end search cut short by a limit is a skipped test case `dead ends`.
+Every text and attribute passes through `xml_safe` (`junit_document`), so the XML is
+well-formed whatever the input held.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from checker.core.outcome import FileReport, Match, PropertyOutcome
+from checker.core.verdict import Status
 from checker.report.check.text import render_result, render_trace
 from dsl.diagnostics import render
 
@@ -55,6 +60,11 @@ def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome, class
     if o.match is Match.UNSETTLED:
         ET.SubElement(case, "skipped", message=f"{o.verdict.word}: {o.verdict.how}")
         return "skipped"
+    if o.verdict.status is Status.NOT_APPLICABLE:  # not modelled: nothing was tested
+        why = o.verdict.note or o.verdict.how
+        reason = f" (expected: {o.expectation.reason})" if o.expectation and o.expectation.reason else ""
+        ET.SubElement(case, "skipped", message=f"not applicable: {why}{reason}").text = text
+        return "skipped"
     ET.SubElement(case, "system-out").text = text
     return "passed"
 
@@ -89,15 +99,19 @@ def file_suite(report: FileReport) -> ET.Element:
                 counts["failures"] += 1
             elif kind == "skipped":
                 counts["skipped"] += 1
-        if result.range_errors:
-            case = _case(suite, result.model.name, "range errors")
-            text = []
-            for err in result.range_errors:
-                text += [err.message, *render_trace(result.model, err.trace, indent="  ")]
-            el = ET.SubElement(case, "failure", message=result.range_errors[0].message, type="range error")
-            el.text = "\n".join(text)
+        for i, err in enumerate(result.range_errors, start=1):  # each one a failure, as counted
+            name = "range error" if len(result.range_errors) == 1 else f"range error {i}"
+            case = _case(suite, result.model.name, name)
+            el = ET.SubElement(case, "failure", message=err.message, type="range error")
+            el.text = "\n".join([err.message, *render_trace(result.model, err.trace, indent="  ")])
             counts["tests"] += 1
             counts["failures"] += 1
+        if report.dead_ends_unsettled:  # a limit cut the dead-end search short
+            case = _case(suite, result.model.name, "dead ends")
+            why = report.dead_ends_unsettled
+            ET.SubElement(case, "skipped", message=f"unsettled: {why}").text = result.limit_note
+            counts["tests"] += 1
+            counts["skipped"] += 1
         ET.SubElement(suite, "system-out").text = "\n".join(render_result(report, result))
         suite.set("time", f"{result.seconds:.3f}")
     for k, v in counts.items():
@@ -139,11 +153,36 @@ def principle_suite(report: FileReport, names: list[str], name: str, classname: 
     return suite
 
 
+# Characters XML 1.0 cannot carry, even escaped: C0 controls but tab, LF, CR; lone surrogates;
+# U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 forbids shown as `\\xNN` / `\\uNNNN`, so that the
+    document stays well-formed whatever the input held (control characters, binary files)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}",
+                        text)
+
+
+def sanitise(root: ET.Element) -> None:
+    """Make every text, tail and attribute of the tree under `root` XML-safe (in place)."""
+    for el in root.iter():
+        if el.text:
+            el.text = xml_safe(el.text)
+        if el.tail:
+            el.tail = xml_safe(el.tail)
+        for key, value in el.attrib.items():
+            el.set(key, xml_safe(value))
+
+
 def junit_document(suites: list[ET.Element], name: str = "revcheck") -> str:
+    """The JUnit document of every writer (check, diff, lint, matrix): sanitised here, once."""
     root = ET.Element("testsuites", name=name)
     for k in ("tests", "failures", "errors", "skipped"):
         root.set(k, str(sum(int(s.get(k, "0")) for s in suites)))
     root.extend(suites)
+    sanitise(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 

@@ -10,6 +10,8 @@ diagnostic codes that occur. `render_check_sarif` makes the findings of a `check
 - a property that fails as its `expect` line says: level `note`, with an `inSource`
   suppression whose justification is the reason given;
 - an unsettled verdict (unknown, bounded): kind `open` (level `none`, as the standard requires);
+- a principle not applicable (not modelled, excluded): level `note`, saying what it needs;
+  with an `inSource` suppression (the reason) when an `expect` line says so;
 - a dead end or range error: level `warning`, at the rule of the step that leads there;
 - a diagnostic (bad input): at its span, level `error` or `warning`.
 
@@ -200,6 +202,11 @@ def outcome_finding(model: Model, o: PropertyOutcome) -> Finding | None:
     if o.match is Match.UNSETTLED:
         return Finding(property_rule(o), "none", f"Property {o.property.name} is {v.word} in {where}{expected}: {v.how}",
                        property_span(model, o), kind="open")
+    if v.status.value == "not applicable" and not o.is_problem:  # not modelled: a note, never a pass
+        why = v.note or v.how
+        reason = o.expectation.reason if o.expectation and o.expectation.reason else None
+        return Finding(property_rule(o), "note", f"Property {o.property.name} is not applicable in "
+                       f"{where}{expected}: {why}", property_span(model, o), suppression=reason)
     if v.status.value != "fails":
         if not o.is_problem:
             return None
@@ -260,6 +267,11 @@ def check_findings(reports: Iterable[FileReport]) -> list[Finding]:
             out.append(Finding(DEAD_END, "warning",
                                f"dead end in procedure {model.name}: {state}. Path: {trace_words(model, de.trace)}",
                                last_rule_span(model, de.trace), trace_related(model, de.trace)))
+        if r.dead_ends_unsettled:  # a limit cut the dead-end search short: not "no dead ends"
+            out.append(Finding(DEAD_END, "none",
+                               f"dead ends in procedure {model.name} unsettled: {r.dead_ends_unsettled}"
+                               + (f" ({r.result.limit_note})" if r.result.limit_note else ""),
+                               Span(model.span.path, 1, 1, 1, 2), kind="open"))
         for err in r.result.range_errors:
             span = next((x.span for x in model.rules if x.name == err.rule), model.span)
             out.append(Finding(RANGE_ERROR, "error", f"{err.message} (procedure {model.name})", span,
