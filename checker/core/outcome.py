@@ -111,3 +111,67 @@ def exit_code(reports: list[FileReport]) -> int:
     if any(r.unsettled for r in reports):
         return 3
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What a `check` run printed, counted once for every format (issue 12: counts that add
+    up). A *problem* is what makes the exit code 1: a verdict that differs from its `expect`,
+    a property that fails without one, a range error. Dead ends and warnings are findings the
+    report shows; they are counted but do not change the exit code."""
+
+    files: int
+    met: int
+    differs: int  # a definite verdict other than the expected one
+    fails: int  # fails, and no `expect`
+    range_errors: int
+    unsettled: int  # verdicts and dead-end searches cut short (exit 3)
+    not_applicable: int  # not modelled, excluded, or the model lacks what the property needs
+    dead_ends: int
+    warnings: int
+    errors: int  # error diagnostics and engine refusals (exit 2)
+    files_with_errors: int
+
+    @property
+    def problems(self) -> int:
+        return self.differs + self.fails + self.range_errors
+
+    def as_dict(self) -> dict[str, int]:
+        fields = ("files", "met", "problems", "differs", "fails", "range_errors", "unsettled",
+                  "not_applicable", "dead_ends", "warnings", "errors", "files_with_errors")
+        return {k: getattr(self, k) for k in fields}
+
+
+def tally(reports: list[FileReport]) -> Tally:
+    outcomes = [o for r in reports for o in r.outcomes]
+    results = [r.result for r in reports if r.result is not None]
+    return Tally(
+        files=len(reports),
+        met=sum(1 for o in outcomes if o.match is Match.MET),
+        differs=sum(1 for o in outcomes if o.match is Match.DIFFERS),
+        fails=sum(1 for o in outcomes if o.match is Match.FAILS),
+        range_errors=sum(len(res.range_errors) for res in results),
+        unsettled=sum(1 for o in outcomes if o.match is Match.UNSETTLED)
+        + sum(1 for r in reports if r.dead_ends_unsettled),
+        not_applicable=sum(1 for o in outcomes if o.verdict.status is Status.NOT_APPLICABLE),
+        dead_ends=sum(max(res.dead_end_count or 0, len(res.dead_ends)) for res in results),
+        warnings=sum(1 for r in reports for d in r.diagnostics if not d.is_error),
+        errors=sum(1 for r in reports for d in r.diagnostics if d.is_error)
+        + sum(1 for r in reports if r.refusal),
+        files_with_errors=sum(1 for r in reports if r.has_errors),
+    )
+
+
+def summary_line(reports: list[FileReport]) -> str:
+    """The last line of `check`'s text report; every count in it is one `Tally` field."""
+    t = tally(reports)
+    kinds = [(t.differs, "verdict(s) differ from expect"), (t.fails, "unexpected failure(s)"),
+             (t.range_errors, "range error(s)")]
+    detail = ", ".join(f"{n} {what}" for n, what in kinds if n)
+    parts = [f"{t.met} expectation(s) met",
+             f"{t.problems} problem(s)" + (f" ({detail})" if detail else ""),
+             f"{t.unsettled} unsettled", f"{t.not_applicable} not applicable",
+             f"{t.dead_ends} dead end(s)", f"{t.warnings} warning(s)",
+             f"{t.files_with_errors} file(s) with errors"
+             + (f" ({t.errors} error(s))" if t.errors else "")]
+    return f"{t.files} file(s): " + ", ".join(parts) + f" — exit {exit_code(reports)}"

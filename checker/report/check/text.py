@@ -3,7 +3,7 @@ numbered legal steps (who acted, in what capacity, what kind of act, under which
 
 from __future__ import annotations
 
-from checker.core.outcome import FileReport, Match, PropertyOutcome, exit_code
+from checker.core.outcome import FileReport, Match, PropertyOutcome, summary_line
 from checker.core.result import ModelResult
 from checker.core.show_expr import value_text
 from checker.core.trace import Trace, state_dict, view
@@ -161,14 +161,5 @@ def render_report(report: FileReport, verbose: bool = False) -> str:
 
 def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
     parts = [render_report(r, verbose) for r in reports]
-    code = exit_code(reports)
-    met = sum(1 for r in reports for o in r.outcomes if o.match is Match.MET)
-    problems = sum(1 for r in reports for o in r.outcomes if o.is_problem)
-    unsettled = sum(1 for r in reports for o in r.outcomes if o.match is Match.UNSETTLED) + sum(
-        1 for r in reports if r.dead_ends_unsettled)
-    bad = sum(1 for r in reports if r.has_errors)
-    summary = (
-        f"\n{len(reports)} file(s): {met} expectation(s) met, {problems} problem(s), "
-        f"{unsettled} unsettled, {bad} file(s) with errors — exit {code}"
-    )
+    summary = "\n" + summary_line(reports)
     return "\n\n".join(p for p in parts if p) + "\n" + summary
