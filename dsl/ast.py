@@ -476,6 +476,8 @@ class ScenarioDecl:
     predicate: Expr
     text: str = field(default="", compare=False)
     span: Span = _span()
+    cites: tuple[str, ...] = ()
+    cite_spans: tuple[Span, ...] = field(default=(), compare=False)
 
 
 Decl = (

@@ -30,6 +30,14 @@ class _Given:
         self.predicate = predicate
 
 
+class _Cites:
+    __slots__ = ("names", "spans")
+
+    def __init__(self, names: tuple[str, ...], spans: tuple[Span, ...]) -> None:
+        self.names = names
+        self.spans = spans
+
+
 class _Happened:
     __slots__ = ("steps",)
 
@@ -54,10 +62,19 @@ class ScenarioBuilder:
         title = next((unquote(c) for c in children[1:] if isinstance(c, Token)), "")
         given = tuple(c.predicate for c in children if isinstance(c, _Given))
         steps = tuple(s for c in children if isinstance(c, _Happened) for s in c.steps)
+        cites = [c for c in children if isinstance(c, _Cites)]
         goal = children[-1]
         assert isinstance(goal, _Goal)
         return ast.ScenarioDecl(name, title, given, steps, goal.form, goal.predicate,  # type: ignore[arg-type]
-                                self._text(meta), self._span(meta))
+                                self._text(meta), self._span(meta),
+                                tuple(n for c in cites for n in c.names),
+                                tuple(s for c in cites for s in c.spans))
+
+    def scenario_cites(self, names: list[Token]) -> _Cites:
+        return _Cites(tuple(str(n) for n in names), tuple(self._tspan(n) for n in names))
+
+    def _tspan(self, tok: Token) -> Span:
+        raise NotImplementedError
 
     @v_args(inline=True)
     def scenario_given(self, predicate: ast.Expr) -> _Given:

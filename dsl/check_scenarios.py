@@ -3,7 +3,7 @@
 Part of the checking stage (`dsl.check_model`). A `given` fact must be about one variable (one
 state slot), so that it narrows that variable's initial values; a step names a rule (and, for a
 rule with parameters, may name its arguments). Whether the facts can happen at all needs a
-search: `checker.scenario` reports that (E310, E311). Emits E102, E201, E312.
+search: `checker.scenario` reports that (E310, E311). Emits E102, E105, E201, E312.
 """
 
 from __future__ import annotations
@@ -52,10 +52,15 @@ class ScenarioChecks(CheckingContext):
             steps = [self._step(s, rules) for s in d.steps]
             scope = self._base_scope()
             predicate = self.lowering.boolean(d.predicate, scope, f"`then {d.goal}`")
+            for name, sp in zip(d.cites, d.cite_spans, strict=True):
+                if name not in self.sources:
+                    close = difflib.get_close_matches(name, list(self.sources), n=1)
+                    self.diags.append(error("E105", f"unknown source '{name}'", sp, "not declared",
+                                            help=f"did you mean '{close[0]}'?" if close else ""))
             if given is None or any(s is None for s in steps):
                 continue
             out.append(m.Scenario(d.name, d.title, given, tuple(s for s in steps if s is not None),
-                                  d.goal, predicate, d.text, d.span))
+                                  d.goal, predicate, d.text, d.span, d.cites))
         return out
 
     def _given(self, d: ast.ScenarioDecl) -> tuple[m.GivenFact, ...] | None:

@@ -360,6 +360,7 @@ class Scenario:
     predicate: Expr
     text: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    citations: tuple[str, ...] = ()  # the articles the facts and the goal rest on
 
 
 # --------------------------------------------------------------------------- the model

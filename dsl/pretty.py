@@ -275,6 +275,7 @@ def pretty_decl(d: ast.Decl) -> str:
 
 def _scenario(d: ast.ScenarioDecl) -> str:
     lines = [f"scenario {d.name}{_title(d.title)} {{"]
+    lines += [f"  cites {', '.join(d.cites)}"] if d.cites else []
     lines += [f"  given {pretty_expr(g)}" for g in d.given]
     if d.steps:
         steps = []

@@ -61,6 +61,13 @@ class _Check:
 
 def lint(model: Model, depth: int = 30, timeout_s: float | None = None) -> tuple[Finding, ...]:
     """Every finding for `model`, in rule declaration order within each kind."""
+    return lint_within(model, depth, timeout_s)[0]
+
+
+def lint_within(
+    model: Model, depth: int = 30, timeout_s: float | None = None
+) -> tuple[tuple[Finding, ...], bool]:
+    """`lint`, and whether the time limit cut some search short (its findings then are not all)."""
     enc = Encoding(model)
     linter = _Linter(enc, depth)
     checks: list[_Check] = []
@@ -73,7 +80,7 @@ def lint(model: Model, depth: int = 30, timeout_s: float | None = None) -> tuple
     found = [c.report(o) for c, o in zip(checks, outcomes, strict=True)]
     order = {"dead-rule": 0, "competence-conflict": 1, "contradiction": 2, "vacuous-property": 3}
     every = [*static, *(f for f in found if f is not None)]
-    return tuple(sorted(every, key=lambda f: order[f.code]))
+    return tuple(sorted(every, key=lambda f: order[f.code])), any(o.timed_out for o in outcomes)
 
 
 class _Linter:
