@@ -188,8 +188,26 @@ def _resume_line(source: SourceFile, after_line: int) -> int | None:
     return None
 
 
+_PARSED: dict[tuple[str, str], tuple[ast.Module | None, tuple[Diagnostic, ...]]] = {}
+_PARSED_MAX = 256
+
+
 def parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
-    """Parse one file; on error, report it and every later independent syntax error."""
+    """Parse one file; on error, report it and every later independent syntax error.
+
+    The result is frozen, so the same text at the same path is parsed once per process: a
+    folder's cases all import the principles, and a report reads every file several times."""
+    key = (source.path, source.text)
+    hit = _PARSED.get(key)
+    if hit is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        module, diags = _parse(source)
+        hit = _PARSED[key] = (module, tuple(diags))
+    return hit[0], list(hit[1])
+
+
+def _parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
     nesting = _nesting_diagnostic(source)
     if nesting is not None:
         return None, [nesting]

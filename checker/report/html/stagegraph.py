@@ -51,19 +51,17 @@ def project(model: Model, space: Any) -> StageGraph | None:
     slot = stage_slot(model)
     if slot is None or space is None or not getattr(space, "has_edges", True):
         return None
-    states = space.states
+    column = [state[slot] for state in space.states]  # each state decoded once
     edges: dict[tuple[Value, Value], dict[str, None]] = {}
-    seen: dict[Value, None] = {}
-    for state in states:
-        seen.setdefault(state[slot])
+    seen = dict.fromkeys(column)
     for src, rule, dst in space.edges():
-        a, b = states[src][slot], states[dst][slot]
+        a, b = column[src], column[dst]
         if a != b:
             edges.setdefault((a, b), {}).setdefault(model.rules[rule].name)
     t = model.slots[slot].type
     order = list(t.values) if isinstance(t, EnumType) else sorted(seen, key=str)
     nodes = tuple(v for v in order if v in seen)
-    initial = tuple(dict.fromkeys(states[i][slot] for i in range(len(states)) if space.parent[i] == -1))
+    initial = tuple(dict.fromkeys(column[i] for i in range(len(column)) if space.parent[i] == -1))
     return StageGraph(model.slots[slot].var, slot, nodes, initial,
                       {k: tuple(v) for k, v in edges.items()})
 
@@ -189,11 +187,7 @@ def _svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value, Val
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-graph" width="{width:.0f}" '
              f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
              f'aria-label="stage graph of {esc(graph.var)}">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-             'fill="#9aa5b1"/></marker><marker id="arrow-hl" viewBox="0 0 10 10" refX="10" refY="5" '
-             'markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 '
-             'L0,10 z" fill="#c81e1e"/></marker></defs>']
+             _marker("arrow", "#9aa5b1", 8) + _marker("arrow-hl", "#c81e1e", 11)]
     # plain edges first, highlighted ones on top
     for (a, b), names in sorted(graph.edges.items(), key=lambda e: e[0] in lit):
         steps = lit.get((a, b))
@@ -218,6 +212,13 @@ def _svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value, Val
                      f'<text text-anchor="middle">{texts}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _marker(name: str, colour: str, size: int) -> str:
+    """An arrowhead in user units, so a thick highlighted edge does not get a huge one."""
+    return (f'<defs><marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" '
+            f'markerUnits="userSpaceOnUse" markerWidth="{size}" markerHeight="{size}" '
+            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker></defs>')
 
 
 def _path(a: tuple[float, float], b: tuple[float, float]) -> tuple[str, tuple[float, float]]:
