@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -32,7 +33,7 @@ class PropertyOutcome:
     expectation: Expectation | None
     match: Match
 
-    @property
+    @builtins.property  # the field `property` shadows the builtin in this class body
     def is_problem(self) -> bool:
         return self.match in (Match.DIFFERS, Match.FAILS)
 

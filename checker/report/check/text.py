@@ -57,7 +57,10 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
 
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+
+    def line(r: list[str]) -> str:
+        return "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+
     return [line(header), *(line(r) for r in rows)]
 
 
