@@ -168,7 +168,7 @@ def test_a_deadline_blocks_time() -> None:
         steps = {space.step_name(r) for r, _ in space.out_edges(sid, with_time=True)}
         pending = space.states[sid] == ("pending",)
         assert (TIME_STEP in steps) == (not pending or space.clocks[sid][0] < 3)
-    assert space.deadlocked.tolist() == [space.index[("decided", 0)]]
+    assert space.deadlocked.tolist() == [space.id_of(("decided",), (0,))]
     assert [e for e in space.edges() if e[1] == space.time_rule] == []  # acts only by default
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from checker.core.trace import Trace
 from checker.core.verdict import Method, Verdict
@@ -18,7 +17,6 @@ class CheckOptions:
     timeout_s: float | None = None  # wall-clock budget per file (None: none); see docs/output.md
     cross_check: bool = False  # run both engines and treat any disagreement as an internal error
     lint: bool = False  # add a one-line summary of the rule set's static analysis
-    keep_state_space: bool = False  # keep the explicit StateSpace in the result (for `diff`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +47,6 @@ class ModelResult:
     seconds: float = 0.0
     engine: str = "explicit"
     depth: int | None = None  # the symbolic engine's search bound
-    graph: Any = field(default=None, compare=False, repr=False)  # networkx.DiGraph, if built
-    space: Any = field(default=None, compare=False, repr=False)  # explicit StateSpace, if kept
     dead_end_count: int | None = None  # all dead ends found; `dead_ends` may list only the first
     stopped: Method | None = None  # STATE_LIMIT or TIME_LIMIT when a limit stopped the search
     limit_note: str = ""  # what the limit cut short: rate, estimated space, a hint

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from checker.core.trace import Trace
 from checker.diff.rules import header
-from checker.explicit.search import StateSpace
+from checker.explicit.search import StateSpace, dead_end_ids
 from dsl.model import Model, Value
 from dsl.source import Span
 
@@ -98,11 +98,6 @@ def _witnesses(space: StateSpace, edges: dict[StepLabel, tuple[int, int, int]], 
         assert label is not None
         out.append(StepWitness(label, space.trace_to(src, then=(r, dst)), rules[r].span))
     return tuple(out)
-
-
-def dead_end_ids(space: StateSpace) -> list[int]:
-    final = space.compiled.final
-    return [i for i in space.deadlocked if final is None or not final(space.states[i])]
 
 
 def _situations(space: StateSpace, common: list[str]) -> dict[tuple[Value, ...], int]:

@@ -22,14 +22,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
 from checker.api import check_model_file
+from checker.core.limits import stopped_of
 from checker.core.outcome import FileReport, PropertyOutcome
-from checker.core.result import CheckOptions
+from checker.core.result import CheckOptions, ModelResult
 from checker.core.verdict import Status, Verdict
 from checker.diff.law import LawChange, diff_law
 from checker.diff.revision import Version, checkout
 from checker.diff.rules import RuleChange, bill_spans, diff_rules
 from checker.diff.steps import ReachDiff, diff_reach
-from checker.explicit.search import explore
+from checker.explicit.search import ExplicitResult, StateSpace, explore
 from dsl.source import SourceFile
 
 FAIL_ON = ("regression", "change")
@@ -113,11 +114,15 @@ class DiffReport:
 
     def exit_code(self, fail_on: str = "regression") -> int:
         """0 nothing to fail on; 1 a regression (a verdict, or a guarantee removed or weakened:
-        `checker.diff.law`), or, with `change`, any change; 2 bad input."""
+        `checker.diff.law`), or, with `change`, any change; 2 bad input; 3 a state or time limit
+        cut either version's search short (the comparison then is not complete)."""
         if self.bad_input:
             return 2
         failing = self.changed if fail_on == "change" else bool(self.regressions or self.law_regressions)
-        return 1 if failing else 0
+        if failing:
+            return 1
+        limited = any(r.result is not None and stopped_of(r.result) is not None for r in self.reports)
+        return 3 if limited else 0
 
 
 def diff_properties(old: FileReport, new: FileReport) -> tuple[PropertyChange, ...]:
@@ -151,7 +156,7 @@ def _relocate(report: FileReport, version: Version) -> FileReport:
 
 def diff_versions(old: Version, new: Version, options: CheckOptions | None = None,
                   allow: frozenset[str] = frozenset()) -> DiffReport:
-    options = replace(options or CheckOptions(engine="auto"), keep_state_space=True)
+    options = options or CheckOptions(engine="auto")
     old_report = check_model_file(old.path, options)
     new_report = check_model_file(new.path, options)
     base = DiffReport(old, new, _relocate(old_report, old), _relocate(new_report, new))
@@ -163,8 +168,8 @@ def diff_versions(old: Version, new: Version, options: CheckOptions | None = Non
     reach = None
     if old_model.finite and new_model.finite:
         # the spaces `check` explored, when the explicit engine ran; explore otherwise
-        old_space = old_report.result.space or explore(old_model, options)
-        new_space = new_report.result.space or explore(new_model, options)
+        old_space = _space(old_report.result, options)
+        new_space = _space(new_report.result, options)
         reach = diff_reach(old_space, new_space)
     else:
         notes.append("reachable steps and dead ends are compared only when both versions have "
@@ -173,6 +178,13 @@ def diff_versions(old: Version, new: Version, options: CheckOptions | None = Non
     law = diff_law(old_model, new_model, rules, allow)
     return replace(base, properties=diff_properties(old_report, new_report), rules=rules, law=law,
                    reach=reach, notes=tuple(notes))
+
+
+def _space(result: ModelResult, options: CheckOptions) -> StateSpace:
+    """The space `check` explored when it kept the edges; explored again otherwise."""
+    if isinstance(result, ExplicitResult) and result.space is not None and result.space.has_edges:
+        return result.space
+    return explore(result.model, options)
 
 
 def diff_paths(old: str, new: str, options: CheckOptions | None = None,

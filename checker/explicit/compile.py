@@ -5,12 +5,15 @@ Input: a `dsl.model.Model`. Output: a `CompiledModel` holding
   `None` for the next state when the update leaves a declared range (a modelling error);
 - predicates for `final` and for every expression and step pattern of the model's properties
   (a step pattern becomes one residual state predicate per rule instance).
+States are packed integers (`checker.explicit.packing`); `layout` converts them to the model's
+tuples and back.
 
 A *timed* model (`checker.core.semantics.is_timed`: a deadline or a `within` property) is explored
 over extended states: the model's slots followed by one clock per deadline rule instance
-(`checker.core.semantics` defines the clocks). Its `expand` also yields the built-in time step, as
-rule index `time_rule` (= the number of rule instances), after the discrete steps. Predicates
-always take the model's slots only (`CompiledModel.width` of them).
+(`checker.core.semantics` defines the clocks), packed above the slots. Its `expand` also yields
+the built-in time step, as rule index `time_rule` (= the number of rule instances), after the
+discrete steps; the clock arithmetic is generated with the rest. Predicates read the model's
+fields only, so they take timed and untimed states alike.
 
 All of it is generated as one Python module and `exec`uted once per model: interpreting the
 expression tree per state is an order of magnitude slower. Raises `UnboundedModel` for a model
@@ -19,10 +22,12 @@ the explicit engine cannot enumerate (an unbounded `int` or an `any` initial val
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from checker.core.semantics import State, deadline_rules, is_timed
+from checker.core.semantics import deadline_rules, is_timed
+from checker.explicit.packing import Field, Layout, layout_of
 from checker.explicit.pysource import PySource, provably_within, range_check, residual
 from dsl.model import (
     AfterPossible,
@@ -41,8 +46,10 @@ from dsl.model import (
     domain_of,
 )
 
-Predicate = Callable[[State], bool]
-Successors = list[tuple[int, State | None]]
+Code = int  # a packed state
+Predicate = Callable[[Code], bool]
+Successors = list[tuple[int, Code | None]]
+KEEP_TABLE_CLOCKS = 12  # up to this many clocks, the clocks a step keeps come from a table
 
 
 class UnboundedModel(Exception):
@@ -59,7 +66,7 @@ class CompiledPattern:
     per_rule: tuple[Predicate | None, ...]
 
 
-def always(_: State) -> bool:
+def always(_: Code) -> bool:
     return True
 
 
@@ -67,11 +74,13 @@ def always(_: State) -> bool:
 class CompiledModel:
     model: Model
     source: str  # the generated module, for debugging and tests
-    expand: Callable[[State], Successors]
+    expand: Callable[[Code], Successors]
     final: Predicate | None
     timed: bool
     width: int  # the model's slots; a timed state has one clock per deadline rule after them
     time_rule: int  # the rule index of the time step (= len(model.rules)); never a rule
+    layout: Layout
+    search: Callable[..., tuple[int, int, int, int]] | None  # the inlined BFS (untimed models)
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
 
@@ -98,70 +107,27 @@ def compile_model(model: Model) -> CompiledModel:
     if model.final is not None:
         exprs.insert(0, model.final)
     builder = _ModuleBuilder(model)
-    builder.add_expand()
+    timed = is_timed(model)
+    builder.add_expand(timed)
+    if not timed:
+        builder.add_search()
     pred_names = {e: builder.add_predicate(e) for e in exprs}
     pattern_names = {p: builder.add_pattern(p) for p in patterns}
-    timed = is_timed(model)
-    if timed:
-        builder.add_due()
     ns = builder.load()
     predicates = {e: ns[name] for e, name in pred_names.items()}
-    expand = ns["expand"]
-    if timed:
-        expand = timed_expand(model, expand, ns["due"])  # type: ignore[arg-type]
     return CompiledModel(
         model=model,
         source=builder.source,
-        expand=expand,  # type: ignore[arg-type]
+        expand=ns["expand"],  # type: ignore[arg-type]
+        search=None if timed else ns["search"],  # type: ignore[arg-type]
         final=predicates[model.final] if model.final is not None else None,
         timed=timed,
         width=len(model.slots),
         time_rule=len(model.rules),
+        layout=builder.layout,
         _predicates=predicates,  # type: ignore[arg-type]
         _patterns={p: _pattern(ns, names) for p, names in pattern_names.items()},
     )
-
-
-def timed_expand(
-    model: Model, expand: Callable[[State], Successors], due: Callable[[State], tuple[bool, ...]]
-) -> Callable[[State], Successors]:
-    """`expand` over timed states (model slots, then clocks), as `checker.core.semantics` defines
-    them: a discrete step resets the clock of every deadline rule it leaves disabled and of the
-    rule it performs; the time step (last, if allowed) adds a day to every enabled deadline
-    rule's clock and is allowed only while each of them is still below its deadline."""
-    width = len(model.slots)
-    rules = [i for i, r in enumerate(model.rules) if r.deadline_days is not None]
-    limits = [model.rules[i].deadline_days for i in rules]
-    time_rule = len(model.rules)
-    if not rules:  # no clocks: time passes freely, a self-loop on every state
-
-        def expand_untimed_clocks(s: State) -> Successors:
-            out = expand(s)
-            out.append((time_rule, s))
-            return out
-
-        return expand_untimed_clocks
-    triples = list(zip(range(len(rules)), rules, limits, strict=True))
-
-    def expand_timed(s: State) -> Successors:
-        m, clocks = s[:width], s[width:]
-        out: Successors = []
-        for k, t in expand(m):
-            if t is None:
-                out.append((k, None))
-                continue
-            on = due(t)
-            out.append(
-                (k, t + tuple([clocks[j] if on[j] and r != k else 0 for j, r, _ in triples]))
-            )
-        on = due(m)
-        if all(not on[j] or clocks[j] < n for j, _, n in triples):
-            out.append(
-                (time_rule, m + tuple([clocks[j] + 1 if on[j] else 0 for j, _, _ in triples]))
-            )
-        return out
-
-    return expand_timed
 
 
 def require_finite(model: Model) -> None:
@@ -220,11 +186,10 @@ class _ModuleBuilder:
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.py = PySource()
+        self.layout = layout_of(model)
+        self.py = PySource(self.layout)
         self.lines: list[str] = []
         self._count = 0
-        n = len(model.slots)
-        self.unpack = f"    {', '.join(f's{i}' for i in range(n))}, = s" if n else "    pass"
 
     @property
     def source(self) -> str:
@@ -236,41 +201,30 @@ class _ModuleBuilder:
         exec(code, ns)  # noqa: S102 - our own generated source, from a type-checked model
         return ns
 
-    def add_expand(self) -> None:
-        """`expand(s)`: the successors of `s` in rule declaration order."""
+    def add_expand(self, timed: bool) -> None:
+        """`expand(s)`: the successors of `s` in rule declaration order, then (timed) the
+        clocks each keeps and the time step."""
         rules = self.model.rules
         guards = [r.guard for r in rules]
         updates = [u.value for r in rules for u in r.updates]
         hoisted, temps = self.py.hoist([*guards, *updates], guards, {}, "t")
-        self.lines += ["def expand(s):", self.unpack]
+        if timed and self.layout.clocks:
+            self._add_due()
+        self.lines += ["def expand(s):"]
         self.lines += [f"    {line}" for line in hoisted]
         self.lines.append("    out = []")
         for k, rule in enumerate(rules):
             self.lines.append(f"    # {k}: {rule.name}")
             self.lines.append(f"    if {self.py.code(rule.guard, temps)}:")
             self._add_step(k, rule.updates, temps)
+        if timed:
+            self._add_time()
         self.lines.append("    return out")
 
     def _add_step(self, k: int, updates: tuple[Update, ...], temps: dict[str, str]) -> None:
-        """Rule `k`'s successor (guard already open): shared update subexpressions, the values
-        that need a range check, then the new tuple or `None` if a check fails."""
-        values = [u.value for u in updates]
-        body, local = self.py.hoist(values, values, temps, f"r{k}_")
-        new = [f"s{i}" for i in range(len(self.model.slots))]
-        checks: list[str] = []
-        for n, u in enumerate(updates):
-            t = self.model.slots[u.slot].type
-            code = self.py.code(u.value, local)
-            if provably_within(self.model, u.value, t):
-                new[u.slot] = code
-                continue
-            name = f"v{k}_{n}"
-            body.append(f"{name} = {code}")
-            new[u.slot] = name
-            check = range_check(self.py, name, t)
-            if check is not None:
-                checks.append(check)
-        result = "(" + "".join(f"{v}, " for v in new) + ")"
+        """Rule `k`'s successor appended to `out` (guard already open), `None` when an update
+        leaves its range."""
+        body, checks, result = self._successor(k, updates, temps)
         self.lines += [f"        {line}" for line in body]
         if checks:
             self.lines.append(f"        if {' and '.join(checks)}:")
@@ -280,20 +234,148 @@ class _ModuleBuilder:
         else:
             self.lines.append(f"        out.append(({k}, {result}))")
 
-    def add_due(self) -> None:
-        """`due(s)`: for each deadline rule instance in order, whether its guard holds in `s`."""
+    def _successor(
+        self, k: int, updates: tuple[Update, ...], temps: dict[str, str]
+    ) -> tuple[list[str], list[str], str]:
+        """Rule `k`'s step: the lines computing shared update subexpressions and the values
+        that need a range check, those checks, and the new packed state: the pre-state with
+        the updated fields cleared and their codes or'ed in."""
+        values = [u.value for u in updates]
+        body, local = self.py.hoist(values, values, temps, f"r{k}_")
+        fields = self.layout.fields
+        keep = self.layout.all_mask
+        constant = 0
+        parts: list[str] = []
+        checks: list[str] = []
+        for n, u in enumerate(updates):
+            t, f = self.model.slots[u.slot].type, fields[u.slot]
+            keep &= ~f.bits
+            if isinstance(u.value, Lit):
+                code = f.code_of(u.value.value)
+                if code is None:  # a literal outside the range: always a range error
+                    checks.append("False")
+                else:
+                    constant |= code << f.shift
+                continue
+            value = self.py.code(u.value, local)
+            if not provably_within(self.model, u.value, t):
+                name = f"v{k}_{n}"
+                body.append(f"{name} = {value}")
+                value = name
+                check = range_check(self.py, name, t)
+                if check is not None:
+                    checks.append(check)
+            parts.append(self.py.encode(f, value))
+        result = " | ".join([f"(s & {keep})", *([str(constant)] if constant else []), *parts])
+        return body, checks, result if updates else "s"
+
+    def add_search(self) -> None:
+        """`search(...)`: the breadth-first loop of `checker.explicit.search.explore` with the
+        step function inlined, for an untimed search that keeps no edges and watches no step
+        patterns (the common safety check): no successor list, no call per state. Arguments
+        and results are those of `explore`'s loop; it returns (next state to expand, states
+        found, transitions, why it stopped: 0 done, 1 state limit, 2 time limit, 3 settled)."""
+        rules = self.model.rules
+        guards = [r.guard for r in rules]
+        updates = [u.value for r in rules for u in r.updates]
+        hoisted, temps = self.py.hoist([*guards, *updates], guards, {}, "t")
+        self.py.namespace["_monotonic"] = time.monotonic
+        self.lines += [
+            "def search(codes, index, parent, via, deadlocked, hits, i, n, max_states, deadline,"
+            " on_state):",
+            "    add_code, add_parent, add_via = codes.append, parent.append, via.append",
+            "    transitions = 0",
+            "    while i < n:",
+            "        if deadline is not None and not i & 1023 and _monotonic() >= deadline:",
+            "            return i, n, transitions, 2",
+            "        s = codes[i]",
+            "        settled = on_state is not None and on_state(s, i)",
+            "        m = e = 0",
+        ]
+        self.lines += [f"        {line}" for line in hoisted]
+        for k, rule in enumerate(rules):
+            body, checks, result = self._successor(k, rule.updates, temps)
+            self.lines.append(f"        # {k}: {rule.name}")
+            self.lines.append(f"        if {self.py.code(rule.guard, temps)}:")
+            self.lines += [f"            {line}" for line in body]
+            pad = "            "
+            if checks:
+                self.lines.append(f"            if not ({' and '.join(checks)}):")
+                self.lines.append(f"                hits.setdefault({k}, i)")
+                self.lines.append("                e = 1")
+                self.lines.append("            else:")
+                pad += "    "
+            self.lines += [
+                f"{pad}m += 1",
+                f"{pad}t = {result}",
+                f"{pad}if t not in index:",
+                f"{pad}    if n >= max_states:",
+                f"{pad}        return i, n, transitions, 1",
+                f"{pad}    index[t] = n",
+                f"{pad}    n += 1",
+                f"{pad}    add_code(t)",
+                f"{pad}    add_parent(i)",
+                f"{pad}    add_via({k})",
+            ]
+        self.lines += [
+            "        if not m and not e:",
+            "            deadlocked.append(i)",
+            "        transitions += m",
+            "        i += 1",
+            "        if settled:",
+            "            return i, n, transitions, 3",
+            "    return i, n, transitions, 0",
+        ]
+
+    def _add_time(self) -> None:
+        """The clocks of timed states (`checker.core.semantics`): a discrete step keeps the
+        clock of a deadline rule it leaves enabled and does not perform, and zeroes the rest;
+        the time step (last) is allowed while every enabled deadline rule's clock is below its
+        deadline and adds a day to each of them (zeroing the others)."""
+        time_rule = len(self.model.rules)
+        clocks = self.layout.clocks
+        if not clocks:  # time passes freely: a self-loop on every state
+            self.lines.append(f"    out.append(({time_rule}, s))")
+            return
+        index = {r.name: j for j, r in enumerate(deadline_rules(self.model))}
+        model_mask, all_mask = self.layout.model_mask, self.layout.all_mask
+        own = [all_mask & ~clocks[index[r.name]].bits if r.name in index else all_mask
+               for r in self.model.rules]
+        self.py.namespace["_own"] = tuple(own)
+        if len(clocks) <= KEEP_TABLE_CLOCKS:
+            table = [model_mask | _clock_bits(clocks, on) for on in range(1 << len(clocks))]
+            self.py.namespace["_keep"] = tuple(table)
+            keep = "_keep[due(t)]"
+        else:
+            self.py.namespace["_clock_bits"] = _clock_bits
+            self.py.namespace["_clocks"] = clocks
+            keep = f"({model_mask} | _clock_bits(_clocks, due(t)))"
+        self.lines += [
+            "    out = [(k, None if t is None else t & " + keep + " & _own[k]) for k, t in out]",
+            "    on = due(s)",
+        ]
+        allowed, new = [], [f"(s & {model_mask})"]
+        for j, f in enumerate(clocks):
+            c = self.py.raw(f)
+            allowed.append(f"(not on & {1 << j} or {c} < {len(f.domain) - 1})")
+            new.append(f"(({c} + 1) << {f.shift} if on & {1 << j} else 0)")
+        self.lines.append(f"    if {' and '.join(allowed)}:")
+        self.lines.append(f"        out.append(({time_rule}, {' | '.join(new)}))")
+
+    def _add_due(self) -> None:
+        """`due(s)`: bit j set when the j-th deadline rule instance's guard holds in `s`."""
         guards = [r.guard for r in deadline_rules(self.model)]
         hoisted, temps = self.py.hoist(guards, guards, {}, "t")
-        self.lines += ["def due(s):", self.unpack]
+        self.lines += ["def due(s):"]
         self.lines += [f"    {line}" for line in hoisted]
-        codes = [f"bool({self.py.code(g, temps)})" for g in guards]
-        self.lines.append(f"    return ({''.join(c + ', ' for c in codes)})")
+        codes = [f"({1 << j} if {self.py.code(g, temps)} else 0)" for j, g in enumerate(guards)]
+        self.lines.append(f"    return {' | '.join(codes)}")
 
     def add_predicate(self, e: Expr) -> str:
         name = f"pred{self._count}"
         self._count += 1
         hoisted, temps = self.py.hoist([e], [e], {}, "t")
-        self.lines += [f"def {name}(s):", self.unpack]
+        self.lines += [f"def {name}(s):"]
         self.lines += [f"    {line}" for line in hoisted]
         self.lines.append(f"    return bool({self.py.code(e, temps)})")
         return name
@@ -318,3 +400,12 @@ class _ModuleBuilder:
         names = {p: self.add_pattern(p) for p in patterns}
         ns = self.load()
         return {p: _pattern(ns, n) for p, n in names.items()}
+
+
+def _clock_bits(clocks: tuple[Field, ...], on: int) -> int:
+    """The bits of the clocks whose bit is set in `on`."""
+    bits = 0
+    for j, f in enumerate(clocks):
+        if on >> j & 1:
+            bits |= f.bits
+    return bits

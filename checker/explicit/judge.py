@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from checker.core.verdict import Method, Status, Verdict
-from checker.explicit.compile import CompiledPattern, Predicate
 from checker.explicit.liveness import eventually, leads_to
 from dsl.model import (
     AfterPossible,
     Eventually,
+    Expr,
     Invariant,
     LeadsTo,
     NeverStep,
@@ -29,6 +29,7 @@ from dsl.model import (
     PropertyForm,
     Reachable,
     RequiresEarlier,
+    StepPattern,
 )
 
 if TYPE_CHECKING:
@@ -77,20 +78,28 @@ def _fails(
     )
 
 
-def _first_state(space: StateSpace, pred: Predicate) -> int | None:
-    """The first state in BFS order satisfying `pred`: a shortest trace reaches it."""
-    return next((i for i, s in enumerate(space.states) if pred(s)), None)
+def _first_state(space: StateSpace, e: Expr, wanted: bool) -> int | None:
+    """The first state in BFS order where `e` is `wanted`: a shortest trace reaches it (as
+    the search found it, when it watched `e`)."""
+    watched = space.watched
+    if watched is not None and (e, wanted) in watched.first_state:
+        return watched.first_state[(e, wanted)]
+    pred = space.compiled.predicate(e)
+    return next((i for i, s in enumerate(space.codes) if pred(s) == wanted), None)
 
 
-def _first_edge(space: StateSpace, pattern: CompiledPattern) -> tuple[int, int, int] | None:
-    """The first edge in BFS order matching `pattern`: a shortest trace ends with it."""
-    per_rule = pattern.per_rule
+def _first_edge(space: StateSpace, p: StepPattern) -> tuple[int, int, int] | None:
+    """The first edge in BFS order matching `p`: a shortest trace ends with it."""
+    watched = space.watched
+    if watched is not None and p in watched.first_step:
+        return watched.first_step[p]
+    per_rule = space.compiled.pattern(p).per_rule
     if all(p is None for p in per_rule):
         return None
-    states = space.states
+    codes = space.codes
     for src, r, dst in space.edges():
         match = per_rule[r]
-        if match is not None and match(states[src]):
+        if match is not None and match(codes[src]):
             return src, r, dst
     return None
 
@@ -100,8 +109,7 @@ def _first_edge(space: StateSpace, pattern: CompiledPattern) -> tuple[int, int, 
 
 def invariant(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, Invariant)
-    pred = space.compiled.predicate(prop.form.predicate)
-    bad = _first_state(space, lambda s: not pred(s))
+    bad = _first_state(space, prop.form.predicate, False)
     if bad is None:
         return _holds(space, prop)
     return _fails(space, prop, space.path_to(bad))
@@ -109,7 +117,7 @@ def invariant(space: StateSpace, prop: Property) -> Verdict:
 
 def reachable(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, Reachable)
-    found = _first_state(space, space.compiled.predicate(prop.form.predicate))
+    found = _first_state(space, prop.form.predicate, True)
     if found is not None:
         trace = space.trace(space.path_to(found))
         return Verdict(
@@ -122,7 +130,7 @@ def reachable(space: StateSpace, prop: Property) -> Verdict:
 
 def never_step(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, NeverStep)
-    edge = _first_edge(space, space.compiled.pattern(prop.form.pattern))
+    edge = _first_edge(space, prop.form.pattern)
     if edge is None:
         return _holds(space, prop)
     src, r, dst = edge
@@ -136,7 +144,7 @@ def requires_earlier(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, RequiresEarlier)
     step = space.compiled.pattern(prop.form.step).per_rule
     earlier = space.compiled.pattern(prop.form.earlier).per_rule
-    states = space.states
+    states = space.codes
     parent: dict[int, tuple[int, int]] = {}  # bit-0 node -> (parent node, rule index)
     queue: deque[int] = deque()
     for i, p in enumerate(space.parent):
@@ -170,7 +178,7 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
         return _unknown(space, prop)
     step = space.compiled.pattern(prop.form.step)
     target = space.compiled.pattern(prop.form.target).per_rule
-    states = space.states
+    states = space.codes
     n = len(states)
     can = bytearray(n)
     preds: list[list[int]] = [[] for _ in range(n)]

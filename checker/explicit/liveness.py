@@ -113,7 +113,7 @@ class _Goal:
             text = f"a step matching `{show(target.where)}`"
             return _Goal(text, bytearray(n), space.compiled.pattern(target).per_rule)
         pred = space.compiled.predicate(target)
-        return _Goal(f"`{show(target)}`", bytearray(map(pred, space.states)), None)
+        return _Goal(f"`{show(target)}`", bytearray(map(pred, space.codes)), None)
 
     def never(self) -> str:
         if self.step is not None:
@@ -130,7 +130,7 @@ class _Goal:
         if self.step is None:
             return False
         match = self.step[rule]
-        return match is not None and bool(match(space.states[src]))
+        return match is not None and bool(match(space.codes[src]))
 
 
 def _triggers(space: StateSpace, trigger: Expr | StepPattern, goal: _Goal) -> list[Source]:
@@ -141,7 +141,7 @@ def _triggers(space: StateSpace, trigger: Expr | StepPattern, goal: _Goal) -> li
     reached = goal.reached
     if isinstance(trigger, StepPattern):
         per_rule = space.compiled.pattern(trigger).per_rule
-        states = space.states
+        states = space.codes
         for src, r, dst in space.edges():
             match = per_rule[r]
             if dst not in seen and not reached[dst] and match is not None and match(states[src]):
@@ -149,7 +149,7 @@ def _triggers(space: StateSpace, trigger: Expr | StepPattern, goal: _Goal) -> li
                 out.append((dst, src, r))
         return out
     pred = space.compiled.predicate(trigger)
-    return [(i, -1, -1) for i, s in enumerate(space.states) if not reached[i] and pred(s)]
+    return [(i, -1, -1) for i, s in enumerate(space.codes) if not reached[i] and pred(s)]
 
 
 def _source_path(space: StateSpace, source: Source) -> Path:

@@ -1,7 +1,9 @@
 """Lowered expressions as Python source text, with shared subexpressions hoisted.
 
-Input: `dsl.model` expressions. Output: Python expression strings over the locals `s0, s1, ...`
-(the unpacked state) plus a namespace of constants they mention (`In` sets, map-key tables).
+Input: `dsl.model` expressions and the model's `Layout`. Output: Python expression strings over
+the local `s`, the packed state (`checker.explicit.packing`), plus a namespace of constants they
+mention (`In` sets, domains, key tables). A slot is read from its bit field where it is used; a
+comparison of a slot with a literal and a slot's `in` test compare codes without decoding.
 `checker.explicit.compile` assembles these strings into functions; nothing here runs per state.
 
 Hoisting (common subexpression elimination) only moves a subexpression that the code would
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import assert_never
 
 from checker.core.semantics import fold
+from checker.explicit.packing import Field, Layout
 from dsl.model import (
     Binary,
     EnumType,
@@ -41,21 +44,91 @@ _SHORT_CIRCUIT = {"and", "or", "implies"}
 class PySource:
     """Builds Python source for expressions; one instance per generated module."""
 
-    def __init__(self) -> None:
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
         self.namespace: dict[str, object] = {}
         self._const_names: dict[tuple[str, object], str] = {}
         self._keys: dict[int, str] = {}  # id(node) -> source without temporaries
         self._nodes: list[Expr] = []  # keeps memoised nodes alive so their ids stay unique
 
     def const(self, kind: str, value: object) -> str:
-        """A name in the generated module's globals bound to `value` (a set or a key table)."""
-        key = (kind, value if kind == "set" else tuple(sorted(value.items())))  # type: ignore[attr-defined]
+        """A name in the generated module's globals bound to `value`: a `set` (frozenset), a
+        `map` (dict: key table or encoder) or a `tuple` (a domain)."""
+        if kind == "map":
+            key: tuple[str, object] = (kind, tuple(sorted(value.items())))  # type: ignore[attr-defined]
+        else:
+            key = (kind, tuple((type(v).__name__, v) for v in value))  # type: ignore[attr-defined]
         name = self._const_names.get(key)
         if name is None:
             name = f"_{kind}{len(self._const_names)}"
             self._const_names[key] = name
-            self.namespace[name] = frozenset(value) if kind == "set" else value  # type: ignore[arg-type]
+            self.namespace[name] = (
+                frozenset(value) if kind == "set" else tuple(value) if kind == "tuple" else value  # type: ignore[call-overload]
+            )
         return name
+
+    # ----------------------------------------------------------------- bit fields
+
+    def raw(self, f: Field) -> str:
+        """The field's code in `s`."""
+        if f.width == 0:
+            return "0"
+        if f.shift == 0:
+            return f"(s & {f.mask})"
+        return f"(s >> {f.shift} & {f.mask})"
+
+    def value(self, f: Field, raw: str) -> str:
+        """The slot's value from its code: bools stay 0/1 (they only meet bools, `not`,
+        `and`/`or` and `in` sets, where 0/1 and False/True agree), ints are shifted by `lo`,
+        enum values looked up in the domain."""
+        first = f.domain[0]
+        if isinstance(first, bool):
+            return raw
+        if isinstance(first, int):
+            return raw if first == 0 else f"({raw} + {first})"
+        return f"{self.const('tuple', f.domain)}[{raw}]"
+
+    def encode(self, f: Field, value: str) -> str:
+        """The code of a value (already known to lie in the domain), shifted into place."""
+        first = f.domain[0]
+        if f.width == 0:
+            return "0"
+        if isinstance(first, bool):
+            code = value
+        elif isinstance(first, int):
+            code = value if first == 0 else f"({value} - {first})"
+        else:
+            code = f"{self.const('map', {v: n for n, v in enumerate(f.domain)})}[{value}]"
+        return code if f.shift == 0 else f"({code} << {f.shift})"
+
+    def _field(self, e: Expr) -> Field | None:
+        """The field `e` reads when it is a slot (or a map entry with a constant key)."""
+        if isinstance(e, SlotRef):
+            return self.layout.fields[e.slot]
+        if isinstance(e, MapRef) and isinstance(e.key, Lit) and e.key.value in e.keys:
+            return self.layout.fields[e.first + e.keys.index(e.key.value)]
+        return None
+
+    def _map_read(self, e: MapRef, temps: dict[str, str]) -> str:
+        fields = self.layout.fields[e.first : e.first + len(e.keys)]
+        f = fields[0]
+        assert all(g.domain == f.domain for g in fields), "a map's entries share one type"
+        shifts = self.const("map", {k: g.shift for k, g in zip(e.keys, fields, strict=True)})
+        return self.value(f, f"(s >> {shifts}[{self.code(e.key, temps)}] & {f.mask})")
+
+    def _compare_codes(self, op: str, left: Expr, right: Expr) -> str | None:
+        """`slot == literal` (or `!=`) as a comparison of codes; None when not of that shape."""
+        if op not in ("==", "!="):
+            return None
+        f, lit = self._field(left), right
+        if f is None:
+            f, lit = self._field(right), left
+        if f is None or not isinstance(lit, Lit):
+            return None
+        c = f.code_of(lit.value)
+        if c is None:  # a value outside the slot's domain: never equal
+            return "False" if op == "==" else "True"
+        return f"({self.raw(f)} {op} {c})"
 
     def key(self, e: Expr) -> str:
         """The source of `e` with nothing hoisted: also its identity for hoisting (it tells
@@ -77,23 +150,30 @@ class PySource:
             case Lit(value=v):
                 return repr(v)
             case SlotRef(slot=i):
-                return f"s{i}"
-            case MapRef(first=first, keys=keys, key=key):
-                if isinstance(key, Lit) and key.value in keys:
-                    return f"s{first + keys.index(key.value)}"
-                table = self.const("map", {k: first + n for n, k in enumerate(keys)})
-                return f"s[{table}[{self.code(key, temps)}]]"
+                f = self.layout.fields[i]
+                return self.value(f, self.raw(f))
+            case MapRef():
+                if (f := self._field(e)) is not None:
+                    return self.value(f, self.raw(f))
+                return self._map_read(e, temps)
             case Not(operand=o):
                 return f"(not {self.code(o, temps)})"
             case Neg(operand=o):
                 return f"(-{self.code(o, temps)})"
             case In(operand=o, values=values):
+                if (f := self._field(o)) is not None:
+                    codes = sorted({c for v in values if (c := f.code_of(v)) is not None})
+                    return f"({self.raw(f)} in {self.const('set', codes)})"
                 return f"({self.code(o, temps)} in {self.const('set', values)})"
             case Ite(cond=c, then=t, other=o):
                 return (
                     f"({self.code(t, temps)} if {self.code(c, temps)} else {self.code(o, temps)})"
                 )
             case Binary(op=op, left=left, right=right):
+                if (codes := self._compare_codes(op, left, right)) is not None:
+                    return codes
+                if op == "or":
+                    return self._or_of([_flatten("and", d) for d in _flatten("or", e)], temps)
                 a, b = self.code(left, temps), self.code(right, temps)
                 if op == "implies":
                     return f"((not {a}) or {b})"
@@ -104,6 +184,28 @@ class PySource:
                 raise ValueError(f"step attribute '{f}' outside a step pattern")
             case _:
                 assert_never(e)
+
+    def _or_of(self, disjuncts: list[list[Expr]], temps: dict[str, str]) -> str:
+        """A disjunction of conjunctions, consecutive ones with the same first conjunct
+        factored: `a and b or a and c` as `a and (b or c)`. Expressions are pure and total,
+        so this evaluates to the same truth value while testing `a` once (a quantifier
+        `exists r: exists s: P(r) and Q(s)` expands to exactly that shape)."""
+        groups: list[tuple[Expr, list[list[Expr]]]] = []
+        for conj in disjuncts:
+            if groups and self.key(groups[-1][0]) == self.key(conj[0]):
+                groups[-1][1].append(conj[1:])
+            else:
+                groups.append((conj[0], [conj[1:]]))
+        parts = []
+        for head, rests in groups:
+            first = self.code(head, temps)
+            if any(not rest for rest in rests):  # `a or a and b` is `a`
+                parts.append(first)
+            elif len(rests) == 1:
+                parts.append("(" + " and ".join([first, *(self.code(c, temps) for c in rests[0])]) + ")")
+            else:
+                parts.append(f"({first} and {self._or_of(rests, temps)})")
+        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
 
     def hoist(
         self, roots: Iterable[Expr], eager_roots: Iterable[Expr], taken: dict[str, str], prefix: str
@@ -129,8 +231,16 @@ class PySource:
         return lines, temps
 
 
+def _flatten(op: str, e: Expr) -> list[Expr]:
+    """The operands of a chain of `op` (`and` or `or`), left to right."""
+    if isinstance(e, Binary) and e.op == op:
+        return [*_flatten(op, e.left), *_flatten(op, e.right)]
+    return [e]
+
+
 def _is_leaf(e: Expr) -> bool:
-    return isinstance(e, Lit | SlotRef) or (isinstance(e, MapRef) and isinstance(e.key, Lit))
+    """Literals only: a slot read is a shift and a mask, worth hoisting when repeated."""
+    return isinstance(e, Lit)
 
 
 def _children(e: Expr) -> Iterator[tuple[Expr, bool]]:
@@ -140,17 +250,36 @@ def _children(e: Expr) -> Iterator[tuple[Expr, bool]]:
             return
         case MapRef(key=k):
             yield k, True
-        case Not(operand=o) | Neg(operand=o) | In(operand=o):
+        case In(operand=o):
+            if not _is_field(o):  # a field's `in` test compares codes
+                yield o, True
+        case Not(operand=o) | Neg(operand=o):
             yield o, True
         case Ite(cond=c, then=t, other=o):
             yield c, True
             yield t, False
             yield o, False
         case Binary(op=op, left=left, right=right):
+            if op in ("==", "!=") and _code_compared(left, right):
+                return  # compared as codes: neither side is evaluated
             yield left, True
             yield right, op not in _SHORT_CIRCUIT
         case _:
             assert_never(e)
+
+
+def _is_field(e: Expr) -> bool:
+    """A slot, or a map entry with a constant key: one bit field (`PySource._field`)."""
+    return isinstance(e, SlotRef) or (
+        isinstance(e, MapRef) and isinstance(e.key, Lit) and e.key.value in e.keys
+    )
+
+
+def _code_compared(left: Expr, right: Expr) -> bool:
+    """The shape `PySource._compare_codes` compiles without evaluating either side."""
+    return (_is_field(left) and isinstance(right, Lit)) or (
+        _is_field(right) and isinstance(left, Lit)
+    )
 
 
 def _walk(e: Expr, eager: bool) -> Iterator[tuple[Expr, bool]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker.core.limits import limit_note
@@ -31,9 +31,10 @@ from checker.core.result import CheckOptions, DeadEnd, ModelResult, RangeError
 from checker.core.semantics import RangeViolation, State, apply, initial_clocks, initial_states
 from checker.core.trace import TIME_STEP, Trace, replay
 from checker.core.verdict import Method
-from checker.explicit.compile import CompiledModel, compile_model
+from checker.explicit.compile import CompiledModel, Predicate, Successors, compile_model
 from checker.explicit.judge import judge
-from dsl.model import Model
+from checker.explicit.packing import StateView
+from dsl.model import Expr, Invariant, Model, NeverStep, Reachable, StepPattern
 
 DEAD_END_CAP = 20  # dead ends reported with a trace; all are counted
 
@@ -44,8 +45,8 @@ class StateSpace:
 
     model: Model
     compiled: CompiledModel
-    states: list[State]  # id -> the model's state, breadth-first order
-    index: dict[State, int]  # full state (model slots, then clocks) -> id
+    codes: list[int]  # id -> the packed state (`checker.explicit.packing`), breadth-first order
+    index: dict[int, int]  # packed state (model slots, then clocks) -> id
     parent: array  # id -> the id it was discovered from; -1 for an initial state
     via: array  # id -> the rule index of that step; -1 for an initial state
     edge_start: array  # out-edges of state i are edge_start[i]:edge_start[i + 1]
@@ -56,7 +57,20 @@ class StateSpace:
     range_hits: tuple[tuple[int, int], ...]  # (state id, rule index): first hit per rule
     stopped: Method | None  # STATE_LIMIT or TIME_LIMIT when exploration stopped early
     limit: Any = None  # the limit that stopped it (state count or seconds)
-    clocks: list[tuple[int, ...]] | None = None  # id -> deadline clocks (timed models only)
+    transitions: int = 0  # steps from expanded states, time steps included (recorded or not)
+    has_edges: bool = True  # False: a safety-only search that kept no edges
+    watched: Watched | None = None  # what the search judged on the fly
+    settled: bool = False  # stopped once every watched property was settled (`check`)
+
+    @property
+    def states(self) -> StateView:
+        """id -> the model's state as a tuple (decoded on access)."""
+        return StateView(self.codes, self.compiled.layout)
+
+    @property
+    def clocks(self) -> StateView | None:
+        """id -> the deadline clocks (timed models only)."""
+        return StateView(self.codes, self.compiled.layout, clocks=True) if self.timed else None
 
     @property
     def timed(self) -> bool:
@@ -67,17 +81,21 @@ class StateSpace:
         """The rule index of a time step in `edge_rule` and `via`."""
         return self.compiled.time_rule
 
-    @property
-    def complete(self) -> bool:
-        return self.stopped is None
+    def id_of(self, state: State, clocks: tuple[int, ...] = ()) -> int | None:
+        """The id of a model state (with its clocks, in a timed model), None if unexplored."""
+        try:
+            return self.index.get(self.compiled.layout.encode(state, clocks))
+        except ValueError:
+            return None
 
     @property
-    def transitions(self) -> int:
-        return len(self.edge_dst)
+    def complete(self) -> bool:
+        return self.stopped is None and not self.settled
 
     def edges(self, with_time: bool = False) -> Iterator[tuple[int, int, int]]:
         """Every recorded edge as (source id, rule index, destination id), in BFS order;
         time steps only `with_time`."""
+        assert self.has_edges, "this search kept no edges"
         start, rule, dst = self.edge_start, self.edge_rule, self.edge_dst
         skip = -1 if with_time or not self.timed else self.time_rule
         for src in range(self.expanded):
@@ -87,6 +105,7 @@ class StateSpace:
 
     def out_edges(self, src: int, with_time: bool = False) -> Iterator[tuple[int, int]]:
         """(rule index, destination id) for each step from state `src` (if expanded)."""
+        assert self.has_edges, "this search kept no edges"
         skip = -1 if with_time or not self.timed else self.time_rule
         if src < self.expanded:
             for e in range(self.edge_start[src], self.edge_start[src + 1]):
@@ -133,50 +152,172 @@ class StateSpace:
         return self.trace(path)
 
 
-def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
-    """Breadth-first search from every initial state (in `initial_states` order)."""
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What `explore` judges while it searches, in BFS order, so that no second pass over the
+    states is needed: the first state where an expression has a given truth value (`always`
+    and `never` look for False, `reachable` for True) and the first edge a step pattern
+    matches (`never S`)."""
+
+    states: tuple[tuple[Expr, bool], ...] = ()
+    steps: tuple[StepPattern, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.states and not self.steps
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """What the watch found: a state id / an edge (source, rule index, destination), or None
+    when no explored state or edge has it."""
+
+    first_state: dict[tuple[Expr, bool], int | None]
+    first_step: dict[StepPattern, tuple[int, int, int] | None]
+
+
+def explore(
+    model: Model,
+    options: CheckOptions | None = None,
+    watch: Watch | None = None,
+    keep_edges: bool = True,
+    stop_when_settled: bool = False,
+) -> StateSpace:
+    """Breadth-first search from every initial state (in `initial_states` order).
+
+    `keep_edges=False` records no edges (safety checks on the fly need none), only their
+    count; an untimed such search that watches no step pattern runs the model's inlined loop
+    (`CompiledModel.search`). With `stop_when_settled` the search ends as soon as every
+    watched expression and pattern has been found: the space is then incomplete (`settled`)
+    but the findings are exactly those of the full search, since both run in the same order."""
     options = options or CheckOptions()
-    compiled = compile_model(model)
-    expand = compiled.expand
-    timed, width, time_rule = compiled.timed, compiled.width, compiled.time_rule
-    zero = initial_clocks(model) if timed else ()
-    max_states = options.max_states
-    deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
-    states: list[State] = []
-    index: dict[State, int] = {}
-    parent, via = array("l"), array("l")
-    edge_start, edge_rule, edge_dst = array("l", [0]), array("l"), array("l")
-    deadlocked = array("l")
-    range_hits: dict[int, int] = {}
-    stopped: Method | None = None
+    run = _Run(model, compile_model(model), options, watch or Watch())
+    if run.compiled.search is not None and not keep_edges and not run.pending_steps:
+        _inlined(run, stop_when_settled)
+    else:
+        _generic(run, keep_edges, stop_when_settled)
+    for j in range(run.expanded, len(run.codes)) if run.pending_states else ():
+        run.pending_states = _watch_state(run.pending_states, run.first_state, run.codes[j], j)
+    return run.space(keep_edges)
 
-    for s in initial_states(model):
-        s = s + zero
-        if s not in index:
-            if len(states) >= max_states:
-                stopped = Method.STATE_LIMIT
-                break
-            index[s] = len(states)
-            states.append(s)
-            parent.append(-1)
-            via.append(-1)
 
+_STOPS = (None, Method.STATE_LIMIT, Method.TIME_LIMIT, None)  # `CompiledModel.search`'s codes
+
+
+class _Run:
+    """One search's growing arrays and what it still watches for."""
+
+    def __init__(
+        self, model: Model, compiled: CompiledModel, options: CheckOptions, watch: Watch
+    ) -> None:
+        self.model, self.compiled, self.options, self.watch = model, compiled, options, watch
+        self.max_states = options.max_states
+        self.deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
+        self.codes: list[int] = []
+        self.index: dict[int, int] = {}
+        self.parent, self.via = array("i"), array("i")
+        self.edge_start, self.edge_rule, self.edge_dst = array("i", [0]), array("i"), array("i")
+        self.deadlocked = array("l")
+        self.range_hits: dict[int, int] = {}
+        self.stopped: Method | None = None
+        self.settled = False
+        self.expanded = self.transitions = 0
+        self.pending_states = [(key, compiled.predicate(key[0]), key[1]) for key in watch.states]
+        self.pending_steps = [(p, compiled.pattern(p).per_rule) for p in watch.steps]
+        self.first_state: dict[tuple[Expr, bool], int | None] = {k: None for k in watch.states}
+        self.first_step: dict[StepPattern, tuple[int, int, int] | None] = {
+            p: None for p in watch.steps
+        }
+        zero = initial_clocks(model) if compiled.timed else ()
+        for state in initial_states(model):
+            c = compiled.layout.encode(state, zero)
+            if c not in self.index:
+                if len(self.codes) >= self.max_states:
+                    self.stopped = Method.STATE_LIMIT
+                    break
+                self.index[c] = len(self.codes)
+                self.codes.append(c)
+                self.parent.append(-1)
+                self.via.append(-1)
+
+    def space(self, keep_edges: bool) -> StateSpace:
+        stopped = self.stopped
+        return StateSpace(
+            model=self.model,
+            compiled=self.compiled,
+            codes=self.codes,
+            index=self.index,
+            parent=self.parent,
+            via=self.via,
+            edge_start=self.edge_start,
+            edge_rule=self.edge_rule,
+            edge_dst=self.edge_dst,
+            expanded=self.expanded,
+            deadlocked=self.deadlocked,
+            range_hits=tuple(sorted((sid, r) for r, sid in self.range_hits.items())),
+            stopped=stopped,
+            limit=self.max_states
+            if stopped is Method.STATE_LIMIT
+            else self.options.timeout_s
+            if stopped
+            else None,
+            transitions=self.transitions,
+            has_edges=keep_edges,
+            watched=None
+            if self.watch.empty
+            else Watched(self.first_state, self.first_step),
+            settled=self.settled,
+        )
+
+
+def _inlined(run: _Run, stop_when_settled: bool) -> None:
+    """The model's own loop (`CompiledModel.search`), state watches called back per state."""
+
+    def on_state(s: int, sid: int) -> bool:
+        run.pending_states = _watch_state(run.pending_states, run.first_state, s, sid)
+        return stop_when_settled and not run.pending_states
+
+    assert run.compiled.search is not None
+    if run.stopped is not None:
+        return
+    run.expanded, _, run.transitions, why = run.compiled.search(
+        run.codes, run.index, run.parent, run.via, run.deadlocked, run.range_hits, 0,
+        len(run.codes), run.max_states, run.deadline, on_state if run.pending_states else None,
+    )
+    run.stopped, run.settled = _STOPS[why], why == 3
+
+
+def _generic(run: _Run, keep: bool, stop_when_settled: bool) -> None:
+    """The loop over `expand`'s successor lists: timed models, edges, step watches."""
+    expand, time_rule = run.compiled.expand, run.compiled.time_rule
+    codes, index, deadlocked, range_hits = run.codes, run.index, run.deadlocked, run.range_hits
+    edge_rule, edge_dst, edge_start = run.edge_rule, run.edge_dst, run.edge_start
+    pending_states, pending_steps = run.pending_states, run.pending_steps
+    first_state, first_step = run.first_state, run.first_step
+    max_states, deadline = run.max_states, run.deadline
     # The hot loop: locals for every attribute it touches; one hash per successor.
-    lookup, add_state = index.setdefault, states.append
-    add_parent, add_via = parent.append, via.append
+    lookup, add_code = index.setdefault, codes.append
+    add_parent, add_via = run.parent.append, run.via.append
     add_rule, add_dst, close = edge_rule.append, edge_dst.append, edge_start.append
-    i, n = 0, len(states)
+    stopped, settled = run.stopped, False
+    transitions = 0
+    i, n = 0, len(codes)
     while stopped is None and i < n:
         if deadline is not None and not i & 1023 and time.monotonic() >= deadline:
             stopped = Method.TIME_LIMIT
             break
-        succ = expand(states[i])
+        s = codes[i]
+        if pending_states:
+            pending_states = _watch_state(pending_states, first_state, s, i)
+        succ = expand(s)
         if not succ or succ[0][0] == time_rule:  # no discrete step (time comes last)
             deadlocked.append(i)
+        steps = 0
         for r, t in succ:
             if t is None:
                 range_hits.setdefault(r, i)
                 continue
+            steps += 1
             j = lookup(t, n)
             if j == n:
                 if n >= max_states:
@@ -184,43 +325,67 @@ def explore(model: Model, options: CheckOptions | None = None) -> StateSpace:
                     stopped = Method.STATE_LIMIT
                     break
                 n += 1
-                add_state(t)
+                add_code(t)
                 add_parent(i)
                 add_via(r)
-            add_rule(r)
-            add_dst(j)
+            if keep:
+                add_rule(r)
+                add_dst(j)
         else:
-            close(len(edge_dst))
+            if keep:
+                close(len(edge_dst))
+            transitions += steps
+            if pending_steps:
+                pending_steps = _watch_steps(pending_steps, first_step, s, i, succ, index)
             i += 1
+            if stop_when_settled and not pending_states and not pending_steps:
+                settled = True
+                break
     if stopped is not None:  # drop the half-expanded state's edges: edges are whole rows
         del edge_rule[edge_start[-1] :]
         del edge_dst[edge_start[-1] :]
-    hits = tuple(sorted((sid, r) for r, sid in range_hits.items()))
-    clocks = None
-    if timed:  # the search ran on full states; keep the model's part apart from the clocks
-        clocks = [s[width:] for s in states]
-        states = [s[:width] for s in states]
-    return StateSpace(
-        model=model,
-        compiled=compiled,
-        states=states,
-        clocks=clocks,
-        index=index,
-        parent=parent,
-        via=via,
-        edge_start=edge_start,
-        edge_rule=edge_rule,
-        edge_dst=edge_dst,
-        expanded=i,
-        deadlocked=deadlocked,
-        range_hits=hits,
-        stopped=stopped,
-        limit=max_states
-        if stopped is Method.STATE_LIMIT
-        else options.timeout_s
-        if stopped
-        else None,
-    )
+    run.pending_states, run.pending_steps = pending_states, pending_steps
+    run.stopped, run.settled, run.expanded, run.transitions = stopped, settled, i, transitions
+
+
+_PendingState = list[tuple[tuple[Expr, bool], Predicate, bool]]
+_PendingStep = list[tuple[StepPattern, tuple[Predicate | None, ...]]]
+
+
+def _watch_state(
+    pending: _PendingState, found: dict[tuple[Expr, bool], int | None], s: int, sid: int
+) -> _PendingState:
+    """Record state `sid` for every pending watch it satisfies; the watches still pending."""
+    rest = []
+    for item in pending:
+        key, pred, wanted = item
+        if pred(s) == wanted:
+            found[key] = sid
+        else:
+            rest.append(item)
+    return rest
+
+
+def _watch_steps(
+    pending: _PendingStep,
+    found: dict[StepPattern, tuple[int, int, int] | None],
+    s: int,
+    sid: int,
+    succ: Successors,
+    index: dict[int, int],
+) -> _PendingStep:
+    """Record the first of state `sid`'s steps each pending pattern matches (time steps and
+    range errors match none); the patterns still pending."""
+    rest = []
+    for item in pending:
+        pattern, per_rule = item
+        for r, t in succ:
+            if t is not None and (m := per_rule[r]) is not None and m(s):
+                found[pattern] = (sid, r, index[t])
+                break
+        else:
+            rest.append(item)
+    return rest
 
 
 def dead_ends(space: StateSpace, cap: int = DEAD_END_CAP) -> tuple[tuple[DeadEnd, ...], int]:
@@ -229,9 +394,14 @@ def dead_ends(space: StateSpace, cap: int = DEAD_END_CAP) -> tuple[tuple[DeadEnd
     A dead end is an expanded state where no rule instance is enabled and `final` does not
     hold. A model without `final` declares no lawful end, so every such state is a dead end.
     """
-    final = space.compiled.final
-    ids = [i for i in space.deadlocked if final is None or not final(space.states[i])]
+    ids = dead_end_ids(space)
     return tuple(DeadEnd(space.trace_to(i)) for i in ids[:cap]), len(ids)
+
+
+def dead_end_ids(space: StateSpace) -> list[int]:
+    """Every dead end's id, in BFS order."""
+    final, codes = space.compiled.final, space.codes
+    return [i for i in space.deadlocked if final is None or not final(codes[i])]
 
 
 def range_errors(space: StateSpace) -> tuple[RangeError, ...]:
@@ -250,13 +420,56 @@ def range_errors(space: StateSpace) -> tuple[RangeError, ...]:
     return tuple(out)
 
 
-def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
-    """Explore the model, then judge every property, list dead ends and range errors."""
+@dataclass(frozen=True, slots=True)
+class ExplicitResult(ModelResult):
+    """The explicit engine's result: the engine-neutral one and the state space it explored
+    (`diff` compares spaces; a safety-only check kept no edges, see `StateSpace.has_edges`)."""
+
+    space: StateSpace | None = field(default=None, compare=False, repr=False)
+
+
+# Forms judged during the search; any other form needs the edges afterwards.
+_WATCHED = (Invariant, Reachable, NeverStep)
+
+
+def plan(model: Model) -> tuple[Watch, bool]:
+    """What the search watches, and whether it must keep edges (some property needs them)."""
+    states: list[tuple[Expr, bool]] = []
+    steps: list[StepPattern] = []
+    needs_edges = False
+    for prop in model.properties:
+        if prop.missing:
+            continue
+        match prop.form:
+            case Invariant(predicate=p):
+                key = (p, False)
+                states += [key] if key not in states else []
+            case Reachable(predicate=p):
+                key = (p, True)
+                states += [key] if key not in states else []
+            case NeverStep(pattern=pattern):
+                steps += [pattern] if pattern not in steps else []
+            case _:
+                needs_edges = True
+    return Watch(tuple(states), tuple(steps)), needs_edges
+
+
+def check(
+    model: Model, options: CheckOptions | None = None, first_violation: bool = False
+) -> ExplicitResult:
+    """Explore the model, then judge every property, list dead ends and range errors.
+
+    Safety properties are judged during the search; edges are kept only when some property
+    needs them. `first_violation` stops the search once every property is settled when all
+    of them can be judged on the fly (a benchmark's or a quick check's mode: the dead ends,
+    which need every state, are then not looked for, and the space is reported incomplete)."""
     started = time.perf_counter()
-    space = explore(model, options)
+    watch, needs_edges = plan(model)
+    early = first_violation and not needs_edges
+    space = explore(model, options, watch, keep_edges=needs_edges, stop_when_settled=early)
     verdicts = tuple(judge(space, prop) for prop in model.properties)
-    ends, count = dead_ends(space)
-    return ModelResult(
+    ends, count = dead_ends(space) if not space.settled else ((), None)
+    return ExplicitResult(
         model=model,
         verdicts=verdicts,
         dead_ends=ends,
@@ -267,7 +480,7 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
         seconds=time.perf_counter() - started,
         engine="explicit",
         dead_end_count=count,
-        space=space if options is not None and options.keep_state_space else None,
+        space=space,
         stopped=space.stopped,
         limit_note=""
         if space.stopped is None

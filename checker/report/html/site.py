@@ -157,7 +157,7 @@ def space_of(report: FileReport) -> Any:
     if result is None or result.engine != "explicit" or not result.model.finite:
         return None
     space = getattr(result, "space", None)
-    if space is None:
+    if space is None or not space.has_edges:  # a safety-only check keeps no edges
         space = explore(result.model, CheckOptions(max_states=max(result.states, 1) * 2))
     return space
 
