@@ -50,7 +50,8 @@ class ScenarioChecks(CheckingContext):
                 continue
             given = self._given(d)
             steps = [self._step(s, rules) for s in d.steps]
-            scope = self._base_scope()
+            # like a property's, the goal may say `final` (the lawful end states)
+            scope = self._base_scope(final=self.final_expr, final_allowed=True)
             predicate = self.lowering.boolean(d.predicate, scope, f"`then {d.goal}`")
             for name, sp in zip(d.cites, d.cite_spans, strict=True):
                 if name not in self.sources:
