@@ -66,7 +66,8 @@ def _table(rows: list[list[str]], header: list[str]) -> list[str]:
 
 def _outcome_row(o: PropertyOutcome) -> list[str]:
     exp = o.expectation.verdict if o.expectation else "-"
-    return [o.property.name, o.verdict.word, o.verdict.how, exp, _MARK[o.match]]
+    name = f"scenario {o.property.name}" if o.property.origin == "scenario" else o.property.name
+    return [name, o.verdict.word, o.verdict.how, exp, _MARK[o.match]]
 
 
 def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
