@@ -11,6 +11,7 @@ from typing import Any
 from checker.core.outcome import FileReport, exit_code, tally
 from checker.core.trace import Trace, itf_value, state_dict, view
 from checker.core.verdict import Verdict
+from checker.scenario.render import scenario_json
 from dsl.diagnostics import Diagnostic
 from dsl.model import Model
 
@@ -131,6 +132,7 @@ def file_json(r: FileReport) -> dict[str, Any]:
         range_errors=[{"message": e.message, "rule": e.rule,
                        "trace": trace_json(model, e.trace, f"range error: {e.rule}")}
                       for e in res.range_errors],
+        scenarios=[scenario_json(s) for s in r.scenarios],
     )
     return out
 
