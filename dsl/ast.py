@@ -216,6 +216,18 @@ class Bind:
 
 
 @dataclass(frozen=True, slots=True)
+class Allow:
+    """`allow L603 for a, b "reason"`: a reviewed finding of `lint` (or a warning) accepted."""
+
+    code: str
+    rules: tuple[str, ...]
+    reason: str
+    code_span: Span = _span()
+    rule_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Extends:
     path: str
     span: Span = _span()
@@ -483,6 +495,7 @@ class ScenarioDecl:
 Decl = (
     Import
     | Bind
+    | Allow
     | Extends
     | SourceDecl
     | OrganDecl

@@ -105,6 +105,12 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     def bind_pair(self, children: list[Token]) -> tuple[Token, Token]:
         return children[0], children[1]
 
+    @v_args(meta=True)
+    def allow_decl(self, meta: Any, children: list[Token]) -> ast.Allow:
+        code, *rules, reason = children
+        return ast.Allow(str(code), tuple(str(r) for r in rules), unquote(reason), self._tspan(code),
+                         tuple(self._tspan(r) for r in rules), self._span(meta))
+
     @v_args(meta=True, inline=True)
     def extends_decl(self, meta: Any, path: Token) -> ast.Extends:
         return ast.Extends(unquote(path), self._span(meta))

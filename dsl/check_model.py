@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import names_in, span_of
+from dsl.check_allows import allowances, without_allowed
 from dsl.check_properties import PropertyChecks
 from dsl.check_rules import RuleChecks
 from dsl.check_scenarios import ScenarioChecks
@@ -349,12 +350,13 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         scenarios = self._scenarios(rules)
         expectations = self._expectations(properties, tuple(s.name for s in scenarios))
         main = self.program.main
+        self.allows = allowances(main, {r.rule for r in rules}, self.diags)
         return m.Model(
             main.name, main.title, main.kind == "library", main.path,
             tuple(self.sources.values()), tuple(self.organs.values()), tuple(self.kinds.values()),
             tuple(self.actors.values()), tuple(self.sets.items()), tuple(self.variables.values()),
             tuple(self.slots), tuple(self.initial), tuple(rules), final, tuple(properties),
-            tuple(expectations), main.span, self._value_titles(), tuple(scenarios),
+            tuple(expectations), main.span, self._value_titles(), tuple(scenarios), self.allows,
         )
 
     def _value_titles(self) -> tuple[m.ValueTitle, ...]:
@@ -387,7 +389,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
 def check_program(program: Program) -> tuple[m.Model, list[Diagnostic]]:
     checker = ModelChecker(program)
     model = checker.check()
-    return model, _dedupe(checker.diags)
+    return model, _dedupe(without_allowed(checker.diags, model.allows, program.main.path))
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -1,6 +1,7 @@
 """The registry of diagnostic codes (mypy's errorcodes.py): one place says what each code means.
 
-E0xx syntax, E1xx names and imports, E2xx types, E3xx model, W4xx warnings, E9xx internal.
+E0xx syntax, E1xx names and imports, E2xx types, E3xx model, W4xx warnings, E9xx internal;
+L6xx the findings of `revcheck lint` (`LINT_CODES`), which `allow CODE "reason"` may accept.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ CODES: dict[str, str] = {
     "E112": "wrong kind of file (library where a procedure is needed, or the reverse)",
     "E113": "`import … except` names no property of the library",
     "E114": "`LIB bind a = b` names a library not imported, or a name no principle of it reads",
+    "E115": "`allow` names no lint finding or warning code, names an error, or an unknown rule",
     # types
     "E201": "type mismatch",
     "E202": "value outside the variable's range",
@@ -53,3 +55,13 @@ CODES: dict[str, str] = {
     # internal
     "E901": "internal error",
 }
+
+# The findings of `revcheck lint` (checker/symbolic/lint.py): code -> (name, what it means).
+# Their severity depends on how a finding was established (docs/output.md, "Lint levels").
+LINT_CODES: dict[str, tuple[str, str]] = {
+    "L601": ("dead-rule", "a rule that can never apply (dead provision)"),
+    "L602": ("competence-conflict", "organs of different kinds competent for the same decision in one situation"),
+    "L603": ("contradiction", "rules that apply in the same situation with contradictory effects"),
+    "L604": ("vacuous-property", "a property that holds only because its premise never happens"),
+}
+LINT_CODE_OF: dict[str, str] = {name: code for code, (name, _) in LINT_CODES.items()}

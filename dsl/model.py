@@ -363,6 +363,23 @@ class Scenario:
     citations: tuple[str, ...] = ()  # the articles the facts and the goal rest on
 
 
+# --------------------------------------------------------------------------- reviewed findings
+
+
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """`allow CODE for RULES "reason"`: findings of CODE (about one of RULES, when given) are
+    accepted after review; `lint` reports them as allowed and they do not fail it."""
+
+    code: str
+    rules: tuple[str, ...]
+    reason: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def covers(self, code: str, rules: tuple[str, ...]) -> bool:
+        return code == self.code and (not self.rules or any(r in self.rules for r in rules))
+
+
 # --------------------------------------------------------------------------- the model
 
 
@@ -389,6 +406,7 @@ class Model:
     span: Span = field(default=NO_SPAN, compare=False)
     value_titles: tuple[ValueTitle, ...] = ()
     scenarios: tuple[Scenario, ...] = ()  # checked by checker.scenario on a restricted model
+    allows: tuple[Allowance, ...] = ()  # reviewed lint findings and warnings (`allow`)
 
     @property
     def finite(self) -> bool:
