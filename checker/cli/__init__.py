@@ -27,6 +27,7 @@ SUBCOMMANDS: list[str] = [
     "checker.cli.replay",
     "checker.cli.report",
     "checker.cli.export",
+    "checker.cli.replay_trace",
 ]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checker.core.semantics import (
+    Clocks,
+    RangeViolation,
     State,
     apply,
     clocks_after_day,
@@ -60,19 +62,40 @@ class ReplayError(Exception):
     """A trace that the reference semantics does not reproduce: always an internal error."""
 
 
-def rule_by_name(model: Model, name: str) -> RuleInstance:
+def rule_by_name(model: Model, name: str, step: int | None = None) -> RuleInstance:
     for r in model.rules:
         if r.name == name:
             return r
-    raise ReplayError(f"trace names unknown rule instance {name!r}")
+    where = f"step {step}: " if step is not None else ""
+    raise ReplayError(f"{where}trace names unknown rule instance {name!r}")
 
 
-def replay(model: Model, trace: Trace) -> None:
-    """Check that every step is enabled in its pre-state and yields the recorded post-state.
+def check_initial(model: Model, state: State) -> None:
+    """`state` is one of the model's initial states (an `any` integer: any value), or ReplayError
+    naming the first slot that is not."""
+    if len(state) != len(model.slots):
+        raise ReplayError(f"initial state: {len(state)} values for {len(model.slots)} variables")
+    for slot, value, allowed in zip(model.slots, state, model.initial, strict=True):
+        if allowed is None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ReplayError(f"initial state: {slot.name} = {value!r} is not an integer")
+        elif value not in allowed or type(value) is not type(allowed[0]):
+            raise ReplayError(
+                f"initial state: {slot.name} = {value!r} is not an initial value "
+                f"(the model starts with {' or '.join(repr(v) for v in allowed)})"
+            )
+
+
+def replay(model: Model, trace: Trace) -> list[Clocks]:
+    """Check that the trace starts in an initial state and that every step is enabled in its
+    pre-state and yields the recorded post-state; return the deadline clocks at each state.
 
     In a timed model the deadline clocks are recomputed along the trace (they are a function of
     its history), so a time step is checked against the deadlines; for a lasso, the clocks at
-    the end must also equal those at the loop start, or the loop could not repeat for ever."""
+    the end must also equal those at the loop start, or the loop could not repeat for ever.
+    Whether the trace also shows what it is attached to (a counterexample, a witness) is
+    `checker.certificate.evidence`'s question."""
+    check_initial(model, trace.initial)
     timed = is_timed(model)
     clocks = initial_clocks(model)
     history = [clocks]
@@ -87,23 +110,44 @@ def replay(model: Model, trace: Trace) -> None:
                 raise ReplayError(f"step {i}: a time step changes the state")
             clocks = clocks_after_day(model, state, clocks)
         else:
-            rule = rule_by_name(model, name)
+            rule = rule_by_name(model, name, i)
             if not evaluate(rule.guard, state):
                 raise ReplayError(f"step {i}: rule {name!r} is not enabled")
-            expected = apply(model, rule, state)
-            if expected != after:
-                raise ReplayError(f"step {i}: rule {name!r} yields {expected}, trace says {after}")
+            try:
+                expected = apply(model, rule, state)
+            except RangeViolation as exc:
+                raise ReplayError(f"step {i}: {exc}") from exc
+            if expected != after or any(
+                type(a) is not type(b) for a, b in zip(after, expected, strict=True)
+            ):
+                raise ReplayError(f"step {i}: {_difference(model, name, expected, after)}")
             clocks = clocks_after_step(model, rule, clocks, after)
         history.append(clocks)
         state = after
     if trace.loop_start is None:
-        return
-    if not 0 <= trace.loop_start < len(trace.states) - 1:
-        raise ReplayError("loop start outside the trace (a loop needs at least one step)")
+        return history
+    last = len(trace.steps)
+    if not 0 <= trace.loop_start < last:
+        raise ReplayError(f"loop: the loop start {trace.loop_start} is outside the trace "
+                          f"(states 0–{last - 1}; a loop needs at least one step)")
     if trace.states[trace.loop_start] != state:
-        raise ReplayError("lasso does not close: last state differs from the loop start")
+        raise ReplayError(f"loop: step {last} ends in a state that differs from state "
+                          f"{trace.loop_start}, where the loop is said to start")
     if history[trace.loop_start] != clocks:
-        raise ReplayError("lasso does not close: the deadline clocks differ at the loop start")
+        raise ReplayError(f"loop: the deadline clocks differ: {clocks} after step {last}, "
+                          f"{history[trace.loop_start]} at state {trace.loop_start}, where the "
+                          "loop is said to start")
+    return history
+
+
+def _difference(model: Model, rule: str, expected: State, recorded: State) -> str:
+    """The first variable where a recorded post-state differs from what the rule yields."""
+    if len(recorded) != len(expected):
+        return f"the state after rule {rule!r} has {len(recorded)} values, not {len(expected)}"
+    for slot, e, r in zip(model.slots, expected, recorded, strict=True):
+        if e != r or type(e) is not type(r):
+            return f"rule {rule!r} leaves {slot.name} = {e!r}; the trace says {r!r}"
+    raise AssertionError("no difference")
 
 
 def view(model: Model, trace: Trace) -> list[StepView]:
@@ -142,3 +186,58 @@ def view(model: Model, trace: Trace) -> list[StepView]:
 
 def state_dict(model: Model, state: State) -> dict[str, Value]:
     return {model.slots[i].name: v for i, v in enumerate(state)}
+
+
+# --------------------------------------------------------------------------- ITF values and traces
+
+
+def itf_value(v: Value) -> Value | dict[str, str]:
+    """A value as ITF writes it: integers as `{"#bigint": "…"}` (JSON numbers lose precision)."""
+    if isinstance(v, bool) or not isinstance(v, int):
+        return v
+    return {"#bigint": str(v)}
+
+
+def value_of_itf(x: object, where: str) -> Value:
+    """The value an ITF entry stands for (a plain JSON integer is accepted too)."""
+    if isinstance(x, dict) and set(x) == {"#bigint"} and isinstance(x["#bigint"], str):
+        try:
+            return int(x["#bigint"])
+        except ValueError:
+            raise ReplayError(f"{where}: {x['#bigint']!r} is not an integer") from None
+    if isinstance(x, bool | str) or (isinstance(x, int) and not isinstance(x, bool)):
+        return x
+    raise ReplayError(f"{where}: {x!r} is not a value of the model")
+
+
+def trace_of_itf(model: Model, doc: object) -> Trace:
+    """The `Trace` an ITF object (as `check --format json` writes it) records, in the model's
+    slots; ReplayError (naming the state) when it is not one."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("states"), list) or not doc["states"]:
+        raise ReplayError("not an ITF trace: no list of states")
+    names = [s.name for s in model.slots]
+    states: list[State] = []
+    for i, entry in enumerate(doc["states"]):
+        where = "initial state" if i == 0 else f"state {i}"
+        if not isinstance(entry, dict):
+            raise ReplayError(f"{where}: not an object")
+        missing = [n for n in names if n not in entry]
+        if missing:
+            raise ReplayError(f"{where}: no value for {missing[0]!r}")
+        extra = [k for k in entry if k not in names and not k.startswith("#")]
+        if extra:
+            raise ReplayError(f"{where}: {extra[0]!r} is not a variable of {model.name}")
+        states.append(tuple(value_of_itf(entry[n], f"{where}, {n}") for n in names))
+    steps = doc.get("steps")
+    if not isinstance(steps, list) or len(steps) != len(states) - 1:
+        raise ReplayError(f"not an ITF trace of revcheck: {len(states)} states need "
+                          f"{len(states) - 1} steps")
+    rules: list[str] = []
+    for k, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or not isinstance(step.get("rule"), str):
+            raise ReplayError(f"step {k}: no rule named")
+        rules.append(step["rule"])
+    loop = doc.get("loop")
+    if loop is not None and (isinstance(loop, bool) or not isinstance(loop, int)):
+        raise ReplayError(f"loop: {loop!r} is not a state index")
+    return Trace(states[0], tuple(zip(rules, states[1:], strict=True)), loop)
