@@ -210,3 +210,23 @@ def test_in_chromium_matrix_click_explanation_and_graph(site: Any, browser: Any)
     target = link.get_attribute("href").split("#")[1]
     link.click()
     assert browser.find_element(By.ID, target).is_displayed()
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from checker.cli.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, tty = io.StringIO(), Tty()
+    for stream in (quiet, tty):
+        with Progress(2, "report", stream) as bar:
+            bar.step("cases/a.rev")
+            bar.step("cases/b.rev")
+    assert quiet.getvalue() == ""
+    shown = tty.getvalue()
+    assert "report [" in shown and "0/2 cases/a.rev" in shown and "1/2 cases/b.rev" in shown
+    assert shown.endswith("\r"), "the bar is cleared at the end"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from checker.api import collect_paths
 from checker.cli.common import emit
+from checker.cli.progress import Progress
 from checker.matrix.render import (
     FORMATS,
     TABLES,
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
-    m = build_matrix(paths, args.library)
+    with Progress(len(paths), "matrix") as bar:
+        m = build_matrix(paths, args.library, progress=bar.step)
     if not m.principles:
         print(f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}", file=sys.stderr)
         return 2
