@@ -39,8 +39,7 @@ def test_graph_refuses_a_huge_drawing_and_unknown_variables(capsys: pytest.Captu
     assert main(["graph", str(MODELS / "jugs.rev"), "--project", "nope"]) == 2
 
 
-def test_cross_check_agrees_on_the_puzzles(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(MODELS), "--cross-check"]) == 0
+# `check --cross-check` on the puzzles: tests/test_differential.py (verdict by verdict).
 
 
 def test_a_disagreement_between_engines_is_an_internal_error(
