@@ -29,26 +29,48 @@ def _replay(case: str, docket: str | Path) -> ReplayReport:
     return replay(model, load_docket(str(docket)), repealed_rules(case))
 
 
+def _ex_officio_docket(case: str) -> tuple[ReplayReport, int]:
+    """tests/dockets/ex_officio.json with as many instalments as the case has units (the case
+    counts the executed property in units; the docket's story does not depend on how many)."""
+    model = compile_file(case).model
+    assert model is not None
+    data = json.loads((DOCKETS / "ex_officio.json").read_text(encoding="utf-8"))
+    units = model.initial[next(i for i, s in enumerate(model.slots) if s.name == "obligor")]
+    assert units is not None and len(units) == 1
+    part = next(e for e in data["entries"] if e["act"] == "execute_part")
+    rest = [e for e in data["entries"] if e["act"] != "execute_part"]
+    data["entries"] = [dict(part) for _ in range(int(units[0]) - 1)] + rest
+    r = replay(model, parse_json(json.dumps(data)), repealed_rules(case))
+    return r, int(units[0]) - 1 + 3  # the entry of start_ex_officio, 1-based
+
+
 def test_ex_officio_reversal_is_lawful_under_current_law() -> None:
     """SPC art. 65: the original enforcement organ rules 'on a party's application or ex officio'."""
-    r = _replay(CURRENT, DOCKETS / "ex_officio.json")
+    r, k = _ex_officio_docket(CURRENT)
     assert r.first_unlawful is None and r.exit_code == 0
-    assert [x.status for x in r.entries] == ["lawful"] * 5
-    assert r.entries[3].rule == "start_ex_officio"
+    assert all(x.status == "lawful" for x in r.entries)
+    assert r.entries[k - 1].rule == "start_ex_officio"
+    assert r.entries[k].rule == "order_reversal"
 
 
 def test_ex_officio_reversal_is_unlawful_under_the_reform_bill() -> None:
-    """The bill repeals the ex officio start: entry 4 leaves the law, citing the repealed rule, and
-    the closest rule is the obligor's application (nobody applied)."""
-    r = _replay(REFORM, DOCKETS / "ex_officio.json")
-    assert r.first_unlawful == 4 and r.exit_code == 1
-    bad = r.entries[3]
+    """The bill repeals the ex officio start: that entry leaves the law, citing the repealed
+    rule, and the closest rule is the obligor's application (nobody applied)."""
+    r, k = _ex_officio_docket(REFORM)
+    assert r.first_unlawful == k and r.exit_code == 1
+    bad = r.entries[k - 1]
     assert bad.status == "unlawful" and bad.rule == "start_ex_officio"
     assert "repealed" in bad.reasons[0] and "reform_proposal.rev" in bad.repealed_by
     assert bad.closest is not None and bad.closest.rule == "apply_for_reversal"
     assert any("performed by respondent" in w for w in bad.closest.why)
-    assert [x.status for x in r.entries[:3]] == ["lawful"] * 3
-    assert r.entries[4].status == "not judged"
+    assert all(x.status == "lawful" for x in r.entries[: k - 1])
+    assert r.entries[k].status == "not judged"
+
+
+def test_the_shipped_ex_officio_docket_matches_the_case() -> None:
+    """The docket file as the tutorial shows it replays lawfully under the case in force."""
+    r = _replay(CURRENT, DOCKETS / "ex_officio.json")
+    assert r.first_unlawful is None
 
 
 def test_deadline_that_ran_out_between_entries() -> None:
