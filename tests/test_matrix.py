@@ -16,8 +16,16 @@ import pytest
 
 from checker.api import collect_paths
 from checker.cli import main
-from checker.matrix.render import render_csv, render_json, render_markdown, replace_section
+from checker.matrix.render import (
+    WIDTH,
+    render_csv,
+    render_json,
+    render_markdown,
+    render_text,
+    replace_section,
+)
 from checker.matrix.table import BEGIN, END, Matrix, build_matrix
+from checker.matrix.table import VOCABULARY as VERDICTS
 from tests.ci_models import LAW, VOCABULARY, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +47,8 @@ def test_columns_are_the_principles_in_declaration_order(matrix: Matrix) -> None
     names = [p.name for p in matrix.principles]
     assert names[:4] == ["trial_execution_separation", "party_disposition",
                          "hearing_before_decision", "remedy_after_decision"]
-    assert {"reversal_scope", "third_party_protection", "complete_restitution",
-            "enforceable_outcome", "statutory_exclusions"} <= set(names)
+    assert {"reversal_scope", "third_party_protection", "restitution_fruits", "restitution_damages",
+            "made_whole_without_action", "enforceable_outcome", "statutory_exclusions"} <= set(names)
 
 
 def cell(m: Matrix, case: str, principle: str) -> str:
@@ -64,9 +72,74 @@ def test_verdicts_agree_with_the_texts(matrix: Matrix, case: str, separation: st
     assert cell(matrix, case, "party_disposition") == disposition
 
 
-def test_a_principle_a_case_cannot_express_is_not_applicable(matrix: Matrix) -> None:
-    assert cell(matrix, "de/zpo_717", "statutory_exclusions") == "n.a."
-    assert cell(matrix, "tw/ccp_395", "third_party_protection") == "holds"
+def why(m: Matrix, case: str, principle: str) -> str:
+    row = next(r for r in m.rows if r.case == case)
+    return row.cells[[p.name for p in m.principles].index(principle)].why
+
+
+def test_every_cell_speaks_the_closed_vocabulary(matrix: Matrix) -> None:
+    """holds, holds vacuously, fails, not modelled, no such rule: never a bare 'n.a.'."""
+    words = {c.word for r in matrix.rows for c in r.cells}
+    assert words <= set(VERDICTS), words - set(VERDICTS)
+    for r in matrix.rows:
+        for c in r.cells:
+            if c.word in ("holds vacuously", "not modelled", "no such rule"):
+                assert c.why, f"{r.case}: a {c.word} cell must say why"
+
+
+def test_the_law_is_silent_is_a_finding_not_a_gap(matrix: Matrix) -> None:
+    # Germany has no exclusion by claim category: "no such rule", with the case's reason
+    assert cell(matrix, "de/zpo_717", "statutory_exclusions") == "no such rule"
+    assert "no exclusion" in why(matrix, "de/zpo_717", "statutory_exclusions")
+    # the distribution cases leave out claim categories and sales: "not modelled", saying what
+    assert cell(matrix, "prc/distribution", "third_party_protection") == "not modelled"
+    assert "`sale`" in why(matrix, "prc/distribution", "third_party_protection")
+    # Japan's order is made by the court of appeal: the remedy principle holds vacuously
+    assert cell(matrix, "jp/ccp_260", "remedy_after_decision") == "holds vacuously"
+
+
+def test_the_comparison_chapter(matrix: Matrix) -> None:
+    """The thesis's comparison as the matrix states it (issue 11)."""
+    for p in ("trial_execution_separation", "party_disposition", "hearing_before_decision", "timeliness"):
+        assert cell(matrix, "prc/current", p) == "fails", p
+    reform = next(r for r in matrix.rows if r.case == "prc/reform_proposal")
+    judged = {p.name: c.word for p, c in zip(matrix.principles, reform.cells, strict=True)
+              if c.word != "no such rule"}
+    assert set(judged.values()) == {"holds"}, judged
+    for case in ("de/zpo_717", "jp/ccp_260", "tw/ccp_395"):
+        assert cell(matrix, case, "trial_execution_separation") == "holds"
+        assert cell(matrix, case, "party_disposition") == "holds"
+    assert cell(matrix, "ru/civil_procedure_443_445", "party_disposition") == "fails"
+    assert cell(matrix, "ru/arbitrazh_325_326", "timeliness") == "holds"
+    assert cell(matrix, "ru/arbitrazh_325_326", "remedy_after_decision") == "holds"
+    # restitution in three parts: PRC gives fruits, not damages, and may leave the loss to a new action
+    assert [cell(matrix, "prc/current", p) for p in
+            ("restitution_fruits", "restitution_damages", "made_whole_without_action")] == ["holds", "fails", "fails"]
+
+
+def test_timeliness_against_one_period_with_the_own_period_beside_it(matrix: Matrix) -> None:
+    periods = {r.case: r.own_period for r in matrix.rows}
+    assert periods["ru/arbitrazh_325_326"] == "30 days" and periods["prc/reform_proposal"] == "30 days"
+    assert periods["prc/current"] == "none" and periods["de/zpo_717"] == "none"
+    # a system without a period of its own does not look better than the PRC law in force
+    for case, period in periods.items():
+        if period == "none" and cell(matrix, case, "timeliness") != "not modelled":
+            assert cell(matrix, case, "timeliness") == "fails", case
+
+
+def test_exclusions_say_what_they_protect_and_where(matrix: Matrix) -> None:
+    reason = why(matrix, "ru/civil_procedure_443_445", "statutory_exclusions")
+    assert "APPEAL only alimony" in reason and "CASSATION" in reason
+    assert "exc (what it protects" in render_text(matrix)
+
+
+def test_text_matrix_fits_100_columns_with_key_and_legend(matrix: Matrix) -> None:
+    text = render_text(matrix)
+    assert max(len(line) for line in text.splitlines()) <= WIDTH
+    assert "key:" in text and "sep trial_execution_separation" in text
+    for word in VERDICTS:
+        assert f" {word}: " in text
+    assert "n.a." not in text
 
 
 def test_machine_formats(matrix: Matrix) -> None:
@@ -74,8 +147,9 @@ def test_machine_formats(matrix: Matrix) -> None:
     assert doc["schema"] == "revcheck/matrix/1"
     first = doc["rows"][0]
     assert first["cells"]["party_disposition"]["explain"] == f"revcheck explain {first['path']} party_disposition"
+    assert "own_period" in first and "why" in first["cells"]["party_disposition"]
     rows = list(csv.reader(io.StringIO(render_csv(matrix))))
-    assert rows[0][:3] == ["jurisdiction", "case", "path"]
+    assert rows[0][:3] == ["jurisdiction", "case", "path"] and rows[0][-1] == "own_period"
     assert len(rows) == len(matrix.rows) + 1
 
 
@@ -139,7 +213,7 @@ def toys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_toy_matrix(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix", "toy", "--format", "csv"]) == 2  # toy/bad does not check
-    rows = {r[1]: r[3:] for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    rows = {r[1]: r[3:-1] for r in csv.reader(io.StringIO(capsys.readouterr().out))}
     assert rows["case"] == ["separation", "disposition", "no_early_decision"]
     assert rows["toy/law"] == ["fails", "fails", "holds"]
     assert rows["toy/reform"] == ["holds", "holds", "holds"]

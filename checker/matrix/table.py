@@ -1,9 +1,17 @@
-"""The comparison matrix: one verdict per case and principle, built from `check` results."""
+"""The comparison matrix: one verdict per case and principle, built from `check` results.
+
+A cell's word comes from a closed vocabulary (docs/output.md), so that a reader never meets a bare
+"n.a.": holds; holds vacuously (the case's expect line says why nothing the principle speaks of can
+happen); fails; not modelled (the case leaves out what the principle needs: the cell says what);
+no such rule (the law is silent, which is the finding: `expect NAME silent "…"`). A search cut
+short is "unknown" or "holds≤k", never "holds"; a case that does not check is "error".
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.api import check_file
@@ -12,12 +20,22 @@ from checker.core.result import CheckOptions
 from checker.core.verdict import Status
 from checker.scenario.files import only_scenarios
 from dsl import ast
-from dsl.imports import Loader, find_library
+from dsl.imports import Loader, find_library, load_program
+from dsl.pretty import pretty_expr
 
 BEGIN = "<!-- matrix:begin -->"
 END = "<!-- matrix:end -->"
 SCHEMA = "revcheck/matrix/1"
 JURISDICTIONS = {"prc": "PRC", "de": "Germany", "jp": "Japan", "ru": "Russia", "tw": "Taiwan"}
+
+HOLDS = "holds"
+VACUOUS = "holds vacuously"
+FAILS = "fails"
+NOT_MODELLED = "not modelled"
+SILENT = "no such rule"
+VOCABULARY = (HOLDS, VACUOUS, FAILS, NOT_MODELLED, SILENT)
+# The const a case declares for the period its own law sets (spec/principles.rev, timeliness).
+OWN_PERIOD = "statutory_period"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +46,11 @@ class Principle:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    word: str  # holds | fails | n.a. | unknown | holds≤k | error
+    word: str  # one of VOCABULARY, or unknown | holds≤k | error
     how: str = ""
     expected: str = ""
     match: str = ""
+    why: str = ""  # the case's reason (its expect line); for not modelled: what is missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +62,7 @@ class Row:
     title: str
     cells: tuple[Cell, ...]
     report: FileReport | None = field(default=None, compare=False, repr=False)  # for sarif, junit
+    own_period: str = "none"  # the period the system's own law sets for the decision, e.g. "30 days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +90,45 @@ def _cell(report: FileReport, name: str) -> Cell:
         return Cell("error")
     outcome = next((o for o in report.outcomes if o.property.name == name), None)
     if outcome is None:
-        return Cell("n.a.", "the case does not import this principle")
+        return Cell(NOT_MODELLED, why="the case does not import this principle")
     v = outcome.verdict
-    words = {Status.HOLDS: "holds", Status.FAILS: "fails", Status.NOT_APPLICABLE: "n.a.",
-             Status.UNKNOWN: "unknown", Status.BOUNDED: f"holds≤{v.bound}"}
     exp = outcome.expectation
-    return Cell(words[v.status], v.how, exp.verdict if exp else "", outcome.match.value)
+    expected = exp.verdict if exp else ""
+    reason = exp.reason if exp else ""
+    base = Cell("", v.how, expected, outcome.match.value, reason)
+    match v.status:
+        case Status.HOLDS if expected == VACUOUS:
+            return replace(base, word=VACUOUS)
+        case Status.HOLDS:
+            return replace(base, word=HOLDS)
+        case Status.FAILS:
+            return replace(base, word=FAILS)
+        case Status.NOT_APPLICABLE if expected == "silent":
+            return replace(base, word=SILENT)
+        case Status.NOT_APPLICABLE:
+            return replace(base, word=NOT_MODELLED, why=_missing(v.note))
+        case Status.BOUNDED:
+            return replace(base, word=f"holds≤{v.bound}")
+        case _:
+            return replace(base, word="unknown")
+
+
+def _missing(note: str) -> str:
+    """What the case leaves out, from the checker's note, without the verdict word repeated."""
+    note = re.sub(r"^not (modelled|applicable):\s*", "", note)
+    names = re.findall(r"'([^']+)'", note)  # "the procedure declares no 'award', 'sale'"
+    return "needs " + ", ".join(f"`{n}`" for n in names) if names and "declares no" in note else note
+
+
+def own_period(path: str) -> str:
+    """The `statutory_period` const of the case as consolidated (a bill may declare it), in days."""
+    program, _, _ = load_program(path)
+    if program is None:
+        return "none"
+    for d in program.main.decls:
+        if isinstance(d, ast.ConstDecl) and d.name == OWN_PERIOD:
+            return f"{pretty_expr(d.value)} days"
+    return "none"
 
 
 def _case_label(path: str) -> tuple[str, str]:
@@ -101,5 +154,6 @@ def build_matrix(paths: list[str], library: str = "principles", options: CheckOp
         model = report.result.model if report.result is not None else None
         case, jurisdiction = _case_label(path)
         rows.append(Row(path, case, jurisdiction, model.name if model else "", model.title if model else "",
-                        tuple(_cell(report, p.name) for p in principles), report))
+                        tuple(_cell(report, p.name) for p in principles), report,
+                        own_period(path) if model else "none"))
     return Matrix(principles, tuple(rows))
