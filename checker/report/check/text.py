@@ -6,7 +6,8 @@ from __future__ import annotations
 from checker.core.outcome import FileReport, Match, PropertyOutcome, summary_line
 from checker.core.result import ModelResult
 from checker.core.show_expr import value_text
-from checker.core.trace import Trace, state_dict, view
+from checker.core.trace import Trace, rule_by_name, state_dict, view
+from checker.report.narrative import actor_title, change_phrase, rule_title
 from dsl.diagnostics import render
 from dsl.model import Model
 
@@ -41,17 +42,26 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
             label = f"{n}" if days == 1 else f"{n}–{last}"
             out.append(f"{indent}{label}. " + ("a day passes" if days == 1 else f"{days} days pass"))
         else:
-            organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
             kind = step.kind or "act of unstated kind"
-            out.append(f"{indent}{n}. {step.actor} ({organ}) — {kind} — rule {step.rule}")
+            if rule_by_name(model, step.rule).title:  # titles first, the identifiers after
+                who = actor_title(model, step.actor, "en")
+                what = rule_title(model, step.rule, "en")
+                out.append(f"{indent}{n}. {who}: {what} — {kind} [rule {step.rule}, {step.actor}, "
+                           f"{step.organ}]")
+            else:
+                organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
+                out.append(f"{indent}{n}. {step.actor} ({organ}) — {kind} — rule {step.rule}")
             for src, title in step.citations:
                 out.append(f"{indent}     cites {src}: {title}")
+        slot_of = {s.name: i for i, s in enumerate(model.slots)}
         for name, before, after in step.changes:
-            out.append(f"{indent}     {name}: {value_text(before)} → {value_text(after)}")
+            raw = f"{name}: {value_text(before)} → {value_text(after)}"
+            said = change_phrase(model, slot_of[name], before, after, "en")
+            out.append(f"{indent}     {raw}" if said == raw else f"{indent}     {said} ({raw})")
     if loop_first is not None:
         n = len(trace)
         repeat = f"step {n} repeats" if loop_first == n else f"steps {loop_first}–{n} repeat"
-        out.append(f"{indent}   …then forever: {repeat}")
+        out.append(f"{indent}   from step {loop_first} on, {repeat} forever")
     return out
 
 
