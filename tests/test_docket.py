@@ -94,6 +94,15 @@ def test_in_time_on_the_last_day() -> None:
     assert r.missed == () and r.exit_code == 0
 
 
+def test_late_hearing_under_the_apk_is_reported_from_a_csv_docket() -> None:
+    """АПК РФ art. 324(2) (the case's `hear_application`, a duty within 30 days): an application
+    of 1 March heard on 15 April ran out on 31 March; every act is still lawful."""
+    r = _replay(str(ROOT / "cases" / "ru" / "arbitrazh_325_326.rev"), DOCKETS / "apk_late_hearing.csv")
+    assert r.first_unlawful is None
+    assert [(m.rule, str(m.last_day), m.before_entry) for m in r.missed] == [("hear_application", "2024-03-31", 6)]
+    assert "resolve_in_new_act" in [d.rule for d in r.entries[3].open_duties]  # art. 326(1), not taken up
+
+
 def test_csv_docket_replays_like_json() -> None:
     a = _replay(SMALL, DOCKETS / "small_late.json")
     b = _replay(SMALL, DOCKETS / "small_late.csv")

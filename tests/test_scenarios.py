@@ -18,6 +18,7 @@ from dsl.frontend import compile_file
 from dsl.model import Binary, Lit, Property, Reachable, Scenario, ScenarioStep, SlotRef
 
 HERE = Path(__file__).parent / "scenarios"
+ROOT = Path(__file__).resolve().parent.parent
 SMALL = HERE / "small.rev"
 
 
@@ -148,3 +149,44 @@ def test_restriction_reaches_exactly_the_states_after_the_prefix(prefix: list[st
     got = {candidates[k] for k, v in enumerate(result.verdicts) if v.status is Status.HOLDS}
     assert got == _naive_after(model, prefix)
     assert all(v.status in (Status.HOLDS, Status.FAILS) for v in result.verdicts)
+
+
+def test_the_tutorial_scenario_says_what_the_tutorial_says() -> None:
+    """docs/tutorial.md §5: the scenario holds, and `happened apply_for_reversal` alone is E311."""
+    from tests.test_docs_examples import examples
+
+    (source,) = examples("docs/tutorial.md")
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    block = tutorial.split("```rev\nscenario revoked_and_applied", 1)[1].split("```", 1)[0]
+    report = check_text(source + "scenario revoked_and_applied" + block, directory=str(ROOT))
+    assert not report.has_errors
+    (sc,) = report.scenarios
+    assert sc.outcome.verdict.status is Status.HOLDS and sc.outcome.match.value == "met"
+    bad = check_text(source + "scenario s { happened apply_for_reversal then always true }\n",
+                     directory=str(ROOT))
+    (d,) = [d for d in bad.diagnostics if d.is_error]
+    assert d.code == "E311" and "step 1" in d.message and "`when`" in d.message
+
+
+def test_taiwan_cannot_set_aside_before_informing_the_defendant() -> None:
+    """docs/language.md §15: in Taiwan `happened execute_part, execute_rest, set_aside` is E311
+    (art. 395(2) sentence 2: the court first informs the defendant)."""
+    text = ('procedure t extends "cases/tw/ccp_395.rev"\n'
+            "scenario s { happened execute_part, execute_rest, set_aside then always true }\n")
+    report = check_text(text, directory=str(ROOT))
+    (d,) = [d for d in report.diagnostics if d.is_error]
+    assert d.code == "E311" and "step 3" in d.message and "`set_aside`" in d.message
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "cases").glob("*/*_scenarios.rev")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_shipped_scenarios_meet_their_expectations(path: Path) -> None:
+    """Every shipped scenario cites an article, gives a reason, and gets its expected verdict."""
+    report = check_file(path)
+    assert not report.has_errors, [d.message for d in report.diagnostics if d.is_error]
+    assert len(report.scenarios) >= 3
+    for s in report.scenarios:
+        assert s.scenario.citations, s.scenario.name
+        exp = s.outcome.expectation
+        assert exp is not None and exp.reason, s.scenario.name
+        assert s.outcome.match.value == "met", (s.scenario.name, s.outcome.verdict.word, exp.verdict)

@@ -65,6 +65,9 @@ def _entry_text(x: EntryResult) -> list[str]:
             out.append("          it applies here")
     for n in x.notes:
         out.append(f"        note: {n}")
+    if x.open_duties:
+        out.append("        open duties: " + "; ".join(
+            d.rule + (f" (due by {d.due})" if d.due else "") for d in x.open_duties))
     return out
 
 
