@@ -190,3 +190,56 @@ def test_shipped_scenarios_meet_their_expectations(path: Path) -> None:
         exp = s.outcome.expectation
         assert exp is not None and exp.reason, s.scenario.name
         assert s.outcome.match.value == "met", (s.scenario.name, s.outcome.verdict.word, exp.verdict)
+
+
+CHANGE = """
+scenario restored_part "changed on retrial after the creditor received everything" {
+  cites spc_65
+  given title == court_title
+  given object == money
+  happened execute_part, execute_part, execute_rest, change_court_title, apply_for_reversal
+  then final obligor == 2 and creditor == 1
+}
+scenario restored_all "the same facts: is everything restored?" {
+  given title == court_title
+  given object == money
+  happened execute_part, execute_part, execute_rest, change_court_title, apply_for_reversal
+  then final obligor == 3
+}
+"""
+
+
+def test_prc_partial_change_restores_the_difference() -> None:
+    """The lawyer's answer under prc/current (SPC art. 65, 'in accordance with the new effective
+    legal document'): a judgment for 100 changed to 60 after the creditor received 100 ends with
+    the obligor restored 40 and the creditor keeping 60. The case counts 3 units and a change
+    lets the creditor keep 1: the obligor ends with 2, the creditor with 1, never all 3."""
+    text = 'procedure q extends "cases/prc/current.rev"\n' + CHANGE
+    report = check_text(text, directory=str(ROOT))
+    assert not report.has_errors, [d.message for d in report.diagnostics if d.is_error]
+    got = {s.scenario.name: s.outcome.verdict for s in report.scenarios}
+    assert got["restored_part"].status is Status.HOLDS
+    assert got["restored_all"].status is Status.FAILS
+    trace = got["restored_all"].trace
+    assert trace is not None and report.result is not None
+    model = report.result.model
+    end = dict(zip([s.name for s in model.slots], trace.states[-1], strict=True))
+    assert (end["obligor"], end["creditor"], end["keep"]) == (2, 1, 1)
+
+
+@pytest.mark.parametrize("name", ["partial_after_completion", "sale_one_unit", "something_returned",
+                                  "nobody_applies"])
+def test_symbolic_engine_agrees_on_safety_scenarios(name: str) -> None:
+    """The restricted model is an ordinary model: the symbolic engine judges the same scenario
+    and never contradicts the explicit verdict (it may only be bounded)."""
+    explicit = {s.scenario.name: s.outcome.verdict for s in check_file(SMALL).scenarios}
+    symbolic = {s.scenario.name: s.outcome.verdict
+                for s in check_file(SMALL, CheckOptions(engine="symbolic", depth=12)).scenarios}
+    e, s = explicit[name], symbolic[name]
+    assert s.engine == "symbolic"
+    if s.status in (Status.HOLDS, Status.FAILS):
+        assert s.status is e.status
+    else:
+        assert s.status is Status.BOUNDED and e.status is Status.HOLDS
+    if e.trace is not None and s.trace is not None:
+        assert len(e.trace) == len(s.trace)  # both shortest
