@@ -411,6 +411,7 @@ class PropertyDecl:
     body: PropertyBody
     text: str = field(default="", compare=False)
     span: Span = _span()
+    title_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,9 +329,10 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     @v_args(meta=True)
     def property_decl(self, meta: Any, children: list[Any]) -> ast.PropertyDecl:
         name = children[0]
-        title = unquote(children[1]) if len(children) == 3 else ""
+        title = next((unquote(c) for c in children[1:-1] if isinstance(c, Token)), "")
+        title_zh = next((c.text for c in children[1:-1] if isinstance(c, _ZhTitle)), "")
         body: tuple[ast.PropertyBody, str] = children[-1]
-        return ast.PropertyDecl(str(name), title, body[0], body[1], self._span(meta))
+        return ast.PropertyDecl(str(name), title, body[0], body[1], self._span(meta), title_zh)
 
     def _body(self, form: str, meta: Any, operands: list[Any], within: Any = None) -> Any:
         body = ast.PropertyBody(form, tuple(operands), within, self._span(meta))  # type: ignore[arg-type]

@@ -68,7 +68,8 @@ class PropertyChecks(BindingChecks):
                 continue
             if d.name in excluded:
                 out.append(m.Property(d.name, m.Invariant(m.Lit(True)), d.title, d.text, d.span.path,
-                                      f"excluded by this procedure (`import … except {d.name}`)", d.span))
+                                      f"excluded by this procedure (`import … except {d.name}`)", d.span,
+                                      title_zh=d.title_zh))
                 continue
             from_library = mod is not self.program.main or mod.kind == "library"
             imported = mod is not self.program.main
@@ -95,7 +96,7 @@ class PropertyChecks(BindingChecks):
                     (n, aliases[n]) for n in r.vocabulary if n in aliases)
             if form is not None:
                 out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span,
-                                      reads=reads))
+                                      reads=reads, title_zh=d.title_zh))
         return out
 
     def _library_vocabulary(self, body: ast.PropertyBody, aliases: dict[str, str]) -> None:

@@ -243,7 +243,8 @@ def amend(
                     continue
                 old = decls[i]
                 if isinstance(var, ast.PropertyDecl):  # no title given: the old one stays
-                    var = replace(var, title=var.title or old.title)  # type: ignore[union-attr]
+                    var = replace(var, title=var.title or old.title,  # type: ignore[union-attr]
+                                  title_zh=var.title_zh or old.title_zh)  # type: ignore[union-attr]
                 decls[i] = var
                 key = origin_key(kind, var.name)
                 origins[key] = f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"  # type: ignore[union-attr]

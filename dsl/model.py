@@ -307,6 +307,7 @@ class Property:
     span: Span = field(default=NO_SPAN, compare=False)
     # a library principle: (name it reads, the procedure's name it was resolved to), for reports
     reads: tuple[tuple[str, str], ...] = ()
+    title_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,8 +252,8 @@ def pretty_decl(d: ast.Decl) -> str:
             return _rule(d)
         case ast.FinalDecl(predicate=p):
             return f"final {pretty_expr(p)}"
-        case ast.PropertyDecl(name=name, title=title, body=body):
-            return f"property {name}{_title(title)} {{ {pretty_property_body(body)} }}"
+        case ast.PropertyDecl(name=name, title=title, body=body, title_zh=title_zh):
+            return f"property {name}{_title(title)}{_zh(title_zh)} {{ {pretty_property_body(body)} }}"
         case ast.ExpectDecl(property=prop, verdict=verdict, reason=reason):
             return f"expect {prop} {verdict}{_title(reason)}"
         case ast.Repeal(target="final"):
