@@ -208,3 +208,14 @@ def test_random_runs_replay_as_lawful_and_a_disabled_act_is_not() -> None:
         docket["entries"][k] = {"date": docket["entries"][k]["date"], "actor": disabled.actor, "act": disabled.rule}
         r = replay(model, parse_json(json.dumps(docket)))
         assert r.first_unlawful == k + 1
+
+
+def test_an_act_given_by_its_article_is_the_rule_that_applies() -> None:
+    """No `act`, only `article`: the rule of that actor citing it whose condition holds."""
+    r = _small([{"date": "2024-01-01", "actor": "bureau", "article": "art_1"},
+                {"date": "2024-01-02", "actor": "debtor", "article": "art_1"}])
+    first, second = r.entries
+    assert (first.rule, first.status) == ("execute", "lawful")
+    assert "fits several acts" in first.notes[0]  # bureau's execute and revoke both apply
+    assert (second.rule, second.status) == ("apply", "unlawful")  # the basis still stands
+    assert any("basis != effective" in why for why in second.reasons)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from checker.core.semantics import RangeViolation, State, apply, evaluate, is_final
@@ -122,6 +122,7 @@ class _Target:
 
     rule: RuleInstance | None
     repealed: Repealed | None = None
+    alternatives: tuple[RuleInstance, ...] = ()  # by article: every rule of the actor citing it
 
 
 def resolve(model: Model, docket: Docket, repealed: dict[str, Repealed]) -> list[_Target]:
@@ -157,7 +158,7 @@ def _resolve_act(model: Model, docket: Docket, e: Entry, by_instance: dict[str, 
         if not citing:
             raise DocketError(docket.path, e.index, "article", f"no rule of the case cites '{e.article}'")
         own = [r for r in citing if r.actor == e.actor]
-        return _Target((own or citing)[0])
+        return _Target((own or citing)[0], alternatives=tuple(own))
     name = e.act if not e.args else f"{e.act}({', '.join(e.args)})"
     if name in by_instance:
         return _Target(by_instance[name])
@@ -244,7 +245,14 @@ def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = 
             results.append(EntryResult(e, "not judged", target.rule.name if target.rule else e.act,
                                        ("an earlier act already left the law",)))
             continue
+        enabled = [r for r in target.alternatives if evaluate(r.guard, state)]
+        if enabled:  # an act given by its article is the rule of that article that applies
+            target = _Target(enabled[0])
         result, after = _judge(model, state, e, target, missed)
+        if len(enabled) > 1:
+            result = replace(result, notes=(*result.notes, f"'{e.article}' fits several acts of {e.actor} "
+                             f"here ({', '.join(r.name for r in enabled)}); taken as {enabled[0].name}: "
+                             "name the act to choose"))
         results.append(result)
         if result.status == "unlawful":
             left = e.index
@@ -276,8 +284,6 @@ def _open(model: Model, duties: list[RuleInstance], since: dict[str, datetime.da
 
 def _with_open(res: EntryResult, model: Model, duties: list[RuleInstance],
                since: dict[str, datetime.date]) -> EntryResult:
-    from dataclasses import replace
-
     return replace(res, open_duties=_open(model, duties, since))
 
 
