@@ -18,6 +18,7 @@ from checker.report.narrative import (
     detail_lines,
     how_text,
     narrate,
+    property_title,
     story_lines,
     verdict_word,
     word,
@@ -47,7 +48,7 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     lang = lang or default_lang(model)
     prop, verdict = outcome.property, outcome.verdict
     out = [f"{report.path} — {model.title or model.name}"]
-    out.append(f"{word(lang, 'property')}{word(lang, 'colon')}{prop.title or prop.name}")
+    out.append(f"{word(lang, 'property')}{word(lang, 'colon')}{property_title(prop, lang)}")
     out.append(f"{word(lang, 'verdict')}{word(lang, 'colon')}{verdict_word(verdict, lang)}"
                f"（{how_text(verdict, lang)}）" if lang == "zh" else
                f"{word(lang, 'verdict')}: {verdict_word(verdict, lang)} ({how_text(verdict, lang)})")

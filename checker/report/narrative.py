@@ -15,7 +15,7 @@ from typing import Literal
 from checker.core.show_expr import show, value_text
 from checker.core.trace import Trace, rule_by_name, view
 from checker.core.verdict import Method, Status, Verdict
-from dsl.model import BoolType, EnumType, IntType, Model, Value
+from dsl.model import BoolType, EnumType, IntType, Model, Property, Value
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -171,6 +171,10 @@ def rule_title(model: Model, instance: str, lang: Lang) -> str:
         title += "（" + "，".join(v for _, v in rule.binding) + "）" if lang == "zh" else (
             " (" + ", ".join(v for _, v in rule.binding) + ")")
     return title
+
+
+def property_title(prop: Property, lang: Lang) -> str:
+    return _pick(lang, prop.title, prop.title_zh, prop.name)
 
 
 def actor_title(model: Model, name: str, lang: Lang) -> str:

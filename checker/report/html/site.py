@@ -39,6 +39,7 @@ from checker.report.narrative import (
     detail_lines,
     how_text,
     narrate,
+    property_title,
     source_title,
     verdict_word,
     word,
@@ -184,8 +185,12 @@ def _index(env: Environment, root: Path, matrix: Matrix, cases: list[_Case], lan
                           "expected": cell.expected, "match": cell.match})
         rows.append({"case": row.case, "jurisdiction": row.jurisdiction, "title": row.title,
                      "href": f"{case.slug}.html" if case else "", "cells": cells})
+    titles = {}
+    for p in matrix.principles:
+        prop = next((o.property for c in cases for o in c.report.outcomes if o.property.name == p.name), None)
+        titles[p.name] = property_title(prop, lang) if prop is not None else (p.title or p.name)
     html = env.get_template("index.html").render(
-        t=CHROME[lang], lang=lang, principles=matrix.principles, rows=rows,
+        t=CHROME[lang], lang=lang, principles=matrix.principles, rows=rows, titles=titles,
         legend=[{"word": w, "cls": c} for w, c in legend.items()], root=".")
     path = root / "index.html"
     path.write_text(html, encoding="utf-8")
@@ -202,7 +207,7 @@ def _outcome(report: FileReport, name: str) -> PropertyOutcome | None:
 def _verdict_info(o: PropertyOutcome, lang: Lang) -> dict[str, Any]:
     exp = o.expectation
     return {
-        "name": o.property.name, "title": o.property.title or o.property.name,
+        "name": o.property.name, "title": property_title(o.property, lang),
         "word": verdict_word(o.verdict, lang), "how": how_text(o.verdict, lang),
         "cls": status_class(o), "expected": _expected(exp.verdict, lang) if exp else "",
         "met": word(lang, "as_expected" if o.match is Match.MET else "not_as_expected") if exp else "",
