@@ -2,7 +2,8 @@
 
 OLD and NEW are files or git revisions of a file (`HEAD~1:cases/prc/current.rev`). Exit codes:
 0 nothing to fail on; 1 a regression (with `--fail-on change`: any change); 2 bad input (an
-error in either version, an unreadable revision); 4 internal error (handled by `cli.main`).
+error in either version, an unreadable revision); 3 a state or time limit cut either version's
+search short (and nothing else fails); 4 internal error (handled by `cli.main`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from checker.cli.common import emit
+from checker.cli.common import add_limit_options, emit, limit_options
 from checker.cli.common import positive as _positive
 from checker.core.result import CheckOptions
 from checker.diff.revision import RevisionError
@@ -41,8 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="exit 1 on a regression (default) or on any change")
     p.add_argument("--format", choices=list(FORMATS), default="text")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--max-states", type=int, default=1_000_000, metavar="N",
-                   help="stop exploring after N states per version")
+    add_limit_options(p)  # per version
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     p.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
     p.add_argument("--allow-removed", action="append", default=[], metavar="NAME",
@@ -52,9 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    _positive(args.max_states, "--max-states")
     _positive(args.depth, "--depth")
-    options = CheckOptions(max_states=args.max_states, engine=args.engine, depth=args.depth)
+    options = CheckOptions(engine=args.engine, depth=args.depth, **limit_options(args))
     try:
         diff = diff_paths(args.old, args.new, options, frozenset(args.allow_removed))
     except RevisionError as exc:

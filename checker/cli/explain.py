@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from checker.api import check_file
+from checker.cli.common import add_limit_options, limit_options
 from checker.core.result import CheckOptions
 from checker.report.explain import (
     explain,
@@ -18,7 +19,7 @@ from checker.report.explain import (
 
 
 def run(args: argparse.Namespace) -> int:
-    options = CheckOptions(max_states=args.max_states, engine=args.engine)
+    options = CheckOptions(engine=args.engine, **limit_options(args))
     report = check_file(args.file, options)
     text, code = explain(report, args.property, args.lang)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("explain", help="a property's counterexample or witness as numbered legal steps")
     p.add_argument("file", metavar="FILE")
     p.add_argument("property", metavar="PROPERTY")
-    p.add_argument("--max-states", type=int, default=1_000_000, metavar="N")
+    add_limit_options(p)
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     p.add_argument("--lang", choices=["zh", "en"], default=None,
                    help="language of the steps (default: the case's own for PRC and Taiwan "

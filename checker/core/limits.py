@@ -14,6 +14,7 @@ from checker.core.result import ModelResult
 from checker.core.verdict import Method
 from dsl.model import BoolType, EnumType, IntType, Model, Slot
 
+LIMITS = (Method.STATE_LIMIT, Method.TIME_LIMIT)
 HINT = "project onto fewer variables, or bound the widest ranges"
 
 
@@ -87,12 +88,11 @@ def limit_note(model: Model, stopped: Method, states: int, seconds: float) -> st
 
 
 def stopped_of(result: ModelResult) -> Method | None:
-    """The limit that stopped `result`'s search; for the symbolic engine, a verdict's time limit."""
+    """The limit that left `result` unsettled: its search's, or one a verdict names (after
+    `--engine auto`, the fallback may have settled what the explicit search's limit left)."""
     if result.stopped is not None:
         return result.stopped
-    if any(v.method is Method.TIME_LIMIT for v in result.verdicts):
-        return Method.TIME_LIMIT
-    return None
+    return next((v.method for v in result.verdicts if v.method in LIMITS), None)
 
 
 def dead_ends_unsettled(result: ModelResult) -> str:
