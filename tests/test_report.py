@@ -81,7 +81,8 @@ def test_case_page_has_verdicts_law_articles_and_the_bills_diff(site: Any) -> No
     assert "<svg" in page
     bill = (site.out / "prc-reform_proposal.html").read_text(encoding="utf-8")
     assert 'id="diff"' in bill and 'href="prc-current.html"' in bill
-    assert "fixed" in bill and "prc-current/trial_execution_separation.html" in bill
+    assert "修正" in bill and "prc-current/trial_execution_separation.html" in bill
+    assert "修改的规则" in bill, "the rules the bill changes, by their titles"
     de = (site.out / "de-zpo_717.html").read_text(encoding="utf-8")
     assert 'lang="en"' in de and "checked every one of" in de
 
