@@ -243,3 +243,16 @@ def test_symbolic_engine_agrees_on_safety_scenarios(name: str) -> None:
         assert s.status is Status.BOUNDED and e.status is Status.HOLDS
     if e.trace is not None and s.trace is not None:
         assert len(e.trace) == len(s.trace)  # both shortest
+
+
+def test_eventually_fails_with_a_lasso_in_the_models_terms() -> None:
+    """Without an application nothing comes back: a lasso (time passes for ever), replayed in
+    the model, whose note speaks of the facts, not of the monitor."""
+    report = check_text(HEADER + "scenario e { happened execute, revoke then eventually back == 1 }\n",
+                        directory=str(HERE))
+    (s,) = report.scenarios
+    v = s.outcome.verdict
+    assert v.status is Status.FAILS and v.trace is not None and v.trace.loop_start is not None
+    assert "after the facts" in v.note and "<scenario step>" not in v.note
+    assert report.result is not None
+    replay(report.result.model, v.trace)

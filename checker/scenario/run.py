@@ -7,13 +7,14 @@ contradict each other (E310) or that no run can satisfy (E311) are diagnostics, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from checker.core.outcome import PropertyOutcome, match
 from checker.core.result import CheckOptions, ModelResult
 from checker.core.trace import Trace, replay
 from checker.core.verdict import Method, Status, Verdict
-from checker.scenario.restrict import Contradiction, Restricted, restrict
+from checker.scenario.restrict import MONITOR, Contradiction, Restricted, restrict
 from checker.select import Refused, run_engines
 from dsl.diagnostics import Diagnostic, error
 from dsl.model import (
@@ -127,6 +128,7 @@ def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model
                            "(`final`)", trace=None, states=ends.states, bound=ends.bound)
         if ends is not None and ends.status is not Status.HOLDS:
             return replace(ends, property=sc.name, note="whether a run consistent with the facts ends is unsettled")
+    v = replace(v, note=re.sub(r"`" + re.escape(MONITOR) + r" [=<>!]+ \d+`", "the facts", v.note))
     if v.trace is None:
         return v
     return replace(v, trace=project(v.trace, r, model))
