@@ -28,6 +28,7 @@ SUBCOMMANDS: list[str] = [
     "checker.cli.report",
     "checker.cli.export",
     "checker.cli.replay_trace",
+    "checker.cli.certificate",
 ]
 
 

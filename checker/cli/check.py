@@ -15,7 +15,7 @@ from checker.report.check.junit import render_junit
 from checker.report.check.sarif import render_check_sarif
 from checker.report.check.text import render_reports
 from dsl.diagnostics import error
-from dsl.source import Span
+from dsl.source import file_span
 
 # Machine formats of `check` (text is rendered with the verbosity flag).
 CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
     c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
     c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
+    c.add_argument("--certificate", metavar="FILE",
+                   help="also write, for each verdict, what makes it checkable afterwards "
+                        "(revcheck verify-certificate)")
     c.set_defaults(func=run_check)
 
 
@@ -48,7 +51,7 @@ def run_check(args: argparse.Namespace) -> int:
                            lint=args.lint, **limit_options(args))
     paths, missing = collect_paths(args.targets)
     reports: list[FileReport] = [
-        FileReport(m, (error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))
+        FileReport(m, (error("E110", f"file or folder not found: {m}", file_span(m)),))
         for m in missing
     ]
     if not paths and not missing:
@@ -61,4 +64,9 @@ def run_check(args: argparse.Namespace) -> int:
         text = CHECK_FORMATS[args.format](reports)
     if not emit(text, args.output):
         return 2
+    if args.certificate:
+        from checker.cli.certificate import write_certificate
+
+        if not write_certificate(reports, args.certificate):
+            return 2
     return exit_code(reports)

@@ -1,0 +1,77 @@
+"""A digest of a reachable state set, and an independent re-enumeration to check it against.
+
+`state_digest` is canonical: each state (the model's slots, then the deadline clocks in a timed
+model) is written as compact JSON (so `true`, `1` and `"1"` differ), the lines are sorted, and
+sha256 is taken over them; discovery order and engine internals do not matter.
+
+`enumerate_states` is the reference semantics' own breadth-first search
+(`checker.core.semantics.successors` and the clock functions), deliberately not the compiled
+explicit engine whose result a certificate vouches for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from collections.abc import Iterable
+
+from checker.core.semantics import (
+    RangeViolation,
+    apply,
+    clocks_after_day,
+    clocks_after_step,
+    evaluate,
+    initial_clocks,
+    initial_states,
+    is_timed,
+    time_may_pass,
+)
+from dsl.model import Model, Value
+
+FullState = tuple[Value, ...]  # the model's slots, then the deadline clocks
+
+
+class TooManyStates(Exception):
+    """The re-enumeration passed its limit: the digest cannot be checked here."""
+
+
+def state_digest(states: Iterable[FullState]) -> str:
+    lines = sorted(json.dumps(list(s), ensure_ascii=False, separators=(",", ":")) for s in states)
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return "sha256:" + h.hexdigest()
+
+
+def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullState]:
+    """Every reachable state, by the reference semantics alone; TooManyStates past the limit."""
+    timed = is_timed(model)
+    width = len(model.slots)
+    zero = initial_clocks(model) if timed else ()
+    seen: dict[FullState, None] = {}
+    for s in initial_states(model):
+        seen.setdefault(s + zero)
+    queue = deque(seen)
+    while queue:
+        full = queue.popleft()
+        state, clocks = full[:width], tuple(full[width:])  # type: ignore[arg-type]
+        nexts: list[FullState] = []
+        for rule in model.rules:
+            if not evaluate(rule.guard, state):
+                continue
+            try:
+                after = apply(model, rule, state)
+            except RangeViolation:
+                continue
+            nexts.append(after + (clocks_after_step(model, rule, clocks, after) if timed else ()))
+        if timed and time_may_pass(model, state, clocks):  # type: ignore[arg-type]
+            nexts.append(state + clocks_after_day(model, state, clocks))  # type: ignore[arg-type]
+        for t in nexts:
+            if t not in seen:
+                if len(seen) >= max_states:
+                    raise TooManyStates(f"more than {max_states:,} states")
+                seen[t] = None
+                queue.append(t)
+    return list(seen)

@@ -1,0 +1,37 @@
+"""An expression written in the language, read back in the context of a case.
+
+A certificate carries its inductive invariant as text (`checker.core.show_expr`), so that a
+reader can check it by eye and the verifier reads exactly what is written, not a structure the
+engine left behind. The text is compiled as a property appended to the case's own source, so
+every name resolves as in the case.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dsl.frontend import compile_text
+from dsl.model import Expr, Invariant
+
+PROPERTY = "certificate_invariant"
+
+
+class NotAnExpression(Exception):
+    """The text is not an expression of the case (a syntax or name error)."""
+
+
+def read_expression(case_path: str, text: str) -> Expr:
+    """The checked-model form of `text` as a state predicate of the case at `case_path`."""
+    if "\n" in text or "}" in text or "//" in text or "/*" in text:
+        raise NotAnExpression("an invariant is one line without braces or comments")
+    with open(case_path, encoding="utf-8") as f:
+        source = f.read()
+    source += f"\nproperty {PROPERTY} {{ always {text} }}\n"
+    front = compile_text(source, path=case_path, directory=os.path.dirname(case_path) or ".")
+    if front.model is None:
+        first = next((d for d in front.diagnostics if d.is_error), None)
+        raise NotAnExpression(first.message if first else "does not compile")
+    prop = front.model.property(PROPERTY)
+    if prop is None or not isinstance(prop.form, Invariant):
+        raise NotAnExpression("not a state predicate")
+    return prop.form.predicate

@@ -1,0 +1,206 @@
+"""Verifying a certificate without the engine that produced it.
+
+Input: the case's path and one file entry of a certificate (`checker.certificate.write`).
+Output: one `Finding` per part: the state space (re-enumerated by the reference semantics and
+compared by count and digest), each verdict (a trace replayed and checked as a counterexample
+or witness; an inductive invariant read from its text and checked with a fresh Z3 query; an
+exhaustive verdict re-judged on the re-enumerated states where the form allows) and the dead
+ends. A rejection says which part is wrong and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker.certificate.digest import FullState, TooManyStates, enumerate_states, state_digest
+from checker.certificate.evidence import matches
+from checker.certificate.expression import NotAnExpression, read_expression
+from checker.certificate.inductive import check_implies, check_inductive
+from checker.certificate.traces import check_trace
+from checker.core.semantics import RangeViolation, apply, evaluate, is_final
+from checker.core.trace import ReplayError, trace_of_itf
+from dsl.model import Expr, Invariant, Model, NeverStep, Not, Property, Reachable
+
+VERIFIED, REJECTED, NOT_CERTIFIED = "verified", "rejected", "not certified"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    part: str  # "state space", "property NAME", "dead ends"
+    status: str  # VERIFIED | REJECTED | NOT_CERTIFIED
+    message: str = ""
+
+
+class _Space:
+    """The re-enumerated states, computed once and only if some part needs them."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._states: list[FullState] | None = None
+        self.error = ""
+
+    def states(self) -> list[FullState] | None:
+        if self._states is None and not self.error:
+            try:
+                self._states = enumerate_states(self.model)
+            except TooManyStates as exc:
+                self.error = str(exc)
+        return self._states
+
+    def model_states(self) -> list[FullState]:
+        width = len(self.model.slots)
+        return list(dict.fromkeys(s[:width] for s in self.states() or ()))
+
+
+def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Finding]:
+    if entry.get("procedure") != model.name:
+        return [Finding("procedure", REJECTED, f"the certificate is for {entry.get('procedure')!r}, "
+                        f"the case is {model.name!r}")]
+    space = _Space(model)
+    out: list[Finding] = []
+    certified = entry.get("state_space")
+    space_ok = False
+    if isinstance(certified, dict):
+        found = _check_space(space, certified)
+        out.append(found)
+        space_ok = found.status == VERIFIED
+    invariants: dict[str, str] = {}  # invariant text -> '' or why it is not inductive
+    for v in entry.get("verdicts") or []:
+        out.append(_check_verdict(model, case_path, v, space, space_ok, invariants))
+    out.append(_check_dead_ends(model, entry.get("dead_ends"), space, space_ok))
+    return out
+
+
+def _check_space(space: _Space, certified: dict[str, Any]) -> Finding:
+    states = space.states()
+    if states is None:
+        return Finding("state space", NOT_CERTIFIED, f"cannot re-enumerate: {space.error}")
+    if certified.get("states") != len(states):
+        return Finding("state space", REJECTED, f"the certificate counts {certified.get('states')} "
+                       f"states; the reference semantics reaches {len(states):,}")
+    digest = state_digest(states)
+    if certified.get("digest") != digest:
+        return Finding("state space", REJECTED, f"the digest {certified.get('digest')} differs "
+                       f"from that of the re-enumerated states, {digest}")
+    return Finding("state space", VERIFIED, f"{len(states):,} states, {digest[:19]}…")
+
+
+def _check_verdict(
+    model: Model, case_path: str, v: Any, space: _Space, space_ok: bool, invariants: dict[str, str]
+) -> Finding:
+    name = str(v.get("property")) if isinstance(v, dict) else "?"
+    part = f"property {name}"
+    prop = model.property(name)
+    if prop is None:
+        return Finding(part, REJECTED, f"{model.name} has no property {name!r}")
+    evidence = v.get("evidence") if isinstance(v.get("evidence"), dict) else {}
+    kind = evidence.get("kind")
+    verdict = v.get("verdict")
+    if kind == "trace":
+        want = "holds" if isinstance(prop.form, Reachable) else "fails"
+        if verdict != want:
+            return Finding(part, REJECTED, f"verdict: a trace shows that it {want}, not that it {verdict}")
+        try:
+            check_trace(model, trace_of_itf(model, evidence.get("trace")), name)
+        except ReplayError as exc:
+            return Finding(part, REJECTED, f"trace: {exc}")
+        return Finding(part, VERIFIED, f"{want}: the trace replays and shows it")
+    if kind == "state-space":
+        if not space_ok:
+            return Finding(part, REJECTED, "state space: no verified state space to rest on")
+        return _rejudge(model, prop, str(verdict), space)
+    if kind == "inductive-invariant":
+        return _check_invariant(model, case_path, prop, str(verdict), evidence, invariants)
+    if kind == "none":
+        return Finding(part, NOT_CERTIFIED, str(evidence.get("why", "")))
+    return Finding(part, REJECTED, f"evidence: unknown kind {kind!r}")
+
+
+def _check_invariant(
+    model: Model, case_path: str, prop: Property, verdict: str, evidence: dict[str, Any],
+    invariants: dict[str, str],
+) -> Finding:
+    part = f"property {prop.name}"
+    if isinstance(prop.form, Invariant):
+        want, target = "holds", prop.form.predicate
+    elif isinstance(prop.form, Reachable):
+        want, target = "fails", Not(prop.form.predicate)
+    else:
+        return Finding(part, REJECTED, "invariant: an invariant proves only `always`, `never` "
+                       "and an unreachable `reachable`")
+    if verdict != want:
+        return Finding(part, REJECTED, f"verdict: an invariant shows that it {want}, not that it {verdict}")
+    text = str(evidence.get("invariant", ""))
+    try:
+        invariant = read_expression(case_path, text)
+    except NotAnExpression as exc:
+        return Finding(part, REJECTED, f"invariant: `{text[:80]}` is not an expression of the case: {exc}")
+    if text not in invariants:
+        invariants[text] = check_inductive(model, invariant)
+    why = invariants[text] or check_implies(model, invariant, target)
+    if why:
+        return Finding(part, REJECTED, f"invariant: {why}")
+    return Finding(part, VERIFIED, f"{want}: the invariant is inductive and implies the property (Z3)")
+
+
+def _rejudge(model: Model, prop: Property, verdict: str, space: _Space) -> Finding:
+    """An exhaustive verdict judged again on the re-enumerated states, where the form allows."""
+    part = f"property {prop.name}"
+    form = prop.form
+    states = space.model_states()
+    if isinstance(form, Invariant):
+        found = _first(form.predicate, states, False)
+        got = "holds" if found is None else "fails"
+    elif isinstance(form, Reachable):
+        found = _first(form.predicate, states, True)
+        got = "holds" if found is not None else "fails"
+    elif isinstance(form, NeverStep):
+        got = "fails" if any(_steps_match(model, form, s) for s in states) else "holds"
+    else:
+        return Finding(part, NOT_CERTIFIED, "the state space it was judged on is verified, but "
+                       "this form (liveness, remedies, precedence) is not judged again")
+    if got != verdict:
+        return Finding(part, REJECTED, f"verdict: on the re-enumerated states it {got}, "
+                       f"the certificate says {verdict}")
+    return Finding(part, VERIFIED, f"{got}: judged again on the re-enumerated states")
+
+
+def _first(e: Expr, states: list[FullState], wanted: bool) -> FullState | None:
+    return next((s for s in states if bool(evaluate(e, s)) == wanted), None)
+
+
+def _steps_match(model: Model, form: NeverStep, state: FullState) -> bool:
+    for rule in model.rules:
+        if evaluate(rule.guard, state) and matches(model, form.pattern, state, rule.name):
+            try:
+                apply(model, rule, state)
+            except RangeViolation:
+                continue
+            return True
+    return False
+
+
+def _check_dead_ends(model: Model, certified: Any, space: _Space, space_ok: bool) -> Finding:
+    if not isinstance(certified, dict):
+        return Finding("dead ends", NOT_CERTIFIED, "the certificate says nothing about dead ends")
+    for i, t in enumerate(certified.get("traces") or []):
+        try:
+            check_trace(model, trace_of_itf(model, t), "dead end")
+        except ReplayError as exc:
+            return Finding("dead ends", REJECTED, f"trace {i + 1}: {exc}")
+    if certified.get("evidence") != "state-space":
+        return Finding("dead ends", NOT_CERTIFIED if not certified.get("traces") else VERIFIED,
+                       "only the listed dead ends' traces are checked")
+    if not space_ok:
+        return Finding("dead ends", REJECTED, "state space: no verified state space to rest on")
+    width = len(model.slots)
+    count = sum(1 for s in space.states() or () if _dead(model, s[:width]))
+    if certified.get("count") != count:
+        return Finding("dead ends", REJECTED, f"the certificate counts {certified.get('count')}; "
+                       f"the re-enumerated states have {count}")
+    return Finding("dead ends", VERIFIED, f"{count} dead end(s), counted again")
+
+
+def _dead(model: Model, state: FullState) -> bool:
+    return not is_final(model, state) and not any(evaluate(r.guard, state) for r in model.rules)
