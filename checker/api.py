@@ -69,9 +69,9 @@ def collect_paths(targets: list[str]) -> tuple[list[str], list[str]]:
     missing: list[str] = []
     for t in targets:
         p = Path(t)
-        if p.is_dir():
+        if os.path.isdir(p):  # os.path: an over-long or looping name is "missing", no OSError
             found.extend(str(f) for f in sorted(p.rglob("*.rev")))
-        elif p.exists():
+        elif os.path.lexists(p):
             found.append(t)
         else:
             missing.append(t)

@@ -15,7 +15,7 @@ from dsl import ast
 from dsl.check_model import Program
 from dsl.diagnostics import Diagnostic, error
 from dsl.parser import parse
-from dsl.source import SourceFile, Span
+from dsl.source import SourceError, SourceFile, Span, file_span, read_regular
 
 MAX_FILE_BYTES = 5_000_000
 # `dsl/spec` links to the repository's `spec/` and is installed with the package (package data)
@@ -23,19 +23,13 @@ BUNDLED_SPEC = Path(__file__).resolve().parent / "spec"
 
 
 def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Read a file as UTF-8 text, or explain why not (missing, a directory, binary, too large)."""
-    where = span or Span(path, 0, 0, 0, 0)
-    p = Path(path)
-    if not p.exists():
-        return None, [error("E110", f"file not found: {path}", where)]
-    if p.is_dir():
-        return None, [error("E110", f"{path} is a directory, not a .rev file", where)]
+    """Read a file as UTF-8 text, or explain why not (missing, a directory, a FIFO or device,
+    binary, too large); `span` is where the file was named (an import), else the file's 1:1."""
+    where = span or file_span(path)
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        return None, [error("E110", f"cannot read {path}: {exc.strerror}", where)]
-    if len(data) > MAX_FILE_BYTES:
-        return None, [error("E110", f"{path} is larger than {MAX_FILE_BYTES:,} bytes", where)]
+        data = read_regular(path, MAX_FILE_BYTES)
+    except SourceError as exc:
+        return None, [error("E110", str(exc), where)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,7 +54,7 @@ def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None,
 def find_library(name: str, importer: str) -> Path | None:
     """`import principles`: the importer's folder, then `spec/` in it and its ancestors,
     then REVCHECK_PATH, then the bundled `spec/`."""
-    start = Path(importer).resolve().parent
+    start = real_path(importer).parent
     candidates = [start / f"{name}.rev"]
     for folder in (start, *start.parents):
         candidates.append(folder / "spec" / f"{name}.rev")
@@ -68,7 +62,14 @@ def find_library(name: str, importer: str) -> Path | None:
         if entry:
             candidates.append(Path(entry) / f"{name}.rev")
     candidates.append(BUNDLED_SPEC / f"{name}.rev")
-    return next((c for c in candidates if c.is_file()), None)
+    # os.path.isfile, not Path.is_file: a name too long for the system is "not there", no OSError
+    return next((c for c in candidates if os.path.isfile(c)), None)
+
+
+def real_path(path: str | Path) -> Path:
+    """`path` with symbolic links resolved; never raises (a loop or an over-long name stays as
+    written, and then is not found)."""
+    return Path(os.path.realpath(path))
 
 
 @dataclass(slots=True)
@@ -82,12 +83,12 @@ class Loader:
         source, diags = read_source(path, span)
         self.diags.extend(diags)
         if source is None:
-            if Path(path).is_file():  # keep a lossy copy so the error can show the line
+            if diags and diags[0].code == "E003":  # keep a lossy copy so the error can show the line
                 try:
-                    raw = Path(path).read_bytes()[:MAX_FILE_BYTES]
+                    raw = read_regular(path, MAX_FILE_BYTES)
                     lossy = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")
                     self.files[path] = SourceFile(path, lossy)
-                except OSError:
+                except SourceError:
                     pass
             return None
         self.files[path] = source
@@ -106,8 +107,8 @@ class Loader:
             if not isinstance(decl, ast.Import):
                 continue
             if decl.is_path:
-                target: Path | None = Path(module.path).resolve().parent / decl.target
-                if not target.is_file():
+                target: Path | None = real_path(module.path).parent / decl.target
+                if not os.path.isfile(target):  # an over-long or looping path: not found
                     target = None
             else:
                 target = find_library(decl.target, module.path)
@@ -115,7 +116,7 @@ class Loader:
                 self.diags.append(error("E103", f"cannot find the library '{decl.target}'", decl.span,
                                         "not found", help="looked beside this file, in spec/ folders above it, and in REVCHECK_PATH"))
                 continue
-            key = str(target.resolve())
+            key = str(real_path(target))
             if key in stack:
                 chain = " → ".join(Path(p).name for p in (*stack[stack.index(key):], key))
                 self.diags.append(error("E104", f"import cycle: '{decl.target}' imports this file again",
@@ -134,12 +135,14 @@ class Loader:
             self.libraries[key] = lib
             self.library_order.append(key)
 
-    def load(self, path: str, stack: tuple[str, ...] = ()) -> tuple[ast.Module | None, dict[str, str]]:
-        """Parse `path`, load its imports, and consolidate it with the law it `extends`."""
-        module = self.parse_file(path)
+    def load(self, path: str, stack: tuple[str, ...] = (),
+             span: Span | None = None) -> tuple[ast.Module | None, dict[str, str]]:
+        """Parse `path`, load its imports, and consolidate it with the law it `extends`
+        (`span`: the `extends` line that named `path`, where a read error is reported)."""
+        module = self.parse_file(path, span)
         if module is None:
             return None, {}
-        key = str(Path(path).resolve())
+        key = str(real_path(path))
         self.load_imports(module, (*stack, key))
         extends = [d for d in module.decls if isinstance(d, ast.Extends)]
         if not extends:
@@ -153,14 +156,15 @@ class Loader:
         if len(extends) > 1:
             self.diags.append(error("E101", "a bill can extend only one law", extends[1].span))
         ext = extends[0]
-        target = Path(module.path).resolve().parent / ext.path
-        if str(target.resolve()) in (*stack, key):
+        target = real_path(module.path).parent / ext.path
+        if str(real_path(target)) in (*stack, key):
             self.diags.append(error("E104", f"`extends` cycle through '{ext.path}'", ext.span))
             return None, {}
-        if not target.is_file():
-            self.diags.append(error("E110", f"cannot find the law to amend: {ext.path}", ext.span))
+        if not os.path.exists(target):  # over-long or looping paths are "not found" too
+            shown = ext.path if len(ext.path) <= 200 else ext.path[:100] + "…"
+            self.diags.append(error("E110", f"cannot find the law to amend: {shown}", ext.span))
             return None, {}
-        base, origins = self.load(self._display(target), (*stack, key))
+        base, origins = self.load(self._display(target), (*stack, key), ext.span)
         if base is None:
             return None, {}
         if base.kind != "procedure":

@@ -15,7 +15,7 @@ from checker.report.check.junit import render_junit
 from checker.report.check.sarif import render_check_sarif
 from checker.report.check.text import render_reports
 from dsl.diagnostics import error
-from dsl.source import Span
+from dsl.source import file_span
 
 # Machine formats of `check` (text is rendered with the verbosity flag).
 CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
@@ -51,7 +51,7 @@ def run_check(args: argparse.Namespace) -> int:
                            lint=args.lint, **limit_options(args))
     paths, missing = collect_paths(args.targets)
     reports: list[FileReport] = [
-        FileReport(m, (error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))
+        FileReport(m, (error("E110", f"file or folder not found: {m}", file_span(m)),))
         for m in missing
     ]
     if not paths and not missing:
