@@ -60,7 +60,7 @@ def _lint_summary(model: Model, options: CheckOptions) -> str:
     from checker.report.lint.text import lint_summary
     from checker.symbolic.lint import lint
 
-    return lint_summary(lint(model, min(options.depth, 12), options.timeout_s))
+    return lint_summary(lint(model, min(options.depth, 12), options.timeout_s), model.allows)
 
 
 def collect_paths(targets: list[str]) -> tuple[list[str], list[str]]:

@@ -26,13 +26,14 @@ def allowances(main: ast.Module, rules: set[str], diags: list[Diagnostic]) -> tu
     for d in main.decls:
         if not isinstance(d, ast.Allow):
             continue
-        code = LINT_CODE_OF.get(d.code, d.code)  # `allow contradiction` means L603
+        code = LINT_CODE_OF.get(d.code.replace("_", "-"), d.code)  # `allow dead_rule` is L601
         if code not in known:
             if code in CODES:
                 diags.append(error("E115", f"'{code}' is an error, and errors cannot be allowed",
                                    d.code_span, "an error", help="fix what it reports instead"))
                 continue
-            close = difflib.get_close_matches(code, [*known, *LINT_CODE_OF], n=1)
+            names = [n.replace("-", "_") for n in LINT_CODE_OF]
+            close = difflib.get_close_matches(code, [*known, *names], n=1)
             diags.append(error("E115", f"`allow` names no lint finding or warning '{d.code}'",
                                d.code_span, "unknown code",
                                help=f"did you mean '{close[0]}'?" if close

@@ -222,6 +222,7 @@ def test_lint_findings_in_every_format(folder: Path) -> None:
     pytest.importorskip("checker.symbolic.lint")
     from checker.report.lint.formats import LintFile, lint_exit_code, render_lint
     from checker.symbolic.lint import lint
+    from dsl.codes import LINT_CODE_OF
     from dsl.frontend import compile_file
 
     # two powers with different effects are a choice, not a contradiction: make `decide` a duty
@@ -242,7 +243,7 @@ def test_lint_findings_in_every_format(folder: Path) -> None:
     sarif_path = folder / "lint.sarif"
     records = _load_sarif(render_lint("sarif", files), sarif_path).get_records()  # type: ignore[attr-defined]
     codes = {r["Code"] for r in records}
-    assert {f.code for f in files[0].findings} <= codes
+    assert {LINT_CODE_OF[f.code] for f in files[0].findings} <= codes
     assert any(r["Location"] == "bad.rev" and r["Severity"] == "error" for r in records)
     (folder / "lint.xml").write_text(render_lint("junit", files), encoding="utf-8")
     xml = junitparser.JUnitXml.fromfile(str(folder / "lint.xml"))

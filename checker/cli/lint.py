@@ -1,7 +1,9 @@
 """`revcheck lint FILE|DIR...`: static analysis of rule sets (see `checker.symbolic.lint`).
 
 Registered in `checker/cli/__init__.py` (`SUBCOMMANDS`); `--format json|sarif|junit` as for `check`.
-Exit codes: 0 no finding at error level, 1 some error-level finding, 2 bad input.
+Exit codes: 0 no counted finding at the `--fail-on` level (default error) or above, 1 some,
+2 bad input, 3 the time limit (`--timeout`) cut a search short and nothing else failed. A
+finding an `allow CODE "reason"` line of the procedure accepts is shown but not counted.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ import argparse
 import sys
 
 from checker.api import collect_paths
+from checker.cli.common import add_limit_options, emit, limit_options
 from checker.report.lint.formats import LintFile, lint_exit_code, render_lint
 from checker.report.lint.text import lint_summary, render_findings
-from checker.symbolic.lint import lint
+from checker.symbolic.lint import lint_within
 from dsl.diagnostics import error, render
 from dsl.frontend import compile_file
-from dsl.source import Span
+from dsl.source import file_span
 
 
 def add_lint_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -25,9 +28,11 @@ def add_lint_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     )
     p.add_argument("targets", nargs="+", metavar="FILE|DIR")
     p.add_argument("--depth", type=int, default=12, help="bound for the reachability searches (default 12)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time limit per file")
+    add_limit_options(p)  # --max-states is accepted for uniformity: lint's searches are symbolic
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--fail-on", choices=["error", "warning", "note"], default="error",
+                   help="the lowest level of a finding (not allowed) that makes lint exit 1 (default error)")
     return p
 
 
@@ -39,12 +44,13 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.depth <= 0:
         print("revcheck: error: --depth must be a positive number", file=sys.stderr)
         return 2
+    timeout = limit_options(args)["timeout_s"]
     paths, missing = collect_paths(args.targets)
     if not paths and not missing:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
     files: list[LintFile] = [
-        LintFile(m, diagnostics=(error("E110", f"file or folder not found: {m}", Span(m, 0, 0, 0, 0)),))
+        LintFile(m, diagnostics=(error("E110", f"file or folder not found: {m}", file_span(m)),))
         for m in missing
     ]
     for path in paths:
@@ -54,21 +60,16 @@ def run_lint(args: argparse.Namespace) -> int:
             continue
         if front.model.is_library:
             continue
-        files.append(LintFile(path, lint(front.model, args.depth, args.timeout), files=front.files))
+        found, timed_out = lint_within(front.model, args.depth, timeout)
+        why = f"time limit of {timeout:g} s reached; some searches were cut short" if timed_out else ""
+        files.append(LintFile(path, found, files=front.files, unsettled=why, allows=front.model.allows))
     if args.format == "text":
         text = _render_text(files)
     else:
         text = render_lint(args.format, files)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
-        except OSError as exc:
-            print(f"revcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
-    else:
-        print(text)
-    return lint_exit_code(files)
+    if not emit(text, args.output):
+        return 2
+    return lint_exit_code(files, args.fail_on)
 
 
 def _render_text(files: list[LintFile]) -> str:
@@ -77,7 +78,9 @@ def _render_text(files: list[LintFile]) -> str:
         if f.diagnostics:
             out += [render(d, f.files) for d in f.diagnostics]
             continue
-        out.append(f"{f.path}: {lint_summary(f.findings)}")
+        out.append(f"{f.path}: {lint_summary(f.findings, f.allows)}")
+        if f.unsettled:
+            out.append(f"  unsettled: {f.unsettled}")
         if f.findings:
-            out.append(render_findings(f.findings, f.path))
+            out.append(render_findings(f.findings, f.path, f.allows))
     return "\n".join(out)

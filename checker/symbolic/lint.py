@@ -3,20 +3,24 @@
 Input: a checked `Model`, a depth bound and an optional time limit. Output: `Finding`s, each
 naming the rules (declared names), their citations and spans, and *how* it was established:
 - dead provision: a rule none of whose instances is ever enabled: its guard is unsatisfiable
-  outright (error), proven never enabled in a reachable state by k-induction (error), or not
-  enabled in any run up to depth K (warning: a longer run might enable it);
+  outright (error), proven never enabled in a reachable state by k-induction (warning), or not
+  enabled in any run up to depth K (note: a longer run might enable it);
 - competence conflict: two rules by actors of different organs take the same kind of decision
   (an act kind whose name says `decision`; every kind if the vocabulary has none) in one
-  situation: both enabled in a reachable state (error), or their guards overlap but no run
-  up to depth K reaches the overlap (warning); overlaps proven unreachable are not reported;
+  situation: both enabled in a reachable state (warning), or their guards overlap but no run
+  up to depth K reaches the overlap (note); overlaps proven unreachable are not reported;
 - contradiction: two rules enabled in the same situation set a variable to different values
-  (neither guard excludes the other), at least one of them a duty: witnessed (an error when
-  both are duties, which then command incompatible outcomes; a warning for a duty against a
-  power) or bounded (warning). Two powers with different effects are a choice the law leaves
+  (neither guard excludes the other), at least one of them a duty: witnessed (a warning; when
+  both are duties they command incompatible outcomes, a collision of norms the law resolves,
+  not a broken file) or bounded (note). Two powers with different effects are a choice the law leaves
   open (discretion), not a contradiction, and are not reported; nor are one actor's duties of
   one act kind, which model the alternative outcomes of one decision (dismiss or uphold);
 - vacuous property: an `always` implication whose premise never holds, or a `requires
-  earlier` whose step never happens: proven (error) or not reached up to depth K (warning).
+  earlier` whose step never happens: unsatisfiable outright (error), proven (warning) or not
+  reached up to depth K (note).
+Severities (docs/output.md, "Lint levels"): an error only where the rule set cannot mean what
+it says (a condition no state satisfies); a warning for a legal finding proven or witnessed; a
+note for one only not refuted up to the bound. Each kind has a code (dsl.codes.LINT_CODES: L601-L604) that `allow` can accept.
 Pairs are of different declared rules (instances of one rule are one provision's cases) whose
 instances agree on their shared parameters: `pay(c1)` and `enforce(c2)` concern two creditors.
 """
@@ -36,7 +40,10 @@ from checker.symbolic.encode import Encoding, StateVars
 from dsl.model import Binary, Expr, Invariant, Model, Property, RequiresEarlier, RuleInstance
 from dsl.source import Span
 
-Severity = Literal["error", "warning"]
+# error: the rule set cannot mean what it says (a condition or a premise no state satisfies,
+# whatever the runs); warning: a legal finding established (proven or witnessed); note: a
+# finding only not refuted up to the depth bound.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +154,9 @@ class _Linter:
             return None
         if out.proven is not None:
             return _with(base, f"rule '{name}' can never apply: no reachable state satisfies "
-                         "its condition", f"proven: k-inductive, k = {out.proven}")
+                         "its condition", f"proven: k-inductive, k = {out.proven}", "warning")
         return _with(base, f"rule '{name}' never applied in any run up to depth {self.depth}",
-                     self._bounded(out), "warning")
+                     self._bounded(out), "note")
 
     # ------------------------------------------------------------------ pairs of rules
 
@@ -205,18 +212,18 @@ class _Linter:
                 self.model.slots[i].var for i in _common_slots(x, y)
             ) + " to different values"
         first_b = next(r for r in rules if r.rule == b)
-        base = Finding(code, "error" if clash is None else "warning", what, (a, b),
+        base = Finding(code, "warning", what, (a, b),
                        self._cites(rules), (rules[0].span, first_b.span))
 
         def report(out: Outcome) -> Finding | None:
             if out.hits:
                 how = f"witness: a run of {out.hits[0].depth} steps reaches it"
                 if code == "contradiction" and x.duty and y.duty:  # two obligations collide
-                    return _with(base, what + " (both are duties)", how, "error")
+                    return _with(base, what + " (both are duties)", how, "warning")
                 return _with(base, what, how)
             if out.proven is not None:
                 return None
-            return _with(base, what + " (the overlap is satisfiable)", self._bounded(out), "warning")
+            return _with(base, what + " (the overlap is satisfiable)", self._bounded(out), "note")
 
         return [_Check(Monitor(lambda s, h: self.enc.any([c(s) for c in conds])), report)]
 
@@ -263,10 +270,10 @@ class _Linter:
         if out.hits:
             return None
         if out.proven is not None:
-            return _with(base, base.message, f"proven: k-inductive, k = {out.proven}")
+            return _with(base, base.message, f"proven: k-inductive, k = {out.proven}", "warning")
         return _with(base, base.message.replace("never", "was never seen to")
                      .replace("no step ever matches", "no step matched"),
-                     self._bounded(out), "warning")
+                     self._bounded(out), "note")
 
 
 def _with(base: Finding, message: str, how: str, severity: Severity | None = None) -> Finding:

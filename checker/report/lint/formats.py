@@ -2,8 +2,10 @@
 
 Input: one `LintFile` per file linted (its findings, or the diagnostics that stopped it).
 Output: JSON (schema `revcheck/lint/1`), SARIF 2.1.0 (one result per finding, `ruleId` the
-finding's code, located at the first rule it names, the other rules as related locations) or
-JUnit XML (a suite per file, a test case per finding code, failing on an error-level finding).
+finding's code L601-L604, its level the finding's, located at the first rule it names, the other
+rules as related locations; an allowed finding carries an `inSource` suppression with the `allow`
+line's reason) or JUnit XML (a suite per file, a test case per finding code, failing on a
+counted error-level finding; allowed findings are listed with their reason).
 `render_lint(format, files)` is the hook for the `lint` subcommand's `--format`.
 """
 
@@ -17,8 +19,11 @@ from typing import Any
 from checker.report.check.json_report import diagnostic_json
 from checker.report.check.junit import junit_document
 from checker.report.check.sarif import Finding, Rule, diagnostic_finding, dumps, sarif_log
+from checker.report.lint.levels import allowance, describe, fails, lint_code, unused
 from checker.symbolic.lint import Finding as LintFinding
+from dsl.codes import LINT_CODE_OF
 from dsl.diagnostics import Diagnostic, render
+from dsl.model import Allowance
 from dsl.source import SourceFile, Span
 
 SCHEMA = "revcheck/lint/1"
@@ -36,20 +41,32 @@ class LintFile:
     findings: tuple[LintFinding, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     files: dict[str, SourceFile] = field(default_factory=dict, compare=False)
+    unsettled: str = ""  # why the findings may be incomplete (a time limit), '' if they are not
+    allows: tuple[Allowance, ...] = ()  # the procedure's `allow` lines (reviewed findings)
 
     @property
     def bad_input(self) -> bool:
         return any(d.is_error for d in self.diagnostics)
 
 
-def lint_exit_code(files: list[LintFile]) -> int:
+def lint_exit_code(files: list[LintFile], fail_on: str = "error") -> int:
+    """0 no counted finding at `fail_on` level or above (allowed ones do not count); 1 some;
+    2 bad input; 3 a time limit cut a search short."""
     if any(f.bad_input for f in files):
         return 2
-    return 1 if any(x.severity == "error" for f in files for x in f.findings) else 0
+    if any(fails(f.findings, f.allows, fail_on) for f in files):
+        return 1
+    return 3 if any(f.unsettled for f in files) else 0
 
 
 def _span_json(s: Span) -> dict[str, Any]:
     return {"file": s.path, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
+
+
+def _allowed(x: LintFinding, f: LintFile) -> str | None:
+    """The reason of the `allow` line that accepts `x`, or None."""
+    a = allowance(x, f.allows)
+    return a.reason if a is not None else None
 
 
 def render_lint_json(files: list[LintFile]) -> str:
@@ -60,8 +77,11 @@ def render_lint_json(files: list[LintFile]) -> str:
             {
                 "path": f.path,
                 "diagnostics": [diagnostic_json(d) for d in f.diagnostics],
+                "unsettled": f.unsettled or None,
+                "unused_allows": [{"code": a.code, "rules": list(a.rules), "reason": a.reason,
+                                   "location": _span_json(a.span)} for a in unused(f.findings, f.allows)],
                 "findings": [
-                    {"code": x.code, "severity": x.severity, "message": x.message, "rules": list(x.rules),
+                    {"id": lint_code(x), "allowed": _allowed(x, f), "code": x.code, "severity": x.severity, "message": x.message, "rules": list(x.rules),
                      "citations": [{"source": s, "title": t} for s, t in x.citations], "how": x.how,
                      "property": x.property or None, "locations": [_span_json(s) for s in x.spans]}
                     for x in f.findings
@@ -77,14 +97,19 @@ def lint_sarif_findings(files: list[LintFile]) -> list[Finding]:
     out: list[Finding] = []
     for f in files:
         out += [diagnostic_finding(d) for d in f.diagnostics]
+        if f.unsettled:
+            out.append(Finding(Rule("lint-unsettled", "A search of lint was cut short by a limit"),
+                               "none", f"lint of {f.path} unsettled: {f.unsettled}",
+                               Span(f.path, 1, 1, 1, 2), kind="open"))
         for x in f.findings:
             spans = [s for s in x.spans if s.line > 0]
             where = spans[0] if spans else Span(f.path, 1, 1, 1, 2)
             related = tuple((s, f"rule {name}") for s, name in zip(spans[1:], x.rules[1:], strict=False))
             cites = f"; cites {', '.join(s for s, _ in x.citations)}" if x.citations else ""
             how = f" ({x.how})" if x.how else ""
-            out.append(Finding(Rule(x.code, CODES.get(x.code, x.code)), x.severity, f"{x.message}{how}{cites}",
-                               where, related, properties={"rules": list(x.rules)}))
+            out.append(Finding(Rule(lint_code(x), describe(lint_code(x))), x.severity,
+                               f"{x.message}{how}{cites}", where, related,
+                               suppression=_allowed(x, f), properties={"rules": list(x.rules), "name": x.code}))
     return out
 
 
@@ -105,15 +130,22 @@ def render_lint_junit(files: list[LintFile]) -> str:
         else:
             for code in CODES:
                 found = [x for x in f.findings if x.code == code]
-                case = ET.SubElement(suite, "testcase", classname=f.path, name=code, time="0.000")
-                text = "\n".join(f"{x.severity}: {x.message} ({x.how})" for x in found)
+                name = f"{LINT_CODE_OF[code]} {code}"
+                case = ET.SubElement(suite, "testcase", classname=f.path, name=name, time="0.000")
+                text = "\n".join(f"{x.severity}: {x.message} ({x.how})" + (
+                    f" — allowed: {why}" if (why := _allowed(x, f)) else "") for x in found)
                 tests += 1
-                if any(x.severity == "error" for x in found):
+                if fails(found, f.allows):
                     ET.SubElement(case, "failure", message=f"{len(found)} finding(s)", type=code).text = text
                     failures += 1
                 elif found:
                     ET.SubElement(case, "system-out").text = text
-        for k, v in (("tests", tests), ("failures", failures), ("errors", errors), ("skipped", 0)):
+        skipped = 0
+        if f.unsettled and not f.bad_input:
+            case = ET.SubElement(suite, "testcase", classname=f.path, name="time limit", time="0.000")
+            ET.SubElement(case, "skipped", message=f"unsettled: {f.unsettled}")
+            tests, skipped = tests + 1, 1
+        for k, v in (("tests", tests), ("failures", failures), ("errors", errors), ("skipped", skipped)):
             suite.set(k, str(v))
         suites.append(suite)
     return junit_document(suites, name="revcheck lint")

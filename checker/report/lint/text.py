@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from checker.report.lint.levels import allowance, label, unused
+from checker.report.lint.levels import lint_summary as lint_summary
 from checker.symbolic.lint import Finding
+from dsl.model import Allowance
 
 
-def render_findings(findings: tuple[Finding, ...] | list[Finding], path: str = "") -> str:
-    """Findings as text, one block each: severity, code, message, how, rules with citations."""
+def render_findings(findings: tuple[Finding, ...] | list[Finding], path: str = "",
+                    allows: tuple[Allowance, ...] = ()) -> str:
+    """Findings as text, one block each: level, code and name, message, how, rules with
+    citations; a finding an `allow` line accepts is shown as `allowed[…]` with its reason."""
     out: list[str] = []
     for f in findings:
-        out.append(f"{f.severity}[{f.code}]: {f.message}")
+        accepted = allowance(f, allows)
+        if accepted is not None:
+            out.append(f"allowed[{label(f)}]: {f.message}")
+            out.append(f"   = allowed ({accepted.span}): {accepted.reason}")
+            continue
+        out.append(f"{f.severity}[{label(f)}]: {f.message}")
         if f.spans and f.spans[0].line > 0:
             out.append(f"  --> {f.spans[0]}")
         elif path:
@@ -18,16 +28,8 @@ def render_findings(findings: tuple[Finding, ...] | list[Finding], path: str = "
             out.append(f"   = {f.how}")
         for name, title in f.citations:
             out.append(f"   = cites {name}: {title}")
+    for a in unused(findings, allows):
+        rules = f" for {', '.join(a.rules)}" if a.rules else ""
+        out.append(f"note: `allow {a.code}{rules}` ({a.span}) accepts no finding: remove it, or "
+                   "check what changed")
     return "\n".join(out)
-
-
-def lint_summary(findings: tuple[Finding, ...] | list[Finding]) -> str:
-    """One line for `check`: 'lint: 1 error, 3 warnings (dead-rule: 1, contradiction: 3)'."""
-    if not findings:
-        return "lint: no findings"
-    errors = sum(1 for f in findings if f.severity == "error")
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.code] = counts.get(f.code, 0) + 1
-    detail = ", ".join(f"{k}: {v}" for k, v in counts.items())
-    return f"lint: {errors} error(s), {len(findings) - errors} warning(s) ({detail})"
