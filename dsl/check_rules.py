@@ -112,6 +112,13 @@ class RuleChecks(CheckingContext):
             if p.set_name not in self.sets:
                 self._unknown_set(p.set_name, p.span)
                 return []
+        named: set[str] = set()
+        for p in d.params:  # `rule r(p in S, p in S)`: the second `p` would shadow the first
+            if p.name in named:
+                self.diags.append(error("E101", f"parameter '{p.name}' appears twice in rule '{d.name}'",
+                                        p.span, "a second parameter of this name"))
+                return []
+            named.add(p.name)
         count = math.prod(len(self.sets[p.set_name]) for p in d.params)
         if count > MAX_INSTANCES:  # refuse before instantiating (hostile input)
             self.diags.append(error("E303", f"rule '{d.name}' has {count:,} instances, more than {MAX_INSTANCES:,}", d.span))

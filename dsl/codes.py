@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "E207": "empty or inverted range",
     "E208": "step attribute outside a step pattern",
     "E209": "division or non-linear arithmetic not supported",
+    "E210": "a computed number too large (more than 1,000 digits)",
     # model
     "E301": "rule without `by`",
     "E302": "rule with more than one clause of the same kind",

@@ -16,6 +16,7 @@ from typing import assert_never
 from dsl import ast
 from dsl import model as m
 from dsl.diagnostics import Diagnostic, error
+from dsl.parser import MAX_DIGITS
 from dsl.source import Span
 
 
@@ -107,6 +108,13 @@ def _fold(op: str, a: m.Value, b: m.Value) -> m.Value:
         "implies": lambda: (not a) or bool(b),
     }
     return from_op[op]()
+
+
+TOO_LARGE = 10**MAX_DIGITS  # the literal limit holds for computed values too (E210)
+
+
+def _too_large(v: m.Value) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) >= TOO_LARGE
 
 
 def make_binary(op: str, left: m.Expr, right: m.Expr) -> m.Expr:
@@ -387,7 +395,13 @@ class ExprLowering:
                     e.span,
                     "multiply by a constant instead",
                 )
-            return make_binary(op, left, right), INT
+            folded = make_binary(op, left, right)
+            if isinstance(folded, m.Lit) and _too_large(folded.value):
+                # operands are below the limit, so computing this one step was cheap
+                self.err("E210", f"this computes a number of more than {MAX_DIGITS:,} digits",
+                         e.span, "too large", help="constants and bounds must stay below 10^1000")
+                return m.Lit(0), ErrorType()
+            return folded, INT
         if op in ("<", "<=", ">", ">="):
             ints = self._need_int(lt, e.left, f"`{op}`") & self._need_int(rt, e.right, f"`{op}`")
             if not ints:
