@@ -112,6 +112,8 @@ def file_json(r: FileReport) -> dict[str, Any]:
                 "title": o.property.title,
                 "text": o.property.text,
                 "origin": o.property.origin,
+                # a principle: the names it read and what they resolved to (docs/language.md §4)
+                "reads": {read: own for read, own in o.property.reads},
                 "expected": o.expectation.verdict if o.expectation else None,
                 "reason": o.expectation.reason if o.expectation else None,
                 "match": o.match.value,
