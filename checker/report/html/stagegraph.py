@@ -109,22 +109,45 @@ def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_DOT_CACHE: dict[tuple[int, str], tuple[StageGraph, str | None]] = {}
+
+
 def _dot_svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value, Value], list[int]],
              visited: set[Value]) -> str | None:
+    """Graphviz lays the graph out once per graph and language; each run's highlight is then a
+    class on the run's edges and stages (styled by the page), so a case's hundred explanation
+    pages cost one `dot` call."""
+    key = (id(graph), lang)
+    cached = _DOT_CACHE.get(key)
+    if cached is None or cached[0] is not graph:
+        if len(_DOT_CACHE) > 64:
+            _DOT_CACHE.clear()
+        cached = _DOT_CACHE[key] = (graph, _dot_base(model, graph, lang))
+    svg = cached[1]
+    if svg is None:
+        return None
+    index = {v: i for i, v in enumerate(graph.nodes)}
+    for k, edge in enumerate(graph.edges):
+        steps = lit.get(edge)
+        if steps:
+            svg = svg.replace(f'<g id="e{k}" class="edge">', f'<g id="e{k}" class="edge hl" '
+                              f'data-steps="{", ".join(map(str, steps))}">')
+    for v in visited:
+        if v in index:
+            svg = svg.replace(f'<g id="n{index[v]}" class="node">', f'<g id="n{index[v]}" class="node visited">')
+    return svg
+
+
+def _dot_base(model: Model, graph: StageGraph, lang: Lang) -> str | None:
     ids = {v: f"n{i}" for i, v in enumerate(graph.nodes)}
     out = ["digraph stages {", "  rankdir=LR; bgcolor=transparent;",
            '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontsize=11, fontname="sans-serif"];',
            '  edge [color="#9aa5b1", fontsize=10, fontname="sans-serif"];']
     for v in graph.nodes:
-        cls = "node stage-node" + (" visited" if v in visited else "")
-        fill = ', fillcolor="#fde8e8", penwidth=2' if v in visited else ""
-        out.append(f"  {ids[v]} [label={_q(_wrap(node_label(model, graph, v, lang)))}, "
-                   f"class={_q(cls)}, tooltip={_q(str(v))}{fill}];")
-    for (a, b), names in graph.edges.items():
-        steps = lit.get((a, b))
-        extra = (f', class="hl", color="#c81e1e", penwidth=3, label={_q(", ".join(map(str, steps)))}'
-                 if steps else "")
-        out.append(f"  {ids[a]} -> {ids[b]} [tooltip={_q(_edge_title(model, names, lang))}{extra}];")
+        out.append(f"  {ids[v]} [id={_q(ids[v])}, label={_q(_wrap(node_label(model, graph, v, lang)))}, "
+                   f"tooltip={_q(str(v))}];")
+    for k, ((a, b), names) in enumerate(graph.edges.items()):
+        out.append(f"  {ids[a]} -> {ids[b]} [id=\"e{k}\", tooltip={_q(_edge_title(model, names, lang))}];")
     out.append("}")
     try:
         done = subprocess.run(["dot", "-Tsvg"], input="\n".join(out).encode(), capture_output=True,
@@ -133,7 +156,10 @@ def _dot_svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value,
         return None
     text = done.stdout.decode("utf-8", "replace")
     start = text.find("<svg")
-    return re.sub(r"<!--.*?-->", "", text[start:], flags=re.S) if start >= 0 else None
+    if start < 0:
+        return None
+    svg = re.sub(r"<!--.*?-->", "", text[start:], flags=re.S)
+    return svg.replace("<svg ", '<svg class="stage-graph dot" ', 1)
 
 
 # ----------------------------------------------------------------------------- own layout
