@@ -48,6 +48,7 @@ from dsl.model import (
 
 Code = int  # a packed state
 Predicate = Callable[[Code], bool]
+Watcher = Callable[[Code, int], int]
 Successors = list[tuple[int, Code | None]]
 KEEP_TABLE_CLOCKS = 12  # up to this many clocks, the clocks a step keeps come from a table
 
@@ -98,6 +99,14 @@ class CompiledModel:
             found = _ModuleBuilder(self.model).patterns_only([p])[p]
             self._patterns[p] = found
         return found
+
+    def watcher(self, keys: tuple[tuple[Expr, bool], ...]) -> Watcher:
+        """`watch(s, pending)`: bit j set when `pending` has bit j and expression j of `keys`
+        evaluates to its wanted truth value in `s`: every watched property of a state in one
+        call, with no call per property (`checker.explicit.search` uses it per state)."""
+        builder = _ModuleBuilder(self.model)
+        builder.add_watch(keys)
+        return builder.load()["watch"]  # type: ignore[return-value]
 
 
 def compile_model(model: Model) -> CompiledModel:
@@ -274,7 +283,9 @@ class _ModuleBuilder:
         step function inlined, for an untimed search that keeps no edges and watches no step
         patterns (the common safety check): no successor list, no call per state. Arguments
         and results are those of `explore`'s loop; it returns (next state to expand, states
-        found, transitions, why it stopped: 0 done, 1 state limit, 2 time limit, 3 settled)."""
+        found, transitions, why it stopped: 0 done, 1 state limit, 2 time limit, 3 settled);
+        `watch` (`CompiledModel.watcher`) is asked about the `pending` bits per state, and
+        what it finds is appended to `found` as (state id, bits)."""
         rules = self.model.rules
         guards = [r.guard for r in rules]
         updates = [u.value for r in rules for u in r.updates]
@@ -282,14 +293,20 @@ class _ModuleBuilder:
         self.py.namespace["_monotonic"] = time.monotonic
         self.lines += [
             "def search(codes, index, parent, via, deadlocked, hits, i, n, max_states, deadline,"
-            " on_state):",
+            " watch, pending, found, stop):",
             "    add_code, add_parent, add_via = codes.append, parent.append, via.append",
             "    transitions = 0",
             "    while i < n:",
             "        if deadline is not None and not i & 1023 and _monotonic() >= deadline:",
             "            return i, n, transitions, 2",
             "        s = codes[i]",
-            "        settled = on_state is not None and on_state(s, i)",
+            "        settled = False",
+            "        if pending:",
+            "            hit = watch(s, pending)",
+            "            if hit:",
+            "                found.append((i, hit))",
+            "                pending &= ~hit",
+            "                settled = stop and not pending",
             "        m = e = 0",
         ]
         self.lines += [f"        {line}" for line in hoisted]
@@ -379,6 +396,15 @@ class _ModuleBuilder:
         self.lines += [f"    {line}" for line in hoisted]
         self.lines.append(f"    return bool({self.py.code(e, temps)})")
         return name
+
+    def add_watch(self, keys: tuple[tuple[Expr, bool], ...]) -> None:
+        """`watch(s, pending)` for `CompiledModel.watcher`."""
+        self.lines += ["def watch(s, pending):", "    hit = 0"]
+        for j, (e, wanted) in enumerate(keys):
+            test = self.py.code(e, {})
+            self.lines.append(f"    if pending & {1 << j} and {'' if wanted else 'not '}{test}:")
+            self.lines.append(f"        hit |= {1 << j}")
+        self.lines.append("    return hit")
 
     def add_pattern(self, p: StepPattern) -> tuple[str | bool, ...]:
         """Per rule: True/False for a constant residual, else the residual predicate's name."""

@@ -93,15 +93,7 @@ def _first_edge(space: StateSpace, p: StepPattern) -> tuple[int, int, int] | Non
     watched = space.watched
     if watched is not None and p in watched.first_step:
         return watched.first_step[p]
-    per_rule = space.compiled.pattern(p).per_rule
-    if all(p is None for p in per_rule):
-        return None
-    codes = space.codes
-    for src, r, dst in space.edges():
-        match = per_rule[r]
-        if match is not None and match(codes[src]):
-            return src, r, dst
-    return None
+    return next(space.matching_edges(space.compiled.pattern(p).per_rule), None)
 
 
 # --------------------------------------------------------------------------- the forms
@@ -176,27 +168,27 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, AfterPossible)
     if not space.complete:  # an unexplored state might still lead to a target step
         return _unknown(space, prop)
-    step = space.compiled.pattern(prop.form.step)
-    target = space.compiled.pattern(prop.form.target).per_rule
-    states = space.codes
-    n = len(states)
+    n = len(space.codes)
     can = bytearray(n)
+    for src, _, _ in space.matching_edges(space.compiled.pattern(prop.form.target).per_rule):
+        can[src] = 1
+    start, rule, dst = space.edge_lists()
+    skip = space.time_rule if space.timed else -1  # the acts only, as `StateSpace.edges`
     preds: list[list[int]] = [[] for _ in range(n)]
-    for src, r, dst in space.edges():
-        preds[dst].append(src)
-        if not can[src] and (m := target[r]) is not None and m(states[src]):
-            can[src] = 1
+    for src in range(space.expanded):
+        for e in range(start[src], start[src + 1]):
+            if rule[e] != skip:
+                preds[dst[e]].append(src)
     stack = [i for i in range(n) if can[i]]
     while stack:
         for p in preds[stack.pop()]:
             if not can[p]:
                 can[p] = 1
                 stack.append(p)
-    per_rule = step.per_rule
-    for src, r, dst in space.edges():
-        if not can[dst] and (m := per_rule[r]) is not None and m(states[src]):
+    for src, r, d in space.matching_edges(space.compiled.pattern(prop.form.step).per_rule):
+        if not can[d]:
             note = "after this step no run can take a step matching the target pattern"
-            return _fails(space, prop, [*space.path_to(src), (r, dst)], note)
+            return _fails(space, prop, [*space.path_to(src), (r, d)], note)
     return _holds(space, prop)
 
 

@@ -140,11 +140,8 @@ def _triggers(space: StateSpace, trigger: Expr | StepPattern, goal: _Goal) -> li
     seen: set[int] = set()
     reached = goal.reached
     if isinstance(trigger, StepPattern):
-        per_rule = space.compiled.pattern(trigger).per_rule
-        states = space.codes
-        for src, r, dst in space.edges():
-            match = per_rule[r]
-            if dst not in seen and not reached[dst] and match is not None and match(states[src]):
+        for src, r, dst in space.matching_edges(space.compiled.pattern(trigger).per_rule):
+            if dst not in seen and not reached[dst]:
                 seen.add(dst)
                 out.append((dst, src, r))
         return out
@@ -166,25 +163,26 @@ def _source_path(space: StateSpace, source: Source) -> Path:
 class _Found:
     path: Path  # the whole run: prefix, then the wait
     loop_start: int | None  # index into the run's states where the cycle begins (None: a stop)
-    wait_start: int  # index of the state where the wait began
 
 
 class _Region:
     """The states reachable from the sources without reaching the goal, breadth-first, with
-    parent pointers (a source's parent is -1) and the allowed edges among them."""
+    parent pointers (a source's parent is -1) and the allowed edges among them: `allowed[e]`
+    for every out-edge `e` of a region state (an edge into the region that is not a goal
+    step). Built in one pass over the region's edges; the space's edge arrays are shared
+    (`StateSpace.edge_lists`), not copied per property."""
 
     def __init__(self, space: StateSpace, goal: _Goal, sources: list[Source]) -> None:
         n = len(space.states)
         self.space, self.goal = space, goal
-        self.start = start = space.edge_start.tolist()
-        self.rule = rule = space.edge_rule.tolist()
-        self.dst = dst = space.edge_dst.tolist()
+        self.start, self.rule, self.dst = start, rule, dst = space.edge_lists()
         self.inside = inside = bytearray(n)
+        self.allowed = allowed = bytearray(len(dst))
         self.parent = parent = array("l", [-1]) * n
         self.via = via = array("l", [-1]) * n
         self.order: list[int] = []
         self.source: dict[int, Source] = {}
-        reached = goal.reached
+        reached, step, codes = goal.reached, goal.step, space.codes
         queue: deque[int] = deque()
         for source in sources:
             sid = source[0]
@@ -192,48 +190,32 @@ class _Region:
                 inside[sid] = 1
                 self.source[sid] = source
                 queue.append(sid)
-        blocked = self.blocked_edges()
-        self.blocked = blocked
         order = self.order
         while queue:
             u = queue.popleft()
             order.append(u)
             for e in range(start[u], start[u + 1]):
                 v = dst[e]
-                if inside[v] or reached[v] or (blocked is not None and blocked[e]):
+                if reached[v]:
                     continue
-                inside[v] = 1
-                parent[v] = u
-                via[v] = rule[e]
-                queue.append(v)
+                if step is not None and (m := step[rule[e]]) is not None and m(codes[u]):
+                    continue  # a goal step leaves the region
+                allowed[e] = 1
+                if not inside[v]:
+                    inside[v] = 1
+                    parent[v] = u
+                    via[v] = rule[e]
+                    queue.append(v)
 
-    def blocked_edges(self) -> bytearray | None:
-        """For a step goal: per edge, whether it is a goal step (it leaves the region)."""
-        goal, space = self.goal, self.space
-        if goal.step is None:
-            return None
-        out = bytearray(space.transitions)
-        start, rule = space.edge_start, space.edge_rule
-        for u in range(space.expanded):
-            for e in range(start[u], start[u + 1]):
-                if goal.edge_reaches(space, u, rule[e]):
-                    out[e] = 1
-        return out
-
-    def allowed(self, e: int) -> bool:
-        return bool(self.inside[self.space.edge_dst[e]]) and (
-            self.blocked is None or not self.blocked[e]
-        )
-
-    def path_to(self, sid: int) -> tuple[Path, int]:
-        """The run to `sid` through its source, and the index where the wait began."""
+    def path_to(self, sid: int) -> Path:
+        """The run to `sid` through its source."""
         wait: Path = []
         while self.parent[sid] >= 0:
             wait.append((self.via[sid], sid))
             sid = self.parent[sid]
         wait.reverse()
         prefix = _source_path(self.space, self.source[sid])
-        return [*prefix, *wait], len(prefix) - 1
+        return [*prefix, *wait]
 
 
 def _find(space: StateSpace, goal: _Goal, sources: list[Source]) -> _Found | None:
@@ -245,8 +227,7 @@ def _find(space: StateSpace, goal: _Goal, sources: list[Source]) -> _Found | Non
         is_fair = [k in fair for k in range(space.time_rule + 1)]
         for sid in region.order:
             if not any(is_fair[rule[e]] for e in range(start[sid], start[sid + 1])):
-                path, wait = region.path_to(sid)
-                return _Found(path, None, wait)
+                return _Found(region.path_to(sid), None)
     position = array("l", [0]) * len(space.states)
     for k, sid in enumerate(region.order):
         position[sid] = k
@@ -254,10 +235,10 @@ def _find(space: StateSpace, goal: _Goal, sources: list[Source]) -> _Found | Non
     for comp in components:  # (b) a fair cycle, nearest first
         if _is_fair(space, region, comp, fair):
             entry = min(comp, key=lambda v: position[v])
-            path, wait = region.path_to(entry)
+            path = region.path_to(entry)
             loop_start = len(path) - 1
             path += _cycle(space, region, set(comp), entry, fair)
-            return _Found(path, loop_start, wait)
+            return _Found(path, loop_start)
     return None
 
 
@@ -271,8 +252,7 @@ def _fair_actions(space: StateSpace) -> set[int]:
 def _components(space: StateSpace, region: _Region) -> list[list[int]]:
     """The strongly connected components of the region with at least one edge inside, by an
     iterative Tarjan over the compact edge arrays (as lists: no boxing per access)."""
-    start, dst = region.start, region.dst
-    inside, blocked = region.inside, region.blocked
+    start, dst, allowed = region.start, region.dst, region.allowed
     n = len(space.states)
     index = [-1] * n
     low = [0] * n
@@ -299,7 +279,7 @@ def _components(space: StateSpace, region: _Region) -> list[list[int]]:
             while e < end:
                 w = dst[e]
                 e += 1
-                if not inside[w] or (blocked is not None and blocked[e - 1]):
+                if not allowed[e - 1]:
                     continue
                 iw = index[w]
                 if iw < 0:
@@ -333,7 +313,7 @@ def _components(space: StateSpace, region: _Region) -> list[list[int]]:
                     if w == v:
                         break
                 if len(comp) > 1 or any(
-                    dst[f] == v and region.allowed(f) for f in range(start[v], start[v + 1])
+                    dst[f] == v and allowed[f] for f in range(start[v], start[v + 1])
                 ):
                     out.append(comp)
     return out
@@ -342,8 +322,7 @@ def _components(space: StateSpace, region: _Region) -> list[list[int]]:
 def _is_fair(space: StateSpace, region: _Region, comp: list[int], fair: set[int]) -> bool:
     """Every fair action is disabled somewhere in `comp` or taken by an edge inside it. (Fair
     actions are bits of an int: one pass over the component's edges, no sets per state.)"""
-    start, rule, dst = region.start, region.rule, region.dst
-    inside, blocked = region.inside, region.blocked
+    start, rule, dst, allowed = region.start, region.rule, region.dst, region.allowed
     bit = [1 << k if k in fair else 0 for k in range(space.time_rule + 1)]
     members = bytearray(len(space.states))
     for v in comp:
@@ -355,7 +334,7 @@ def _is_fair(space: StateSpace, region: _Region, comp: list[int], fair: set[int]
         for e in range(start[v], start[v + 1]):
             b = bit[rule[e]]
             here |= b
-            if b and members[dst[e]] and inside[dst[e]] and (blocked is None or not blocked[e]):
+            if b and members[dst[e]] and allowed[e]:
                 taken |= b
         always_on &= here
         if not always_on & ~taken:
@@ -373,7 +352,7 @@ def _enabled(space: StateSpace, sid: int) -> set[int]:
 def _cycle(space: StateSpace, region: _Region, comp: set[int], entry: int, fair: set[int]) -> Path:
     """A cycle from `entry` back to it inside `comp` that makes the run fair: for each fair
     action it visits a state where the action is disabled or takes an edge that performs it."""
-    start, rule, dst = region.start, region.rule, region.dst
+    start, rule, dst, allowed = region.start, region.rule, region.dst, region.allowed
     pending = fair & _enabled(space, entry)
     here = entry
     out: Path = []
@@ -389,7 +368,7 @@ def _cycle(space: StateSpace, region: _Region, comp: set[int], entry: int, fair:
             u = queue.popleft()
             for e in range(start[u], start[u + 1]):
                 v = dst[e]
-                if v not in comp or not region.allowed(e):
+                if v not in comp or not allowed[e]:
                     continue
                 if meets(rule[e], v):
                     end = (u, rule[e], v)
@@ -427,39 +406,17 @@ def _within(
     """Breadth-first search of (state, days waited) from every trigger, inside the region; a
     time step out of a node waiting `days` days is the deadline miss."""
     region = _Region(space, goal, sources)
-    start, rule, dst = region.start, region.rule, region.dst
-    time_rule = space.time_rule
-    back: dict[tuple[int, int], tuple[tuple[int, int], int]] = {}
-    queue: deque[tuple[int, int]] = deque()
-    for sid in region.order:
-        if region.parent[sid] < 0:
-            back[(sid, 0)] = ((-1, -1), -1)
-            queue.append((sid, 0))
-    miss = None
-    while queue and miss is None:
-        node = queue.popleft()
-        u, waited = node
-        for e in range(start[u], start[u + 1]):
-            if not region.allowed(e):
-                continue
-            r = rule[e]
-            later = waited + 1 if r == time_rule else waited
-            if later > days:
-                miss = (node, r, dst[e])
-                break
-            nxt = (dst[e], later)
-            if nxt not in back:
-                back[nxt] = (node, r)
-                queue.append(nxt)
-    if miss is None:
+    if not _can_miss(space, region, days):
         return _holds(space, prop)
+    miss, back = _first_miss(space, region, days)
+    width = days + 1  # a node (state u, days waited w) is the integer u * width + w
     node, r, v = miss
     wait: Path = [(r, v)]
     while back[node][1] >= 0:
-        wait.append((back[node][1], node[0]))
+        wait.append((back[node][1], node // width))
         node = back[node][0]
     wait.reverse()
-    prefix = _source_path(space, region.source[node[0]])
+    prefix = _source_path(space, region.source[node // width])
     path = [*prefix, *wait]
     trace = space.trace(path)
     form = prop.form
@@ -483,6 +440,73 @@ def _within(
     else:
         note += " Even without the bound it need never come: a fair run avoids it for ever."
     return _counterexample(space, prop, trace, note)
+
+
+def _can_miss(space: StateSpace, region: _Region, days: int) -> bool:
+    """Whether some run through the region waits more than `days` days: the most days any
+    path can have waited on reaching each state, by label correction (a state is revisited
+    only when its label grows, at most `days` + 1 times; usually once or twice), stopping at
+    the first label beyond the bound. Far cheaper than the product search when the bound is
+    met; when it is not, `_first_miss` finds the shortest counterexample."""
+    start, rule, dst, allowed = region.start, region.rule, region.dst, region.allowed
+    time_rule = space.time_rule
+    most = array("l", [-1]) * len(space.states)
+    queue: deque[int] = deque()
+    for sid in region.order:
+        if region.parent[sid] < 0:
+            most[sid] = 0
+            queue.append(sid)
+    queued = bytearray(len(space.states))
+    for sid in queue:
+        queued[sid] = 1
+    while queue:
+        u = queue.popleft()
+        queued[u] = 0
+        waited = most[u]
+        for e in range(start[u], start[u + 1]):
+            if not allowed[e]:
+                continue
+            later = waited + 1 if rule[e] == time_rule else waited
+            if later > days:
+                return True
+            v = dst[e]
+            if later > most[v]:
+                most[v] = later
+                if not queued[v]:
+                    queued[v] = 1
+                    queue.append(v)
+    return False
+
+
+def _first_miss(
+    space: StateSpace, region: _Region, days: int
+) -> tuple[tuple[int, int, int], dict[int, tuple[int, int]]]:
+    """Breadth-first search of (state, days waited) from every trigger, inside the region:
+    the first time step out of a node waiting `days` days (node, rule, destination) and the
+    search's parent pointers (node -> (parent node, rule); -1 for a trigger)."""
+    start, rule, dst, allowed = region.start, region.rule, region.dst, region.allowed
+    time_rule, width = space.time_rule, days + 1
+    back: dict[int, tuple[int, int]] = {}
+    queue: deque[int] = deque()
+    for sid in region.order:
+        if region.parent[sid] < 0:
+            back[sid * width] = (-1, -1)
+            queue.append(sid * width)
+    while queue:
+        node = queue.popleft()
+        u, waited = divmod(node, width)
+        for e in range(start[u], start[u + 1]):
+            if not allowed[e]:
+                continue
+            r = rule[e]
+            later = waited + 1 if r == time_rule else waited
+            if later > days:
+                return (node, r, dst[e]), back
+            nxt = dst[e] * width + later
+            if nxt not in back:
+                back[nxt] = (node, r)
+                queue.append(nxt)
+    raise AssertionError("`_can_miss` found a miss the product search does not")
 
 
 # --------------------------------------------------------------------------- verdicts and notes

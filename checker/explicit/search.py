@@ -61,6 +61,7 @@ class StateSpace:
     has_edges: bool = True  # False: a safety-only search that kept no edges
     watched: Watched | None = None  # what the search judged on the fly
     settled: bool = False  # stopped once every watched property was settled (`check`)
+    _lists: list[list[int]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def states(self) -> StateView:
@@ -91,6 +92,31 @@ class StateSpace:
     @property
     def complete(self) -> bool:
         return self.stopped is None and not self.settled
+
+    def edge_lists(self) -> tuple[list[int], list[int], list[int]]:
+        """`edge_start`, `edge_rule`, `edge_dst` as lists (no boxing per access in the loops
+        of `checker.explicit.liveness`), made once per space and shared by its properties."""
+        assert self.has_edges, "this search kept no edges"
+        if not self._lists:
+            self._lists.extend([self.edge_start.tolist(), self.edge_rule.tolist(),
+                                self.edge_dst.tolist()])
+        start, rule, dst = self._lists
+        return start, rule, dst
+
+    def matching_edges(
+        self, per_rule: tuple[Predicate | None, ...]
+    ) -> Iterator[tuple[int, int, int]]:
+        """The edges (source, rule index, destination) a compiled step pattern matches, in BFS
+        order (a time step matches none: its entry is None)."""
+        start, rule, dst = self.edge_lists()
+        codes = self.codes
+        if all(m is None for m in per_rule):
+            return
+        for src in range(self.expanded):
+            for e in range(start[src], start[src + 1]):
+                m = per_rule[rule[e]]
+                if m is not None and m(codes[src]):
+                    yield src, rule[e], dst[e]
 
     def edges(self, with_time: bool = False) -> Iterator[tuple[int, int, int]]:
         """Every recorded edge as (source id, rule index, destination id), in BFS order;
@@ -196,8 +222,10 @@ def explore(
         _inlined(run, stop_when_settled)
     else:
         _generic(run, keep_edges, stop_when_settled)
-    for j in range(run.expanded, len(run.codes)) if run.pending_states else ():
-        run.pending_states = _watch_state(run.pending_states, run.first_state, run.codes[j], j)
+    for j in range(run.expanded, len(run.codes)) if run.pending else ():  # found, not expanded
+        if hit := run.watch(run.codes[j], run.pending):
+            run.found.append((j, hit))
+            run.pending &= ~hit
     return run.space(keep_edges)
 
 
@@ -210,7 +238,7 @@ class _Run:
     def __init__(
         self, model: Model, compiled: CompiledModel, options: CheckOptions, watch: Watch
     ) -> None:
-        self.model, self.compiled, self.options, self.watch = model, compiled, options, watch
+        self.model, self.compiled, self.options = model, compiled, options
         self.max_states = options.max_states
         self.deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
         self.codes: list[int] = []
@@ -222,9 +250,11 @@ class _Run:
         self.stopped: Method | None = None
         self.settled = False
         self.expanded = self.transitions = 0
-        self.pending_states = [(key, compiled.predicate(key[0]), key[1]) for key in watch.states]
+        self.watch_keys = watch.states
+        self.watch = compiled.watcher(watch.states)
+        self.pending = (1 << len(watch.states)) - 1  # bit j: watch.states[j] not yet found
+        self.found: list[tuple[int, int]] = []  # (state id, the bits it was first found for)
         self.pending_steps = [(p, compiled.pattern(p).per_rule) for p in watch.steps]
-        self.first_state: dict[tuple[Expr, bool], int | None] = {k: None for k in watch.states}
         self.first_step: dict[StepPattern, tuple[int, int, int] | None] = {
             p: None for p in watch.steps
         }
@@ -239,6 +269,18 @@ class _Run:
                 self.codes.append(c)
                 self.parent.append(-1)
                 self.via.append(-1)
+
+    @property
+    def watch_empty(self) -> bool:
+        return not self.watch_keys and not self.first_step
+
+    def first_state(self) -> dict[tuple[Expr, bool], int | None]:
+        out: dict[tuple[Expr, bool], int | None] = {key: None for key in self.watch_keys}
+        for sid, bits in self.found:
+            for j, key in enumerate(self.watch_keys):
+                if bits >> j & 1:
+                    out[key] = sid
+        return out
 
     def space(self, keep_edges: bool) -> StateSpace:
         stopped = self.stopped
@@ -263,27 +305,23 @@ class _Run:
             else None,
             transitions=self.transitions,
             has_edges=keep_edges,
-            watched=None
-            if self.watch.empty
-            else Watched(self.first_state, self.first_step),
+            watched=None if self.watch_empty else Watched(self.first_state(), self.first_step),
             settled=self.settled,
         )
 
 
 def _inlined(run: _Run, stop_when_settled: bool) -> None:
-    """The model's own loop (`CompiledModel.search`), state watches called back per state."""
-
-    def on_state(s: int, sid: int) -> bool:
-        run.pending_states = _watch_state(run.pending_states, run.first_state, s, sid)
-        return stop_when_settled and not run.pending_states
-
+    """The model's own loop (`CompiledModel.search`)."""
     assert run.compiled.search is not None
     if run.stopped is not None:
         return
     run.expanded, _, run.transitions, why = run.compiled.search(
         run.codes, run.index, run.parent, run.via, run.deadlocked, run.range_hits, 0,
-        len(run.codes), run.max_states, run.deadline, on_state if run.pending_states else None,
+        len(run.codes), run.max_states, run.deadline, run.watch, run.pending, run.found,
+        stop_when_settled,
     )
+    for _, bits in run.found:
+        run.pending &= ~bits
     run.stopped, run.settled = _STOPS[why], why == 3
 
 
@@ -292,8 +330,8 @@ def _generic(run: _Run, keep: bool, stop_when_settled: bool) -> None:
     expand, time_rule = run.compiled.expand, run.compiled.time_rule
     codes, index, deadlocked, range_hits = run.codes, run.index, run.deadlocked, run.range_hits
     edge_rule, edge_dst, edge_start = run.edge_rule, run.edge_dst, run.edge_start
-    pending_states, pending_steps = run.pending_states, run.pending_steps
-    first_state, first_step = run.first_state, run.first_step
+    watch, pending, found = run.watch, run.pending, run.found
+    pending_steps, first_step = run.pending_steps, run.first_step
     max_states, deadline = run.max_states, run.deadline
     # The hot loop: locals for every attribute it touches; one hash per successor.
     lookup, add_code = index.setdefault, codes.append
@@ -307,8 +345,9 @@ def _generic(run: _Run, keep: bool, stop_when_settled: bool) -> None:
             stopped = Method.TIME_LIMIT
             break
         s = codes[i]
-        if pending_states:
-            pending_states = _watch_state(pending_states, first_state, s, i)
+        if pending and (hit := watch(s, pending)):
+            found.append((i, hit))
+            pending &= ~hit
         succ = expand(s)
         if not succ or succ[0][0] == time_rule:  # no discrete step (time comes last)
             deadlocked.append(i)
@@ -338,32 +377,17 @@ def _generic(run: _Run, keep: bool, stop_when_settled: bool) -> None:
             if pending_steps:
                 pending_steps = _watch_steps(pending_steps, first_step, s, i, succ, index)
             i += 1
-            if stop_when_settled and not pending_states and not pending_steps:
+            if stop_when_settled and not pending and not pending_steps:
                 settled = True
                 break
     if stopped is not None:  # drop the half-expanded state's edges: edges are whole rows
         del edge_rule[edge_start[-1] :]
         del edge_dst[edge_start[-1] :]
-    run.pending_states, run.pending_steps = pending_states, pending_steps
+    run.pending, run.pending_steps = pending, pending_steps
     run.stopped, run.settled, run.expanded, run.transitions = stopped, settled, i, transitions
 
 
-_PendingState = list[tuple[tuple[Expr, bool], Predicate, bool]]
 _PendingStep = list[tuple[StepPattern, tuple[Predicate | None, ...]]]
-
-
-def _watch_state(
-    pending: _PendingState, found: dict[tuple[Expr, bool], int | None], s: int, sid: int
-) -> _PendingState:
-    """Record state `sid` for every pending watch it satisfies; the watches still pending."""
-    rest = []
-    for item in pending:
-        key, pred, wanted = item
-        if pred(s) == wanted:
-            found[key] = sid
-        else:
-            rest.append(item)
-    return rest
 
 
 def _watch_steps(
@@ -451,7 +475,8 @@ def plan(model: Model) -> tuple[Watch, bool]:
                 steps += [pattern] if pattern not in steps else []
             case _:
                 needs_edges = True
-    return Watch(tuple(states), tuple(steps)), needs_edges
+    # with the edges kept, a step pattern is matched against them afterwards (`judge`)
+    return Watch(tuple(states), () if needs_edges else tuple(steps)), needs_edges
 
 
 def check(
