@@ -22,7 +22,7 @@ from dsl.source import file_span
 
 
 def add_lint_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p = subparsers.add_parser(
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "lint",
         help="find dead provisions, competence conflicts, contradictions and vacuous properties",
     )
