@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from checker.api import check_model_file, collect_paths
 from checker.cli.common import add_limit_options, emit, limit_options, positive
+from checker.cli.progress import Progress
 from checker.core.outcome import FileReport, exit_code
 from checker.core.result import CheckOptions
 from checker.report.check.json_report import render_json
@@ -57,7 +58,10 @@ def run_check(args: argparse.Namespace) -> int:
     if not paths and not missing:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
-    reports += [check_model_file(p, options) for p in paths]
+    with Progress(len(paths), "check") as bar:  # on a terminal only: long symbolic proofs
+        for p in paths:
+            bar.step(p)
+            reports.append(check_model_file(p, options))
     if args.format == "text":
         text = render_reports(reports, args.verbose)
     else:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from checker.cli.common import add_limit_options, emit, limit_options
 from checker.cli.common import positive as _positive
+from checker.cli.progress import Progress
 from checker.core.result import CheckOptions
 from checker.diff.revision import RevisionError
 from checker.diff.versions import FAIL_ON, DiffReport, diff_paths
@@ -55,7 +56,9 @@ def run_diff(args: argparse.Namespace) -> int:
     _positive(args.depth, "--depth")
     options = CheckOptions(engine=args.engine, depth=args.depth, **limit_options(args))
     try:
-        diff = diff_paths(args.old, args.new, options, frozenset(args.allow_removed))
+        with Progress(1, "diff") as bar:  # on a terminal only
+            bar.step(f"{args.old} → {args.new}")
+            diff = diff_paths(args.old, args.new, options, frozenset(args.allow_removed))
     except RevisionError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
