@@ -2,9 +2,10 @@
 
 Input: case files (directories are searched for `.rev` files). Output: a table whose rows are
 the procedures (labelled `jurisdiction/case` from the folder and file name) and whose columns are
-the properties of the `principles` library in declaration order. Each cell is holds / fails /
-n.a. / unknown (or `holds≤k` for a bounded verdict, `error` for a file that does not check) and
-points at its trace: `revcheck explain FILE PROPERTY`. Formats: text, markdown, json, csv, and
+the properties of the `principles` library in declaration order. Each cell is one of holds /
+holds vacuously / fails / not modelled / no such rule (docs/output.md; `unknown` or `holds≤k` for
+a search cut short, `error` for a file that does not check) and points at its trace:
+`revcheck explain FILE PROPERTY`. The text table fits 100 columns (principles by key). Formats: text, markdown, json, csv, and
 `check`'s sarif and junit restricted to the principles (`render_sarif`, `render_junit`).
 `--output FILE` writes any format to FILE. `--update FILE` rewrites the part of FILE between `<!-- matrix:begin -->` and
 `<!-- matrix:end -->`; `--check FILE` only says whether that part is up to date (exit 1 if not).
