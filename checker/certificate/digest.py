@@ -56,7 +56,8 @@ def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullStat
     queue = deque(seen)
     while queue:
         full = queue.popleft()
-        state, clocks = full[:width], tuple(full[width:])  # type: ignore[arg-type]
+        state = full[:width]
+        clocks = tuple(int(c) for c in full[width:])
         nexts: list[FullState] = []
         for rule in model.rules:
             if not evaluate(rule.guard, state):
@@ -66,8 +67,8 @@ def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullStat
             except RangeViolation:
                 continue
             nexts.append(after + (clocks_after_step(model, rule, clocks, after) if timed else ()))
-        if timed and time_may_pass(model, state, clocks):  # type: ignore[arg-type]
-            nexts.append(state + clocks_after_day(model, state, clocks))  # type: ignore[arg-type]
+        if timed and time_may_pass(model, state, clocks):
+            nexts.append(state + clocks_after_day(model, state, clocks))
         for t in nexts:
             if t not in seen:
                 if len(seen) >= max_states:

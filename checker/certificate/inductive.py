@@ -82,7 +82,7 @@ class _Encoder:
             case Not(operand=o):
                 return z3.Not(self.expr(o, s))
             case Neg(operand=o):
-                return -self.expr(o, s)  # type: ignore[operator]
+                return -self.expr(o, s)
             case In(operand=o, values=values):
                 x = self.expr(o, s)
                 return z3.Or([x == self.value(v) for v in values] or [z3.BoolVal(False, self.ctx)])
@@ -96,9 +96,9 @@ class _Encoder:
                     return z3.Or(a, b)
                 if op == "implies":
                     return z3.Implies(a, b)
-                return {"==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,  # type: ignore[operator]
-                        "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,  # type: ignore[operator]
-                        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b}[op]()  # type: ignore[operator]
+                return {"==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,
+                        "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
+                        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b}[op]()
             case StepAttr():
                 raise ValueError("a step attribute in a state invariant")
             case _:
@@ -108,9 +108,9 @@ class _Encoder:
         if isinstance(t, IntType):
             parts = []
             if t.lo is not None:
-                parts.append(x >= t.lo)  # type: ignore[operator]
+                parts.append(x >= t.lo)
             if t.hi is not None:
-                parts.append(x <= t.hi)  # type: ignore[operator]
+                parts.append(x <= t.hi)
             return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
         if isinstance(t, EnumType):
             return z3.Or([x == self.value(v) for v in t.values])
@@ -142,9 +142,9 @@ class _Encoder:
             if isinstance(slot.type, BoolType):
                 text = "true" if z3.is_true(v) else "false"
             elif isinstance(slot.type, EnumType):
-                text = self.names.get(v.as_long(), str(v))  # type: ignore[attr-defined]
+                text = self.names.get(v.as_long(), str(v))
             else:
-                text = value_text(v.as_long())  # type: ignore[attr-defined]
+                text = value_text(v.as_long())
             out.append(f"{slot.name} = {text}")
         return ", ".join(out)
 

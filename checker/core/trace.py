@@ -165,9 +165,7 @@ def view(model: Model, trace: Trace) -> list[StepView]:
             continue
         rule = rule_by_name(model, name)
         actor = model.actor(rule.actor)
-        cites = tuple(
-            (c, (model.source(c).title if model.source(c) else c)) for c in rule.citations
-        )
+        cites = tuple((c, _title(model, c)) for c in rule.citations)
         out.append(
             StepView(
                 i,
@@ -182,6 +180,11 @@ def view(model: Model, trace: Trace) -> list[StepView]:
             )
         )
     return out
+
+
+def _title(model: Model, source: str) -> str:
+    found = model.source(source)
+    return found.title if found is not None else source
 
 
 def state_dict(model: Model, state: State) -> dict[str, Value]:

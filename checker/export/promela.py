@@ -261,11 +261,11 @@ def to_promela(model: Model) -> PromelaModel:
     decls = ["/* the state: one variable per slot (map entries apart) */"]
     for i, slot in enumerate(model.slots):
         first = (model.initial[i] or (False,))[0]
-        values = ""
+        legend = ""
         if isinstance(slot.type, EnumType):
-            values = "; " + ", ".join(f"{w.codes[v]} = {v}" for v in slot.type.values)
+            legend = "; " + ", ".join(f"{w.codes[v]} = {v}" for v in slot.type.values)
         decls.append(f"{_ptype(slot.type, len(w.codes))} {w.names[i]} = {w.value(first, comment=False)};"
-                     f" /* {_cmt(slot.name)} : {_cmt(str(slot.type))}{_cmt(values)} */")
+                     f" /* {_cmt(slot.name)} : {_cmt(str(slot.type))}{_cmt(legend)} */")
     if len(w.codes) >= 2**15:
         raise NotExportable("more than 32,767 distinct enum values")
     if clocks:
