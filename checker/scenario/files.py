@@ -4,18 +4,17 @@ Such a file states no new law, so the matrix (one row per rule set) leaves it ou
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dsl import ast
+from dsl.imports import MAX_FILE_BYTES
 from dsl.parser import parse
-from dsl.source import SourceFile
+from dsl.source import SourceError, SourceFile, read_regular
 
 
 def only_scenarios(path: str) -> bool:
     """The file extends a procedure and adds nothing but scenarios and their expectations."""
-    try:
-        module, _ = parse(SourceFile(path, Path(path).read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError):
+    try:  # only a regular file, read within the size limit (a FIFO would block)
+        module, _ = parse(SourceFile(path, read_regular(path, MAX_FILE_BYTES).decode("utf-8")))
+    except (SourceError, UnicodeDecodeError):
         return False
     if module is None:
         return False
