@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from checker.core.trace import replay
 from checker.core.verdict import Method, Status
 from checker.explicit.compile import UnboundedModel, compile_model
 from checker.explicit.graph import to_networkx
-from checker.explicit.search import check, explore
+from checker.explicit.search import Watch, check, explore, plan
 from checker.select import ENGINES
 from dsl.model import (
     BOOL,
@@ -464,3 +466,44 @@ def test_successors_is_the_reference() -> None:
     for i, s in enumerate(space.states):
         mine = [(model.rules[r].name, space.states[d]) for r, d in space.out_edges(i)]
         assert mine == [(r.name, t) for r, t in successors(model, s)]
+
+
+SAFETY_ONLY = (Invariant, Reachable, NeverStep)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(), st.sampled_from([None, 1, 3, 7]))
+def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: ANN001
+    """The model's inlined loop (no edges, states watched), the generic loop without edges
+    (a step pattern watched forces it) and the generic loop with edges agree on everything
+    but the edges, at a state limit too; what they watch is what a scan afterwards finds;
+    and stopping at the first violation changes no verdict of a safety-only model."""
+    options = CheckOptions(max_states=limit or 1_000_000)
+    watch, _ = plan(model)
+    steps = Watch(watch.states, tuple(p.form.pattern for p in model.properties
+                                      if isinstance(p.form, NeverStep)))
+    full = explore(model, options)
+    inlined = explore(model, options, watch, keep_edges=False)
+    generic = explore(model, options, steps, keep_edges=False)
+    assert full.compiled.search is not None  # untimed: `inlined` ran the model's own loop
+    for other in (inlined, generic):
+        assert other.codes == full.codes and other.index == full.index
+        assert other.parent == full.parent and other.via == full.via
+        assert other.deadlocked == full.deadlocked and other.range_hits == full.range_hits
+        assert (other.expanded, other.stopped) == (full.expanded, full.stopped)
+        assert other.transitions == full.transitions == len(full.edge_dst)
+        assert not other.edge_dst
+    for space in (inlined, generic):
+        assert space.watched is not None
+        for (e, wanted), found in space.watched.first_state.items():
+            pred = full.compiled.predicate(e)
+            assert found == next((i for i, c in enumerate(full.codes) if pred(c) == wanted), None)
+    assert generic.watched is not None
+    for p, edge in generic.watched.first_step.items():
+        assert edge == next(full.matching_edges(full.compiled.pattern(p).per_rule), None)
+    safety = replace(model, properties=tuple(
+        p for p in model.properties if isinstance(p.form, SAFETY_ONLY)))
+    quick, slow = check(safety, options, first_violation=True), check(safety, options)
+    for a, b in zip(quick.verdicts, slow.verdicts, strict=True):
+        if a.status is not Status.UNKNOWN or quick.complete:
+            assert (a.status, a.method, a.trace) == (b.status, b.method, b.trace)
