@@ -19,7 +19,7 @@ from dsl.check_context import CheckingContext
 from dsl.diagnostics import Diagnostic, error, warning
 from dsl.source import Span
 
-NEAR = 0.8  # difflib ratio above which a declared name is reported as a near miss
+NEAR = 0.75  # difflib ratio above which a declared name is reported as a near miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +33,15 @@ class Reads:
 def read_names(body: ast.PropertyBody) -> list[str]:
     """Every name a property body reads, in order, without its quantifiers' bound variables."""
     bound = {n.var for n in nodes_in(body) if isinstance(n, ast.Quantified)}
-    out: list[str] = []
+    out: list[tuple[tuple[int, int], str]] = []
     for node in nodes_in(body):
         if isinstance(node, ast.Name) and node.name not in bound:
-            out.append(node.name)
+            out.append(((node.span.line, node.span.col), node.name))
         elif isinstance(node, ast.IsOrgan):
-            out.append(node.organ)
+            out.append(((node.organ_span.line, node.organ_span.col), node.organ))
         elif isinstance(node, ast.Quantified):
-            out.append(node.set_name)
-    return list(dict.fromkeys(out))
+            out.append(((node.set_span.line, node.set_span.col), node.set_name))
+    return list(dict.fromkeys(name for _, name in sorted(out)))
 
 
 class BindingChecks(CheckingContext):

@@ -92,7 +92,9 @@ class PropertyChecks(BindingChecks):
             reads: tuple[tuple[str, str], ...] = ()
             if imported:
                 r = self._reads(mod, d.body)
-                reads = tuple((n, aliases.get(n, n)) for n in r.conventional) + tuple(
+                lacking = set(scope.missing)  # only names that resolved: the rest are in `missing`
+                reads = tuple((n, aliases.get(n, n)) for n in r.conventional
+                              if aliases.get(n, n) not in lacking) + tuple(
                     (n, aliases[n]) for n in r.vocabulary if n in aliases)
             if form is not None:
                 out.append(m.Property(d.name, form, d.title, d.text, d.span.path, missing, d.span,
