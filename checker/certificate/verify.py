@@ -10,6 +10,7 @@ ends. A rejection says which part is wrong and why.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,20 @@ from checker.certificate.evidence import matches
 from checker.certificate.expression import NotAnExpression, read_expression
 from checker.certificate.inductive import check_implies, check_inductive
 from checker.certificate.traces import check_trace
-from checker.core.semantics import RangeViolation, apply, evaluate, is_final
+from checker.core.semantics import RangeViolation, apply, evaluate, initial_states, is_final
 from checker.core.trace import ReplayError, trace_of_itf
-from dsl.model import Expr, Invariant, Model, NeverStep, Not, Property, Reachable
+from dsl.model import (
+    AfterPossible,
+    Expr,
+    Invariant,
+    Model,
+    NeverStep,
+    Not,
+    Property,
+    Reachable,
+    RequiresEarlier,
+    RuleInstance,
+)
 
 VERIFIED, REJECTED, NOT_CERTIFIED = "verified", "rejected", "not certified"
 
@@ -157,9 +169,13 @@ def _rejudge(model: Model, prop: Property, verdict: str, space: _Space) -> Findi
         got = "holds" if found is not None else "fails"
     elif isinstance(form, NeverStep):
         got = "fails" if any(_steps_match(model, form, s) for s in states) else "holds"
+    elif isinstance(form, RequiresEarlier):
+        got = _requires_earlier(model, form)
+    elif isinstance(form, AfterPossible):
+        got = _after_possible(model, form, states)
     else:
         return Finding(part, NOT_CERTIFIED, "the state space it was judged on is verified, but "
-                       "this form (liveness, remedies, precedence) is not judged again")
+                       "a liveness form (fairness) is not judged again")
     if got != verdict:
         return Finding(part, REJECTED, f"verdict: on the re-enumerated states it {got}, "
                        f"the certificate says {verdict}")
@@ -179,6 +195,52 @@ def _steps_match(model: Model, form: NeverStep, state: FullState) -> bool:
                 continue
             return True
     return False
+
+
+def _steps(model: Model, state: FullState) -> list[tuple[RuleInstance, FullState]]:
+    """The discrete steps from a model state (a step that would leave a range is none)."""
+    out = []
+    for rule in model.rules:
+        if evaluate(rule.guard, state):
+            try:
+                out.append((rule, apply(model, rule, state)))
+            except RangeViolation:
+                continue
+    return out
+
+
+def _requires_earlier(model: Model, form: RequiresEarlier) -> str:
+    """'fails' iff a `step` step is reachable by steps none of which matches `earlier`."""
+    seen = set(initial_states(model))
+    queue = deque(seen)
+    while queue:
+        s = queue.popleft()
+        for rule, t in _steps(model, s):
+            if matches(model, form.step, s, rule.name):
+                return "fails"
+            if not matches(model, form.earlier, s, rule.name) and t not in seen:
+                seen.add(t)
+                queue.append(t)
+    return "holds"
+
+
+def _after_possible(model: Model, form: AfterPossible, states: list[FullState]) -> str:
+    """'fails' iff some `step` step leads where no run can take a `target` step any more."""
+    edges = {s: _steps(model, s) for s in states}
+    can = {s for s, out in edges.items() if any(matches(model, form.target, s, r.name) for r, _ in out)}
+    preds: dict[FullState, list[FullState]] = {s: [] for s in states}
+    for s, out in edges.items():
+        for _, t in out:
+            preds.setdefault(t, []).append(s)
+    stack = list(can)
+    while stack:
+        for p in preds.get(stack.pop(), []):
+            if p not in can:
+                can.add(p)
+                stack.append(p)
+    bad = any(matches(model, form.step, s, r.name) and t not in can
+              for s, out in edges.items() for r, t in out)
+    return "fails" if bad else "holds"
 
 
 def _check_dead_ends(model: Model, certified: Any, space: _Space, space_ok: bool) -> Finding:
