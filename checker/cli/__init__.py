@@ -32,6 +32,35 @@ SUBCOMMANDS: list[str] = [
 ]
 
 
+# Each command's name and one-line help, so that `revcheck --help` lists the commands without
+# importing their modules (every one pulls in the front end, an engine or a renderer: half a
+# second); only the command being run is imported. tests/test_startup.py holds this table to
+# what the modules register. A module in SUBCOMMANDS that is missing here is always imported.
+LISTED: dict[str, tuple[str, str]] = {
+    "check": ("checker.cli.check", "check procedures: verdicts, expectations, dead ends"),
+    "explain": ("checker.cli.explain",
+                "a property's counterexample or witness as numbered legal steps"),
+    "graph": ("checker.cli.graph", "draw the reachable state graph (dot, mermaid, svg)"),
+    "diff": ("checker.cli.diff",
+             "what an amendment changes: verdicts, reachable steps, dead ends, rules"),
+    "show": ("checker.cli.show",
+             "the consolidated law: every rule as amended, marked with where it came from"),
+    "matrix": ("checker.cli.matrix",
+               "jurisdictions x principles: one verdict per case and principle"),
+    "lint": ("checker.cli.lint",
+             "find dead provisions, competence conflicts, contradictions and vacuous properties"),
+    "replay": ("checker.cli.replay",
+               "check a docket of dated acts against a case: lawfulness, duties, deadlines"),
+    "report": ("checker.cli.report",
+               "a static HTML site: matrix, verdicts, explanations, stage graphs"),
+    "export": ("checker.cli.export", "write the model for an outside checker (Promela for SPIN)"),
+    "replay-trace": ("checker.cli.replay_trace",
+                     "re-check JSON traces through the reference semantics, rejecting tampering"),
+    "verify-certificate": ("checker.cli.certificate",
+                           "re-check a certificate (check --certificate) without the engines"),
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -39,17 +68,31 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command registered by its module; with `only`, just that command's module is
+    imported and the other listed commands appear by name and help (enough to list them and
+    to reject a misspelt one)."""
     p = _Parser(prog="revcheck", description="Verify execution-reversal procedures written in the revcheck language.")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    listed = {module: name for name, (module, _) in LISTED.items()}
     for module in SUBCOMMANDS:
-        importlib.import_module(module).register(sub)
+        name = listed.get(module)
+        if only is None or name is None or name == only:
+            importlib.import_module(module).register(sub)
+        else:
+            sub.add_parser(name, help=LISTED[name][1], add_help=False)
     return p
 
 
+def _command(argv: Sequence[str]) -> str:
+    """The command word: the first argument that is not an option (`--debug` takes none)."""
+    return next((a for a in argv if not a.startswith("-")), "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(only=_command(words)).parse_args(words)
     limit = sys.getrecursionlimit()
     # expressions may nest up to the parser's limit; lowering them recurses a few frames a level
     sys.setrecursionlimit(max(limit, 10_000))
