@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if not m.principles:
         print(f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}", file=sys.stderr)
         return 2
-    limited = _limited(m)
+    limited = limited_cells(m)
     for line in limited:
         print(f"revcheck: note: {line}", file=sys.stderr)
     if document is not None:
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     return 2 if errors or not ok else 3 if limited else 0
 
 
-def _limited(m: Matrix) -> list[str]:
+def limited_cells(m: Matrix) -> list[str]:
     """The cells a state or time limit left unsettled, as 'case: principle: how'."""
     names = {p.name for p in m.principles}
     out = []

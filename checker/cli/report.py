@@ -15,6 +15,8 @@ import sys
 import time
 
 from checker.api import collect_paths
+from checker.cli.common import add_limit_options, limit_options
+from checker.cli.matrix import limited_cells
 from checker.cli.progress import Progress
 
 
@@ -32,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with Progress(2 * len(paths), "report") as bar:
         try:
-            site = build_site(paths, args.output, args.lang, args.library, bar.step, args.graph)
+            site = build_site(paths, args.output, args.lang, args.library, bar.step, args.graph,
+                              limit_options(args))
         except OSError as exc:
             bar.close()
             print(f"revcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
@@ -45,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
           f"{seconds:.1f} s")
     for path in site.errors:
         print(f"revcheck: error: {path} does not check; its page shows the diagnostics", file=sys.stderr)
-    return 2 if site.errors else 0
+    limited = limited_cells(site.matrix)  # a limit left a cell open: never a clean exit
+    for line in limited:
+        print(f"revcheck: note: {line}", file=sys.stderr)
+    return 2 if site.errors else 3 if limited else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--lang", choices=["zh", "en"], default=None,
                    help="language of every page (default: each case's own for PRC and Taiwan, else English)")
     p.add_argument("--library", default="principles", help="the library whose properties are the columns")
+    add_limit_options(p)
     p.add_argument("--graph", choices=["auto", "dot", "networkx"], default="auto",
                    help="stage-graph layout: Graphviz when installed (auto), or NetworkX")
     p.set_defaults(func=run)

@@ -112,9 +112,11 @@ def status_class(outcome: PropertyOutcome | None, error: bool = False) -> str:
 
 
 def build_site(paths: list[str], out: str, lang: Lang | None = None, library: str = "principles",
-               progress: Callable[[str], None] | None = None, graph_engine: str = "auto") -> Site:
-    """Check `paths` once and write the site into `out` (created; old pages overwritten)."""
-    options = _options()
+               progress: Callable[[str], None] | None = None, graph_engine: str = "auto",
+               limits: dict[str, Any] | None = None) -> Site:
+    """Check `paths` once and write the site into `out` (created; old pages overwritten);
+    `limits`: `max_states` and `timeout_s` for `CheckOptions` (`--max-states`, `--timeout`)."""
+    options = replace(_options(), **(limits or {}))
     matrix = build_matrix(paths, library, options, progress)
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
