@@ -348,7 +348,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         final = self.final_expr = self._final()
         properties = self._properties()
         scenarios = self._scenarios(rules)
-        expectations = self._expectations(properties, tuple(s.name for s in scenarios))
+        expectations = self._expectations(properties, self.scenario_names)
         main = self.program.main
         self.allows = allowances(main, {r.rule for r in rules}, self.diags)
         return m.Model(

@@ -42,12 +42,15 @@ def conjuncts(e: m.Expr) -> list[m.Expr]:
 class ScenarioChecks(CheckingContext):
     """The scenario part of `ModelChecker` (a mixin: it shares the checker's tables)."""
 
+    scenario_names: tuple[str, ...] = ()  # every declared scenario, also one with errors (for `expect`)
+
     def _scenarios(self, rules: list[m.RuleInstance]) -> list[m.Scenario]:
         out = []
         for _, d in self._decls(ast.ScenarioDecl):
             assert isinstance(d, ast.ScenarioDecl)
             if not self.names.declare("property", d.name, d.span, "scenario or property"):
                 continue
+            self.scenario_names = (*self.scenario_names, d.name)
             given = self._given(d)
             steps = [self._step(s, rules) for s in d.steps]
             # like a property's, the goal may say `final` (the lawful end states)
