@@ -65,7 +65,7 @@ def run_one(kind: str, n: int, k: int) -> dict[str, float]:
         space = explore(model)
         goal = space.compiled.predicate(eq(d[0], k - 1))
         g = nx.DiGraph()
-        g.add_nodes_from(i for i, s in enumerate(space.states) if not goal(s))
+        g.add_nodes_from(i for i, c in enumerate(space.codes) if not goal(c))
         g.add_edges_from((u, v) for u, _, v in space.edges() if u in g and v in g)
         comps = sum(1 for _ in nx.strongly_connected_components(g))
         states, verdict = len(space.states), f"{comps} components"

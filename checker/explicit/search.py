@@ -100,23 +100,41 @@ class StateSpace:
         if not self._lists:
             self._lists.extend([self.edge_start.tolist(), self.edge_rule.tolist(),
                                 self.edge_dst.tolist()])
-        start, rule, dst = self._lists
-        return start, rule, dst
+        return self._lists[0], self._lists[1], self._lists[2]
 
     def matching_edges(
         self, per_rule: tuple[Predicate | None, ...]
     ) -> Iterator[tuple[int, int, int]]:
         """The edges (source, rule index, destination) a compiled step pattern matches, in BFS
         order (a time step matches none: its entry is None)."""
-        start, rule, dst = self.edge_lists()
-        codes = self.codes
-        if all(m is None for m in per_rule):
+        rules = [r for r, m in enumerate(per_rule) if m is not None]
+        if not rules:
             return
-        for src in range(self.expanded):
-            for e in range(start[src], start[src + 1]):
-                m = per_rule[rule[e]]
-                if m is not None and m(codes[src]):
-                    yield src, rule[e], dst[e]
+        _, rule, dst = self.edge_lists()
+        source, by_rule = self.edges_by_rule()
+        codes = self.codes
+        edges = by_rule[rules[0]] if len(rules) == 1 else sorted(
+            e for r in rules for e in by_rule[r]
+        )
+        for e in edges:  # edge ids are in BFS order
+            r, src = rule[e], source[e]
+            if per_rule[r](codes[src]):  # type: ignore[misc]
+                yield src, r, dst[e]
+
+    def edges_by_rule(self) -> tuple[list[int], list[list[int]]]:
+        """Each edge's source, and each rule index's edges in BFS order (time steps too):
+        a step pattern then looks only at the edges of the rules it can match. Made once per
+        space, like `edge_lists`."""
+        if len(self._lists) < 5:
+            start, rule, _ = self.edge_lists()
+            source = [0] * len(rule)
+            by_rule: list[list[int]] = [[] for _ in range(self.time_rule + 1)]
+            for src in range(self.expanded):
+                for e in range(start[src], start[src + 1]):
+                    source[e] = src
+                    by_rule[rule[e]].append(e)
+            self._lists.extend([source, by_rule])  # type: ignore[list-item]
+        return self._lists[3], self._lists[4]  # type: ignore[return-value]
 
     def edges(self, with_time: bool = False) -> Iterator[tuple[int, int, int]]:
         """Every recorded edge as (source id, rule index, destination id), in BFS order;
