@@ -175,3 +175,15 @@ def test_bad_certificate_input(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["verify-certificate", str(DISTRIBUTION), str(tmp_path / "c.json")]) == 1
     assert "the certificate is for 'jugs'" in capsys.readouterr().out
     assert cert["files"][0]["procedure"] == "jugs"
+
+
+def test_no_dead_ends_rests_on_an_invariant_for_a_symbolic_proof(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cert = certify(DISTRIBUTION, tmp_path / "c.json", capsys)
+    ends = cert["files"][0]["dead_ends"]
+    assert ends["evidence"] == "inductive-invariant" and ends["count"] == 0
+    bad = copy.deepcopy(cert)
+    bad["files"][0]["dead_ends"]["invariant"] = "true"
+    code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
+    assert code == 1 and "rejected: dead ends: invariant: implication" in out

@@ -19,6 +19,7 @@ from checker.certificate.evidence import matches
 from checker.certificate.expression import NotAnExpression, read_expression
 from checker.certificate.inductive import check_implies, check_inductive
 from checker.certificate.traces import check_trace
+from checker.certificate.write import no_dead_end
 from checker.core.semantics import RangeViolation, apply, evaluate, initial_states, is_final
 from checker.core.trace import ReplayError, trace_of_itf
 from dsl.model import (
@@ -80,7 +81,7 @@ def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Fin
     invariants: dict[str, str] = {}  # invariant text -> '' or why it is not inductive
     for v in entry.get("verdicts") or []:
         out.append(_check_verdict(model, case_path, v, space, space_ok, invariants))
-    out.append(_check_dead_ends(model, entry.get("dead_ends"), space, space_ok))
+    out.append(_check_dead_ends(model, case_path, entry.get("dead_ends"), space, space_ok, invariants))
     return out
 
 
@@ -243,7 +244,10 @@ def _after_possible(model: Model, form: AfterPossible, states: list[FullState]) 
     return "fails" if bad else "holds"
 
 
-def _check_dead_ends(model: Model, certified: Any, space: _Space, space_ok: bool) -> Finding:
+def _check_dead_ends(
+    model: Model, case_path: str, certified: Any, space: _Space, space_ok: bool,
+    invariants: dict[str, str],
+) -> Finding:
     if not isinstance(certified, dict):
         return Finding("dead ends", NOT_CERTIFIED, "the certificate says nothing about dead ends")
     for i, t in enumerate(certified.get("traces") or []):
@@ -251,6 +255,21 @@ def _check_dead_ends(model: Model, certified: Any, space: _Space, space_ok: bool
             check_trace(model, trace_of_itf(model, t), "dead end")
         except ReplayError as exc:
             return Finding("dead ends", REJECTED, f"trace {i + 1}: {exc}")
+    if certified.get("evidence") == "inductive-invariant":
+        if certified.get("count") != 0 or certified.get("traces"):
+            return Finding("dead ends", REJECTED, "an invariant can only show that there are none")
+        text = str(certified.get("invariant", ""))
+        try:
+            invariant = read_expression(case_path, text)
+        except NotAnExpression as exc:
+            return Finding("dead ends", REJECTED, f"invariant: not an expression of the case: {exc}")
+        if text not in invariants:
+            invariants[text] = check_inductive(model, invariant)
+        why = invariants[text] or check_implies(model, invariant, no_dead_end(model))
+        if why:
+            return Finding("dead ends", REJECTED, f"invariant: {why}")
+        return Finding("dead ends", VERIFIED, "none: the invariant is inductive and implies that "
+                       "every state is final or lets a rule apply (Z3)")
     if certified.get("evidence") != "state-space":
         return Finding("dead ends", NOT_CERTIFIED if not certified.get("traces") else VERIFIED,
                        "only the listed dead ends' traces are checked")

@@ -24,7 +24,7 @@ from checker.core.result import ModelResult
 from checker.core.show_expr import show
 from checker.core.verdict import Method, Status, Verdict
 from checker.report.check.json_report import trace_json
-from dsl.model import Binary, Expr, Invariant, Model, Not, Reachable
+from dsl.model import Binary, Expr, Invariant, Lit, Model, Not, Reachable
 
 SCHEMA = "revcheck/certificate/1"
 
@@ -44,12 +44,38 @@ def file_certificate(path: str, result: ModelResult) -> dict[str, Any]:
         "engine": result.engine,
         "state_space": space,
         "verdicts": [_verdict(model, v, space is not None, proven) for v in result.verdicts],
-        "dead_ends": {
-            "count": max(result.dead_end_count or 0, len(result.dead_ends)),
-            "evidence": "state-space" if space is not None else "traces" if result.dead_ends else "none",
-            "traces": [trace_json(model, d.trace, "dead end") for d in result.dead_ends],
-        },
+        "dead_ends": _dead_ends(model, result, space is not None, proven),
     }
+    return out
+
+
+def _dead_ends(model: Model, result: ModelResult, has_space: bool, proven: list[Expr]) -> dict[str, Any]:
+    """Dead ends found come with their traces; none at all rests on the state space, or on an
+    invariant implying that every state is final or lets some rule apply (symbolic proofs)."""
+    out: dict[str, Any] = {
+        "count": max(result.dead_end_count or 0, len(result.dead_ends)),
+        "evidence": "state-space" if has_space else "traces" if result.dead_ends else "none",
+        "traces": [trace_json(model, d.trace, "dead end") for d in result.dead_ends],
+    }
+    if not has_space and result.engine == "symbolic" and result.complete and not result.dead_ends:
+        invariant = conjunction([*proven, no_dead_end(model)])
+        out.update(evidence="inductive-invariant", invariant=show(invariant))
+    return out
+
+
+def no_dead_end(model: Model) -> Expr:
+    """The state predicate "not a dead end": final, or some rule instance applies."""
+    parts = ([model.final] if model.final is not None else []) + [r.guard for r in model.rules]
+    out: Expr = parts[0] if parts else Lit(False)
+    for p in parts[1:]:
+        out = Binary("or", out, p)
+    return out
+
+
+def conjunction(parts: list[Expr]) -> Expr:
+    out = parts[0]
+    for p in parts[1:]:
+        out = Binary("and", out, p)
     return out
 
 
@@ -95,10 +121,7 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
     ):
         target = prop.form.predicate if isinstance(prop.form, Invariant) else Not(prop.form.predicate)
         # one invariant for every 1-inductive proof of the file: the conjunction of them all
-        conjuncts = proven if target in proven else [target, *proven]
-        invariant = conjuncts[0]
-        for lemma in conjuncts[1:]:
-            invariant = Binary("and", invariant, lemma)
+        invariant = conjunction(proven if target in proven else [target, *proven])
         out["evidence"] = {"kind": "inductive-invariant", "k": v.bound, "invariant": show(invariant)}
     else:
         out["evidence"] = {"kind": "none", "why": _why_none(v, has_space)}
