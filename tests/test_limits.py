@@ -248,3 +248,24 @@ def test_domain_space_and_limit_note() -> None:
     assert "c0 (10 values)" in note or "c9 (10 values)" in note
     unbounded = compile_text(counters(kind="int"))
     assert unbounded.model is not None and domain_space(unbounded.model) is None
+
+
+def test_a_long_search_is_noted_early_on_stderr(folder: Path) -> None:
+    """The early half of the explosion guard: a note while the file is still searching."""
+    import io
+
+    from checker.cli.watch import watch
+    from checker.core.result import CheckOptions
+
+    f = write(folder, "ten.rev", counters())
+    options = CheckOptions(max_states=1000, timeout_s=60.0)
+    slow, quick = io.StringIO(), io.StringIO()
+    with watch(f, options, after=0.05, stream=slow):
+        time.sleep(0.5)
+    with watch(f, options, after=5, stream=quick):
+        pass
+    time.sleep(0.1)
+    note = slow.getvalue()
+    assert "still searching after 0.05 s (limits: --max-states 1,000, --timeout 60 s)" in note
+    assert "1e+10 states" in note and "project onto fewer variables" in note
+    assert quick.getvalue() == ""

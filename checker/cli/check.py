@@ -9,6 +9,7 @@ from collections.abc import Callable
 from checker.api import check_model_file, collect_paths
 from checker.cli.common import add_limit_options, emit, limit_options, positive
 from checker.cli.progress import Progress
+from checker.cli.watch import watch
 from checker.core.outcome import FileReport, exit_code
 from checker.core.result import CheckOptions
 from checker.report.check.json_report import render_json
@@ -61,7 +62,8 @@ def run_check(args: argparse.Namespace) -> int:
     with Progress(len(paths), "check") as bar:  # on a terminal only: long symbolic proofs
         for p in paths:
             bar.step(p)
-            reports.append(check_model_file(p, options))
+            with watch(p, options):  # a note on stderr if the file is still searching at 10 s
+                reports.append(check_model_file(p, options))
     if args.format == "text":
         text = render_reports(reports, args.verbose)
     else:
