@@ -184,6 +184,9 @@ def test_no_dead_ends_rests_on_an_invariant_for_a_symbolic_proof(
     ends = cert["files"][0]["dead_ends"]
     assert ends["evidence"] == "inductive-invariant" and ends["count"] == 0
     bad = copy.deepcopy(cert)
-    bad["files"][0]["dead_ends"]["invariant"] = "true"
+    bad["files"][0]["dead_ends"]["invariant"] = "stage != stage"
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
-    assert code == 1 and "rejected: dead ends: invariant: implication" in out
+    assert code == 1 and "rejected: dead ends: invariant: initiation" in out
+    bad["files"][0]["dead_ends"]["count"] = 1
+    code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
+    assert code == 1 and "rejected: dead ends: an invariant can only show that there are none" in out
