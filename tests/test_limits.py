@@ -264,7 +264,10 @@ def test_a_long_search_is_noted_early_on_stderr(folder: Path) -> None:
         time.sleep(0.5)
     with watch(f, options, after=5, stream=quick):
         pass
-    time.sleep(0.1)
+    waited = 0.0
+    while not slow.getvalue().endswith("\n") and waited < 20:  # the note compiles the file first
+        time.sleep(0.1)
+        waited += 0.1
     note = slow.getvalue()
     assert "still searching after 0.05 s (limits: --max-states 1,000, --timeout 60 s)" in note
     assert "1e+10 states" in note and "project onto fewer variables" in note
