@@ -219,3 +219,19 @@ def test_an_act_given_by_its_article_is_the_rule_that_applies() -> None:
     assert "fits several acts" in first.notes[0]  # bureau's execute and revoke both apply
     assert (second.rule, second.status) == ("apply", "unlawful")  # the basis still stands
     assert any("basis != effective" in why for why in second.reasons)
+
+
+def test_as_of_reports_a_deadline_running_out_after_the_last_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    """The application of 1 March is still undecided: as of 20 March its 10 days ran out on 11 March."""
+    data = json.loads((DOCKETS / "small_late.json").read_text())
+    data["entries"] = data["entries"][:3]
+    model = compile_file(SMALL).model
+    assert model is not None
+    import datetime
+
+    r = replay(model, parse_json(json.dumps(data)), as_of=datetime.date(2024, 3, 20))
+    (m,) = r.missed
+    assert (m.rule, str(m.last_day), m.before_entry) == ("order", "2024-03-11", 4)
+    assert replay(model, parse_json(json.dumps(data)), as_of=datetime.date(2024, 3, 11)).missed == ()
+    assert main(["replay", SMALL, str(DOCKETS / "small_late.json"), "--as-of", "2024-01-01"]) == 2
+    assert "after the --as-of date" in capsys.readouterr().err

@@ -8,6 +8,7 @@ and the field).
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 
 from checker.cli.common import emit
@@ -25,8 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument("case", metavar="CASE", help="the procedure (.rev) the acts are judged under")
     c.add_argument("docket", metavar="DOCKET", help="a .json or .csv docket (docs/tutorial.md)")
     c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date,
+                   help="also report deadlines that run out after the last entry, up to this date")
     c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     c.set_defaults(func=run_replay)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a calendar date (YYYY-MM-DD)") from None
 
 
 def run_replay(args: argparse.Namespace) -> int:
@@ -41,7 +51,7 @@ def run_replay(args: argparse.Namespace) -> int:
         return 2
     try:
         docket = load_docket(args.docket)
-        report = replay(front.model, docket, repealed_rules(args.case))
+        report = replay(front.model, docket, repealed_rules(args.case), args.as_of)
     except DocketError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

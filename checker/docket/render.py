@@ -35,6 +35,9 @@ def render_text(r: ReplayReport) -> str:
         lines.append(f"the docket leaves the law at entry {bad.entry.index} ({bad.entry.date}, "
                      f"{bad.entry.actor}: {bad.entry.act or bad.entry.article})")
     lines.append(f"deadlines that ran out: {len(r.missed)}")
+    for m in r.missed:
+        if m.before_entry > len(r.entries):
+            lines.append(f"  ! after the last entry: {_missed_text(m)}")
     if r.ends_lawfully is not None:
         lines.append("after the last lawful act the procedure is in a lawful end state (`final`)"
                      if r.ends_lawfully else

@@ -220,8 +220,14 @@ def _cites(model: Model, r: RuleInstance) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = None) -> ReplayReport:
+def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = None,
+           as_of: datetime.date | None = None) -> ReplayReport:
+    """Judge every entry; with `as_of`, also the deadlines that run out after the last entry
+    up to that date (reported with `before_entry` one past the last entry)."""
     targets = resolve(model, docket, repealed or {})
+    if as_of is not None and docket.entries and as_of < docket.entries[-1].date:
+        raise DocketError(docket.path, len(docket.entries), "date",
+                          f"{docket.entries[-1].date} is after the --as-of date {as_of}")
     state = initial_state(model, docket)
     duties = [r for r in model.rules if r.duty]
     first = docket.entries[0].date if docket.entries else datetime.date.today()
@@ -266,6 +272,14 @@ def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = 
                 since[r.name] = e.date
         state = after
         results[-1] = _with_open(results[-1], model, duties, since)
+    if as_of is not None and left is None:
+        after_last = len(docket.entries) + 1
+        for r in duties:
+            if r.deadline_days is not None and r.name in since:
+                last = since[r.name] + datetime.timedelta(days=r.deadline_days)
+                if prev <= last < as_of:
+                    all_missed.append(MissedDeadline(r.name, r.actor, r.deadline_days, since[r.name], last,
+                                                     after_last))
     return ReplayReport(
         model.path, docket.path, tuple(results), left, tuple(all_missed),
         tuple((s.name, v) for s, v in zip(model.slots, state, strict=True)),
