@@ -27,10 +27,10 @@ from checker.diff.rules import bill_spans, diff_rules
 from checker.diff.steps import diff_reach
 from checker.diff.versions import DiffReport, diff_properties
 from checker.explicit.search import explore
-from checker.matrix.table import Matrix, Row, build_matrix
+from checker.matrix.table import Matrix, Row, build_matrix, principles_of
 from checker.report.consolidated import bill_chain, consolidated_text
 from checker.report.diff.text import render_diff
-from checker.report.html.stagegraph import project, render_svg
+from checker.report.html.stagegraph import StageGraph, project, render_svg
 from checker.report.narrative import (
     WORDS,
     Lang,
@@ -90,6 +90,7 @@ class _Case:
     lang: Lang
     graph: Any = None
     pages: dict[str, str] = field(default_factory=dict)  # property -> page path (relative to out)
+    diff: dict[str, Any] | None = None  # for a bill: its diff against the law it amends
 
 
 def _env() -> Environment:
@@ -117,32 +118,66 @@ def build_site(paths: list[str], out: str, lang: Lang | None = None, library: st
     """Check `paths` once and write the site into `out` (created; old pages overwritten);
     `limits`: `max_states` and `timeout_s` for `CheckOptions` (`--max-states`, `--timeout`)."""
     options = replace(_options(), **(limits or {}))
-    matrix = build_matrix(paths, library, options, progress)
+    checked = _check_all(paths, library, options, lang, progress)
+    principles = principles_of(library, paths[0]) if paths else ()
+    matrix = Matrix(principles, tuple(c.row for c in checked))
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     env = _env()
     cases: list[_Case] = []
-    for row in matrix.rows:
-        if row.report is None:
+    for c in checked:
+        report = c.row.report
+        if report is None:
             continue
-        model = row.report.result.model if row.report.result is not None else None
-        case = _Case(row, slug(row.case), row.report, lang or (default_lang(model) if model else "en"))
-        if model is not None and row.report.result is not None:
-            case.graph = project(model, space_of(row.report))
+        model = report.result.model if report.result is not None else None
+        case = _Case(c.row, slug(c.row.case), report, lang or (default_lang(model) if model else "en"),
+                     c.graph, diff=c.diff)
         cases.append(case)
+    in_site = {c.slug for c in cases}
     pages: list[Path] = []
-    by_path = {str(Path(c.row.path).resolve()): c for c in cases}
     errors: list[str] = []
     for case in cases:
         if progress is not None:
             progress(f"pages of {case.row.case}")
         pages += _explanations(env, root, case, graph_engine)
     for case in cases:
-        pages.append(_case_page(env, root, case, by_path, options, graph_engine))
+        if case.diff is not None and case.diff["base_slug"] not in in_site:  # no page to link to
+            case.diff = dict(case.diff, base_href="", changes=[dict(ch, old_href="")
+                                                                 for ch in case.diff["changes"]])
+        pages.append(_case_page(env, root, case, graph_engine))
         if case.report.result is None:
             errors.append(case.row.path)
     pages.append(_index(env, root, matrix, cases, lang or "en"))
     return Site(root, tuple(pages), matrix, tuple(errors))
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One case after checking: its matrix row, its stage graph and, for a bill, its diff."""
+
+    row: Row
+    graph: StageGraph | None
+    diff: dict[str, Any] | None
+
+
+def _check_all(paths: list[str], library: str, options: CheckOptions, lang: Lang | None,
+               progress: Callable[[str], None] | None) -> list[_Checked]:
+    """Check every case once; a bill's diff reuses its base's report and state space.
+
+    (Checking in two processes was tried: a law and its bills must share a process for the
+    diff, and that group is most of the work, so it was slower, not faster.)"""
+    matrix = build_matrix(paths, library, options, progress)
+    by_path = {str(Path(r.path).resolve()): r.report for r in matrix.rows if r.report is not None}
+    out = []
+    for row in matrix.rows:
+        report = row.report
+        graph = diff = None
+        if report is not None and report.result is not None:
+            model = report.result.model
+            graph = project(model, space_of(report))
+            diff = _bill_diff(row, by_path, options, lang or default_lang(model))
+        out.append(_Checked(row, graph, diff))
+    return out
 
 
 def _options() -> CheckOptions:
@@ -287,8 +322,7 @@ def _case_info(case: _Case) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- case pages
 
 
-def _case_page(env: Environment, root: Path, case: _Case, by_path: dict[str, _Case],
-               options: CheckOptions, graph_engine: str) -> Path:
+def _case_page(env: Environment, root: Path, case: _Case, graph_engine: str) -> Path:
     report, lang = case.report, case.lang
     result = report.result
     law, _ = consolidated_text(case.row.path)
@@ -304,7 +338,7 @@ def _case_page(env: Environment, root: Path, case: _Case, by_path: dict[str, _Ca
             svg = render_svg(model, case.graph, lang, None, graph_engine)
         articles = [_article(model, s.name, lang) for s in model.sources]
         dead_ends = max(result.dead_end_count or 0, len(result.dead_ends))
-        diff = _bill_diff(case, by_path, options, lang)
+        diff = case.diff
     problems = "" if result is not None else _diagnostics(report)
     html = env.get_template("case.html").render(
         t=CHROME[lang], lang=lang, root=".", case=_case_info(case), verdicts=verdicts, svg=svg,
@@ -321,25 +355,26 @@ def _diagnostics(report: FileReport) -> str:
     return render_report(report)
 
 
-def _bill_diff(case: _Case, by_path: dict[str, _Case], options: CheckOptions,
+def _bill_diff(row: Row, by_path: dict[str, FileReport], options: CheckOptions,
                lang: Lang) -> dict[str, Any] | None:
-    """For a bill (`extends`), the diff against the law it amends, from the reports at hand."""
-    chain = bill_chain(case.row.path)
-    if len(chain) < 2:
+    """For a bill (`extends`), the diff against the law it amends, from the reports at hand
+    (the base is checked here only when it is not among them)."""
+    chain = bill_chain(row.path)
+    if len(chain) < 2 or row.report is None:
         return None
     base_path = chain[-2].path
-    base = by_path.get(str(Path(base_path).resolve()))
-    old_report = base.report if base is not None else check_file(base_path, options)
-    new_report = case.report
+    old_report = by_path.get(str(Path(base_path).resolve())) or check_file(base_path, options)
+    new_report = row.report
+    base_slug, case_slug = slug(f"{Path(base_path).parent.name}/{Path(base_path).stem}"), slug(row.case)
     if old_report.result is None or new_report.result is None:
         return None
     old_model, new_model = old_report.result.model, new_report.result.model
-    rules = diff_rules(old_model, new_model, bill_spans(new_report.files, case.row.path))
+    rules = diff_rules(old_model, new_model, bill_spans(new_report.files, row.path))
     reach = None
     old_space, new_space = space_of(old_report), space_of(new_report)
     if old_space is not None and new_space is not None:
         reach = diff_reach(old_space, new_space)
-    report = DiffReport(Version(base_path, base_path), Version(case.row.path, case.row.path),
+    report = DiffReport(Version(base_path, base_path), Version(row.path, row.path),
                         old_report, new_report, diff_properties(old_report, new_report), rules,
                         diff_law(old_model, new_model, rules, frozenset()), reach)
     changes = []
@@ -348,11 +383,10 @@ def _bill_diff(case: _Case, by_path: dict[str, _Case], options: CheckOptions,
             continue
         old = _verdict_info(p.old, lang) if p.old is not None else None
         new = _verdict_info(p.new, lang) if p.new is not None else None
-        base_href = (f"{base.slug}/{slug(p.name)}.html" if base is not None and p.old is not None
-                     else "")
+        base_href = f"{base_slug}/{slug(p.name)}.html" if p.old is not None else ""
         changes.append({"name": p.name, "change": _change_word(p.change.value, lang), "old": old, "new": new,
                         "old_href": base_href,
-                        "new_href": f"{case.slug}/{slug(p.name)}.html" if p.new is not None else "",
+                        "new_href": f"{case_slug}/{slug(p.name)}.html" if p.new is not None else "",
                         "regression": p.is_regression})
     rule_changes = [{"kind": _change_word(r.kind.value, lang), "details": r.details,
                      "title": _declared_title(new_model if r.kind.value != "repealed" else old_model,
@@ -363,7 +397,7 @@ def _bill_diff(case: _Case, by_path: dict[str, _Case], options: CheckOptions,
                                       ("removed", reach.removed_steps, old_model)):
             steps[key] = [{"what": _declared_title(model, w.label.rule, lang),
                            "who": actor_title(model, w.label.actor, lang)} for w in witnesses]
-    return {"base": base_path, "base_href": f"{base.slug}.html" if base is not None else "",
+    return {"base": base_path, "base_href": f"{base_slug}.html", "base_slug": base_slug,
             "changes": changes, "rules": rule_changes, "steps": steps, "text": render_diff(report)}
 
 
