@@ -228,6 +228,10 @@ def pretty_decl(d: ast.Decl) -> str:
             return f"import {quote(target) if is_path else target}{rest}"
         case ast.Extends(path=path):
             return f"extends {quote(path)}"
+        case ast.Bind(library=library, pairs=pairs):
+            return f"{library} bind " + ", ".join(f"{a} = {b}" for a, b in pairs)
+        case ast.Allow(code=code, rules=rules, reason=reason):
+            return f"allow {code}{' for ' + ', '.join(rules) if rules else ''} {quote(reason)}"
         case ast.SourceDecl(name=name, title=title, zh=zh, text=text, title_zh=title_zh):
             extra = (f" zh {quote(zh)}" if zh else "") + (f" text {quote(text)}" if text else "")
             extra += f" title zh {quote(title_zh)}" if title_zh else ""
