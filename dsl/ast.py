@@ -529,3 +529,4 @@ class Module:
     decls: tuple[Decl, ...]
     path: str = field(default="", compare=False)
     span: Span = _span()
+    title_zh: str = ""

@@ -67,16 +67,21 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     # ---------------------------------------------------------------- module
     @v_args(meta=True)
     def start(self, meta: Any, children: list[Any]) -> ast.Module:
-        kind, name, title = children[0]
-        return ast.Module(kind, name, title, tuple(children[1:]), self.source.path, self._span(meta))
+        kind, name, title, title_zh = children[0]
+        return ast.Module(kind, name, title, tuple(children[1:]), self.source.path, self._span(meta),
+                          title_zh)
 
-    @v_args(inline=True)
-    def procedure_header(self, name: Token, title: Token | None = None) -> tuple[str, str, str]:
-        return ("procedure", str(name), unquote(title) if title else "")
+    @staticmethod
+    def _header(kind: str, children: list[Any]) -> tuple[str, str, str, str]:
+        title = next((unquote(c) for c in children[1:] if isinstance(c, Token)), "")
+        zh = next((c.text for c in children[1:] if isinstance(c, _ZhTitle)), "")
+        return (kind, str(children[0]), title, zh)
 
-    @v_args(inline=True)
-    def library_header(self, name: Token, title: Token | None = None) -> tuple[str, str, str]:
-        return ("library", str(name), unquote(title) if title else "")
+    def procedure_header(self, children: list[Any]) -> tuple[str, str, str, str]:
+        return self._header("procedure", children)
+
+    def library_header(self, children: list[Any]) -> tuple[str, str, str, str]:
+        return self._header("library", children)
 
     # ---------------------------------------------------------------- declarations
     @v_args(meta=True)

@@ -357,6 +357,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             tuple(self.actors.values()), tuple(self.sets.items()), tuple(self.variables.values()),
             tuple(self.slots), tuple(self.initial), tuple(rules), final, tuple(properties),
             tuple(expectations), main.span, self._value_titles(), tuple(scenarios), self.allows,
+            title_zh=main.title_zh,
         )
 
     def _value_titles(self) -> tuple[m.ValueTitle, ...]:

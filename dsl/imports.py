@@ -273,7 +273,8 @@ def amend(
                 origins[name] = f"inserted by {bill.path}"
             case _:
                 decls.append(d)
-    merged = ast.Module("procedure", bill.name, bill.title or base.title, tuple(decls), bill.path, bill.span)  # type: ignore[arg-type]
+    merged = ast.Module("procedure", bill.name, bill.title or base.title, tuple(decls), bill.path, bill.span,
+                        bill.title_zh or base.title_zh)  # type: ignore[arg-type]
     return merged, origins
 
 

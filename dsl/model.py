@@ -408,6 +408,7 @@ class Model:
     value_titles: tuple[ValueTitle, ...] = ()
     scenarios: tuple[Scenario, ...] = ()  # checked by checker.scenario on a restricted model
     allows: tuple[Allowance, ...] = ()  # reviewed lint findings and warnings (`allow`)
+    title_zh: str = ""
 
     @property
     def finite(self) -> bool:

@@ -293,6 +293,6 @@ def _scenario(d: ast.ScenarioDecl) -> str:
 
 def pretty(module: ast.Module) -> str:
     """A whole file: the header, then one declaration per line (rules over several lines)."""
-    lines = [f"{module.kind} {module.name}{_title(module.title)}", ""]
+    lines = [f"{module.kind} {module.name}{_title(module.title)}{_zh(module.title_zh)}", ""]
     lines += [pretty_decl(d) for d in module.decls]
     return "\n".join(lines) + "\n"
