@@ -256,3 +256,13 @@ def test_eventually_fails_with_a_lasso_in_the_models_terms() -> None:
     assert "after the facts" in v.note and "<scenario step>" not in v.note
     assert report.result is not None
     replay(report.result.model, v.trace)
+
+
+def test_no_holds_while_the_facts_are_not_shown_possible() -> None:
+    """A bound too small to reach the end of the facts: the goal's proof would be vacuous, so the
+    scenario is unknown, never `holds` (and no E311 either: impossibility is not shown)."""
+    report = check_file(SMALL, CheckOptions(engine="symbolic", depth=2))
+    assert not report.has_errors
+    v = {s.scenario.name: s.outcome.verdict for s in report.scenarios}["partial_after_completion"]
+    assert v.status is not Status.HOLDS
+    assert v.status in (Status.UNKNOWN, Status.BOUNDED)

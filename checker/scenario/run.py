@@ -118,17 +118,29 @@ def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
 
 
 def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model) -> Verdict:
+    """The goal's verdict in the model's terms. A `holds` stands only where the facts were shown
+    possible (each step reached); `then final` also needs a lawful end after the facts."""
     v = result.verdict(sc.name)
     assert v is not None
-    if sc.goal == "final" and v.status is Status.HOLDS:
+    v = replace(v, note=re.sub(r"`" + re.escape(MONITOR) + r" [=<>!]+ \d+`", "the facts", v.note))
+    if sc.goal == "final" and v.status is not Status.FAILS:
         ends = result.verdict("<ends>")
-        if ends is not None and ends.status is Status.FAILS:
+        assert ends is not None
+        if ends.status is Status.FAILS:
             return replace(v, status=Status.FAILS, method=Method.EXHAUSTIVE if ends.method is Method.EXHAUSTIVE
                            else ends.method, note="no run consistent with the facts reaches a lawful end state "
                            "(`final`)", trace=None, states=ends.states, bound=ends.bound)
-        if ends is not None and ends.status is not Status.HOLDS:
-            return replace(ends, property=sc.name, note="whether a run consistent with the facts ends is unsettled")
-    v = replace(v, note=re.sub(r"`" + re.escape(MONITOR) + r" [=<>!]+ \d+`", "the facts", v.note))
+        if ends.status is not Status.HOLDS and v.status is Status.HOLDS:
+            return replace(v, status=Status.UNKNOWN, method=ends.method, bound=ends.bound, trace=None,
+                           note="every lawful end after the facts satisfies the goal, but whether one is "
+                           "reached is unsettled (" + ends.how + ")")
+    reach = [(st, result.verdict(f"<reach {i}>")) for i, st in enumerate(sc.steps, start=1)]
+    unsettled = [(st, x) for st, x in reach if x is not None and x.status is not Status.HOLDS]
+    if unsettled and v.status is Status.HOLDS:
+        st, x = unsettled[0]
+        return replace(v, status=Status.UNKNOWN, method=x.method, bound=x.bound, states=x.states, trace=None,
+                       note=f"the goal holds, but whether the facts can happen is unsettled from step "
+                       f"`{st.text}` on ({x.how}): a vacuous `holds` is not given")
     if v.trace is None:
         return v
     return replace(v, trace=project(v.trace, r, model))
