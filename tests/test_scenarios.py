@@ -266,3 +266,26 @@ def test_no_holds_while_the_facts_are_not_shown_possible() -> None:
     v = {s.scenario.name: s.outcome.verdict for s in report.scenarios}["partial_after_completion"]
     assert v.status is not Status.HOLDS
     assert v.status in (Status.UNKNOWN, Status.BOUNDED)
+
+
+UNBOUNDED = """procedure u "unbounded"
+import principles
+source a1 "Art 1"
+actor a is party
+var owed : int = any
+var paid : bool = false
+rule pay { by a kind performance cites a1 when not paid and owed > 0 then owed := owed - 1; paid := true }
+final paid
+"""
+
+
+def test_unbounded_variable_fixed_by_a_fact_is_checked_symbolically() -> None:
+    report = check_text(UNBOUNDED + "scenario s { given owed == 5 happened pay then always owed == 4 }\n")
+    (s,) = report.scenarios
+    assert s.outcome.verdict.status is Status.HOLDS and s.engine == "symbolic"
+
+
+def test_unbounded_variable_not_fixed_is_E312() -> None:
+    report = check_text(UNBOUNDED + "scenario t { given owed >= 5 then always owed >= 4 }\n")
+    (d,) = [d for d in report.diagnostics if d.is_error]
+    assert d.code == "E312" and "'owed'" in d.message

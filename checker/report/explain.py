@@ -46,8 +46,9 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     if outcome is None:
         return error, 2
     lang = lang or default_lang(model)
+    title = (model.title_zh or model.title) if lang == "zh" else model.title
+    out = [f"{report.path} — {title or model.name}"]
     prop, verdict = outcome.property, outcome.verdict
-    out = [f"{report.path} — {model.title or model.name}"]
     out.append(f"{word(lang, 'property')}{word(lang, 'colon')}{property_title(prop, lang)}")
     out.append(f"{word(lang, 'verdict')}{word(lang, 'colon')}{verdict_word(verdict, lang)}"
                f"（{how_text(verdict, lang)}）" if lang == "zh" else

@@ -50,11 +50,12 @@ MONITOR = "<scenario step>"
 class Contradiction(Exception):
     """The `given` facts leave a variable no initial value (E310)."""
 
-    def __init__(self, fact_index: int, slot_name: str, alone: bool) -> None:
+    def __init__(self, fact_index: int, slot_name: str, alone: bool, unbounded: bool = False) -> None:
         super().__init__(slot_name)
         self.fact_index = fact_index
         self.slot_name = slot_name
         self.alone = alone  # the fact contradicts the declaration, not an earlier fact
+        self.unbounded = unbounded  # not a contradiction: an unbounded variable's fact must fix it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def narrowed_initial(model: Model, sc: Scenario) -> tuple[tuple[Value, ...] | No
         if before is None:
             value = _fixed_value(fact.predicate, fact.slot)
             if value is None:
-                raise Contradiction(k, name, alone=True)
+                raise Contradiction(k, name, alone=True, unbounded=True)
             initial[fact.slot] = (value,)
             continue
         probe: list[Value] = [False] * width

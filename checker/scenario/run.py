@@ -85,14 +85,16 @@ def check_scenarios(
 def _contradiction(model: Model, sc: Scenario, c: Contradiction) -> Diagnostic:
     fact = sc.given[c.fact_index]
     slot = next(s for s in model.slots if s.name == c.slot_name)
+    if c.unbounded:
+        return error("E312", f"a `given` fact about the unbounded variable '{c.slot_name}' must fix its value",
+                     fact.span, "the restriction cannot enumerate the values this allows",
+                     help=f"write `given {c.slot_name} == 5`, or give '{c.slot_name}' a range such as 0..10")
     if c.alone:
         declared = model.initial[model.slots.index(slot)]
         allowed = "any value of " + str(slot.type) if declared is None else \
             "{" + ", ".join(str(v) for v in declared) + "}"
         return error("E310", f"no initial value of '{c.slot_name}' satisfies this fact", fact.span,
-                     f"'{c.slot_name}' starts in {allowed}",
-                     help="a `given` fact about an unbounded variable must fix it: `given x == 5`"
-                     if declared is None else "")
+                     f"'{c.slot_name}' starts in {allowed}")
     return error("E310", f"the facts contradict each other: no initial value of '{c.slot_name}' "
                  "satisfies this fact and the `given` facts before it", fact.span, "contradicts an earlier fact")
 

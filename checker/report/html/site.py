@@ -312,7 +312,8 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
 
 def _case_info(case: _Case) -> dict[str, Any]:
     result = case.report.result
-    return {"case": case.row.case, "slug": case.slug, "title": case.row.title or case.row.case,
+    own = result.model.title_zh if result is not None and case.lang == "zh" else ""
+    return {"case": case.row.case, "slug": case.slug, "title": own or case.row.title or case.row.case,
             "path": case.row.path, "jurisdiction": case.row.jurisdiction,
             "engine": result.engine if result else "",
             "states": result.states if result else 0,
