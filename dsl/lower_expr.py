@@ -16,6 +16,7 @@ from typing import assert_never
 from dsl import ast
 from dsl import model as m
 from dsl.diagnostics import Diagnostic, error
+from dsl.operators import apply_operator
 from dsl.parser import MAX_DIGITS
 from dsl.source import Span
 
@@ -93,21 +94,9 @@ def type_name(t: T) -> str:
 
 
 def _fold(op: str, a: m.Value, b: m.Value) -> m.Value:
-    from_op = {
-        "+": lambda: a + b,  # type: ignore[operator]
-        "-": lambda: a - b,  # type: ignore[operator]
-        "*": lambda: a * b,  # type: ignore[operator]
-        "==": lambda: a == b,
-        "!=": lambda: a != b,
-        "<": lambda: a < b,  # type: ignore[operator]
-        "<=": lambda: a <= b,  # type: ignore[operator]
-        ">": lambda: a > b,  # type: ignore[operator]
-        ">=": lambda: a >= b,  # type: ignore[operator]
-        "and": lambda: bool(a) and bool(b),
-        "or": lambda: bool(a) or bool(b),
-        "implies": lambda: (not a) or bool(b),
-    }
-    return from_op[op]()
+    """A constant operation, folded with the operator table every engine uses."""
+    value: m.Value = apply_operator(op, a, b)
+    return value
 
 
 TOO_LARGE = 10**MAX_DIGITS  # the literal limit holds for computed values too (E210)

@@ -7,10 +7,9 @@ first (`checker.core.trace.replay`), so a disagreement is an internal error, nev
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import product
-from typing import Any, assert_never
+from typing import assert_never
 
 from dsl.model import (
     Binary,
@@ -30,6 +29,7 @@ from dsl.model import (
     StepAttr,
     Value,
 )
+from dsl.operators import STRICT_OPERATORS
 
 State = tuple[Value, ...]
 
@@ -75,19 +75,9 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
             assert_never(expr)
 
 
-# Comparison and arithmetic: the same Python operators serve values here and Z3 terms in the
-# symbolic engine (Z3 overloads them), so both engines read one table.
-STRICT_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-}
+# Comparison and arithmetic come from the one operator table (`dsl.operators`): the same
+# Python operators serve values here, folding in the front end, the explicit engine's code, and
+# Z3 terms in the symbolic engine (Z3 overloads them); `checker.symbolic.encode` imports it here.
 
 
 def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -> Value:

@@ -36,8 +36,9 @@ from dsl.model import (
     Type,
     Value,
 )
+from dsl.operators import STRICT_OPERATORS
 
-_PY_OPS = {"==", "!=", "<", "<=", ">", ">=", "+", "-", "*"}
+_PY_OPS = set(STRICT_OPERATORS)  # each is its own Python operator: `a op b`
 _SHORT_CIRCUIT = {"and", "or", "implies"}
 
 
