@@ -256,3 +256,13 @@ def test_graph_partial_is_not_silent(capsys: pytest.CaptureFixture[str]) -> None
     code, out = run(["graph", str(ROOT / "cases" / "prc" / "current.rev"), "--max-states", "400",
                      "--project", "title"], capsys)
     assert code == 3 and "PARTIAL" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("command", ["replay", "replay-trace"])
+def test_a_fifo_docket_or_trace_is_refused(folder: Path, command: str) -> None:
+    os.mkfifo(folder / "x.json")
+    done = run_cli([command, str(ROOT / "cases" / "de" / "zpo_717.rev"), "x.json"], timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "not a regular file (a FIFO)" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

@@ -18,19 +18,18 @@ from checker.report.check.text import render_report
 from dsl.diagnostics import error, render
 from dsl.frontend import compile_file
 from dsl.model import Model
-from dsl.source import SourceFile, Span
+from dsl.source import SourceError, SourceFile, Span, read_regular
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 
 
 def load_json(path: str) -> tuple[object, str]:
     """The parsed document, or (None, a rendered diagnostic with file:line:col)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_JSON_BYTES + 1)
-    except OSError as exc:
+    try:  # a regular file only (a FIFO would block), read within the size limit
+        data = read_regular(path, MAX_JSON_BYTES)
+    except SourceError as exc:
         span = Span(path, 1, 1, 1, 1)
-        return None, render(error("E110", f"cannot read {path}: {exc.strerror or exc}", span), {})
+        return None, render(error("E110", str(exc), span), {})
     if len(data) > MAX_JSON_BYTES:
         span = Span(path, 1, 1, 1, 1)
         return None, render(error("E001", f"{path} is larger than {MAX_JSON_BYTES:,} bytes", span), {})

@@ -8,22 +8,27 @@ import csv
 import datetime
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from checker.docket.docket import Docket, DocketError, Entry
 from dsl.model import Value
+from dsl.source import SourceError, read_regular
 
+MAX_DOCKET_BYTES = 64 * 1024 * 1024
 FIELDS = ("date", "actor", "act", "article", "args", "values", "note")
 
 
 def load_docket(path: str) -> Docket:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocketError(path, 0, "file", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    if not os.path.lexists(path):
+        raise DocketError(path, 0, "file", "no such file")
+    try:  # a regular file only, within the size limit (a FIFO would block, /dev/zero never end)
+        text = read_regular(path, MAX_DOCKET_BYTES).decode("utf-8")
+    except SourceError as exc:
+        raise DocketError(path, 0, "file", str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise DocketError(path, 0, "file", f"cannot read it as UTF-8 text ({exc})") from None
     if p.suffix.lower() == ".csv":
         return parse_csv(text, path)
