@@ -67,8 +67,8 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self.lowering = ExprLowering(self.diags)
 
     # ------------------------------------------------------------------ helpers
-    def _decls(self, cls: type) -> list[tuple[ast.Module, object]]:
-        out = []
+    def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]:
+        out: list[tuple[ast.Module, object]] = []
         for mod in (*self.program.libraries, self.program.main):
             out.extend((mod, d) for d in mod.decls if isinstance(d, cls))
         return out
@@ -149,7 +149,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         # sets, constants and variables share one namespace: the first one *written* wins,
         # whichever of the three kinds is processed first below
         self.duplicate_values: set[int] = set()
-        for _, d in self._decls((ast.SetDecl, ast.ConstDecl, ast.VarDecl)):  # type: ignore[arg-type]
+        for _, d in self._decls((ast.SetDecl, ast.ConstDecl, ast.VarDecl)):
             if not self.names.declare("value", d.name, d.span, "name"):  # type: ignore[attr-defined]
                 self.duplicate_values.add(id(d))
         symbols: set[str] = set()

@@ -107,9 +107,9 @@ class Loader:
             if not isinstance(decl, ast.Import):
                 continue
             if decl.is_path:
-                target: Path | None = real_path(module.path).parent / decl.target
-                if not os.path.isfile(target):  # an over-long or looping path: not found
-                    target = None
+                beside = real_path(module.path).parent / decl.target
+                # an over-long or looping path: not found
+                target: Path | None = beside if os.path.isfile(beside) else None
             else:
                 target = find_library(decl.target, module.path)
             if target is None:
@@ -192,7 +192,7 @@ def amend(
     base: ast.Module, bill: ast.Module, origins: dict[str, str], diags: list[Diagnostic]
 ) -> tuple[ast.Module, dict[str, str]]:
     """The law as amended: the bill's repeals, amendments and insertions applied to `base`."""
-    decls: list[object] = list(base.decls)
+    decls: list[ast.Decl] = list(base.decls)
     origins = dict(origins)
     from_base = {id(d) for d in base.decls}  # `repeal final` removes only the base's lines
 
@@ -247,11 +247,12 @@ def amend(
                     continue
                 old = decls[i]
                 if isinstance(var, ast.PropertyDecl):  # no title given: the old one stays
-                    var = replace(var, title=var.title or old.title,  # type: ignore[union-attr]
-                                  title_zh=var.title_zh or old.title_zh)  # type: ignore[union-attr]
+                    assert isinstance(old, ast.PropertyDecl)
+                    var = replace(var, title=var.title or old.title,
+                                  title_zh=var.title_zh or old.title_zh)
                 decls[i] = var
                 key = origin_key(kind, var.name)
-                origins[key] = f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"  # type: ignore[union-attr]
+                origins[key] = f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"
             case ast.Insert(rule=rule):
                 if find(ast.RuleDecl, rule.name) is not None:
                     diags.append(error("E101", f"rule '{rule.name}' already exists in the law being amended",
@@ -274,7 +275,7 @@ def amend(
             case _:
                 decls.append(d)
     merged = ast.Module("procedure", bill.name, bill.title or base.title, tuple(decls), bill.path, bill.span,
-                        bill.title_zh or base.title_zh)  # type: ignore[arg-type]
+                        bill.title_zh or base.title_zh)
     return merged, origins
 
 
