@@ -214,8 +214,12 @@ def _index(env: Environment, root: Path, matrix: Matrix, cases: list[_Case], lan
         for principle, cell in zip(matrix.principles, row.cells, strict=True):
             outcome = _outcome(case.report, principle.name) if case else None
             cls = status_class(outcome, error=case is None or case.report.result is None)
-            legend.setdefault(cell.word, cls)
-            reason = str(getattr(cell, "reason", "") or cell.how)
+            # two words of one status (e.g. two kinds of "not applicable") must look different
+            same = [w for w, c in legend.items() if c.split()[0] == cls and w != cell.word]
+            if cell.word not in legend and same:
+                cls = f"{cls} alt{min(len(same), 2)}"
+            cls = legend.setdefault(cell.word, cls)
+            reason = str(getattr(cell, "why", "") or getattr(cell, "reason", "") or cell.how)
             href = ""
             if case is not None:
                 href = case.pages.get(principle.name, f"{case.slug}.html")
