@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from checker.core.verdict import Method, Status, Verdict
 from checker.explicit.liveness import eventually, leads_to
+from checker.explicit.verdicts import fails, holds, unknown
 from dsl.model import (
     AfterPossible,
     Eventually,
@@ -45,39 +46,6 @@ def judge(space: StateSpace, prop: Property) -> Verdict:
     return JUDGES[type(prop.form)](space, prop)
 
 
-# --------------------------------------------------------------------------- verdict shapes
-
-
-def _holds(space: StateSpace, prop: Property) -> Verdict:
-    if not space.complete:
-        return _unknown(space, prop)
-    return Verdict(prop.name, Status.HOLDS, Method.EXHAUSTIVE, states=len(space.states))
-
-
-def _unknown(space: StateSpace, prop: Property, note: str = "") -> Verdict:
-    return Verdict(
-        prop.name,
-        Status.UNKNOWN,
-        space.stopped or Method.NOT_APPLICABLE,
-        states=len(space.states),
-        bound=space.limit,
-        note=note,
-    )
-
-
-def _fails(
-    space: StateSpace, prop: Property, path: list[tuple[int, int]], note: str = ""
-) -> Verdict:
-    return Verdict(
-        prop.name,
-        Status.FAILS,
-        Method.COUNTEREXAMPLE,
-        states=len(space.states),
-        trace=space.trace(path),
-        note=note,
-    )
-
-
 def _first_state(space: StateSpace, e: Expr, wanted: bool) -> int | None:
     """The first state in BFS order where `e` is `wanted`: a shortest trace reaches it (as
     the search found it, when it watched `e`)."""
@@ -103,8 +71,8 @@ def invariant(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, Invariant)
     bad = _first_state(space, prop.form.predicate, False)
     if bad is None:
-        return _holds(space, prop)
-    return _fails(space, prop, space.path_to(bad))
+        return holds(space, prop)
+    return fails(space, prop, space.path_to(bad))
 
 
 def reachable(space: StateSpace, prop: Property) -> Verdict:
@@ -116,7 +84,7 @@ def reachable(space: StateSpace, prop: Property) -> Verdict:
             prop.name, Status.HOLDS, Method.WITNESS, states=len(space.states), trace=trace
         )
     if not space.complete:
-        return _unknown(space, prop)
+        return unknown(space, prop)
     return Verdict(prop.name, Status.FAILS, Method.EXHAUSTIVE, states=len(space.states))
 
 
@@ -124,9 +92,9 @@ def never_step(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, NeverStep)
     edge = _first_edge(space, prop.form.pattern)
     if edge is None:
-        return _holds(space, prop)
+        return holds(space, prop)
     src, r, dst = edge
-    return _fails(space, prop, [*space.path_to(src), (r, dst)])
+    return fails(space, prop, [*space.path_to(src), (r, dst)])
 
 
 def requires_earlier(space: StateSpace, prop: Property) -> Verdict:
@@ -155,11 +123,11 @@ def requires_earlier(space: StateSpace, prop: Property) -> Verdict:
                     path.append((rule, node))
                     node = back
                 path.reverse()
-                return _fails(space, prop, path)
+                return fails(space, prop, path)
             if ((m := earlier[r]) is None or not m(s)) and dst not in parent:
                 parent[dst] = (src, r)
                 queue.append(dst)
-    return _holds(space, prop)
+    return holds(space, prop)
 
 
 def after_possible(space: StateSpace, prop: Property) -> Verdict:
@@ -167,7 +135,7 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
     predecessors; an `S` step into a state outside that set leaves no remedy open."""
     assert isinstance(prop.form, AfterPossible)
     if not space.complete:  # an unexplored state might still lead to a target step
-        return _unknown(space, prop)
+        return unknown(space, prop)
     n = len(space.codes)
     can = bytearray(n)
     for src, _, _ in space.matching_edges(space.compiled.pattern(prop.form.target).per_rule):
@@ -188,8 +156,8 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
     for src, r, d in space.matching_edges(space.compiled.pattern(prop.form.step).per_rule):
         if not can[d]:
             note = "after this step no run can take a step matching the target pattern"
-            return _fails(space, prop, [*space.path_to(src), (r, d)], note)
-    return _holds(space, prop)
+            return fails(space, prop, [*space.path_to(src), (r, d)], note)
+    return holds(space, prop)
 
 
 JUDGES: dict[type[PropertyForm], Judge] = {

@@ -45,9 +45,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.core.show_expr import show
-from checker.core.trace import Trace
-from checker.core.verdict import Method, Status, Verdict
+from checker.core.verdict import Verdict
 from checker.explicit.compile import Predicate
+from checker.explicit.verdicts import Path, counterexample, holds, unknown
 from dsl.model import (
     Eventually,
     Expr,
@@ -59,7 +59,6 @@ from dsl.model import (
 if TYPE_CHECKING:
     from checker.explicit.search import StateSpace
 
-Path = list[tuple[int, int]]  # [(rule index, state id)], the first with rule -1
 Source = tuple[int, int, int]  # (state id, and the step into it: source id, rule; -1, -1: none)
 
 
@@ -69,19 +68,19 @@ Source = tuple[int, int, int]  # (state id, and the step into it: source id, rul
 def eventually(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, Eventually)
     if not space.complete:
-        return _unknown(space, prop)
+        return unknown(space, prop)
     goal = _Goal.of(space, prop.form.predicate)
     sources = [(i, -1, -1) for i, p in enumerate(space.parent) if p < 0]
     found = _find(space, goal, sources)
     if found is None:
-        return _holds(space, prop)
+        return holds(space, prop)
     return _fails(space, prop, found, f"`{show(prop.form.predicate)}` never holds")
 
 
 def leads_to(space: StateSpace, prop: Property) -> Verdict:
     assert isinstance(prop.form, LeadsTo)
     if not space.complete:
-        return _unknown(space, prop)
+        return unknown(space, prop)
     form = prop.form
     goal = _Goal.of(space, form.target)
     sources = _triggers(space, form.trigger, goal)
@@ -89,7 +88,7 @@ def leads_to(space: StateSpace, prop: Property) -> Verdict:
         return _within(space, prop, goal, sources, form.within_days)
     found = _find(space, goal, sources)
     if found is None:
-        return _holds(space, prop)
+        return holds(space, prop)
     return _fails(
         space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.never()}"
     )
@@ -407,7 +406,7 @@ def _within(
     time step out of a node waiting `days` days is the deadline miss."""
     region = _Region(space, goal, sources)
     if not _can_miss(space, region, days):
-        return _holds(space, prop)
+        return holds(space, prop)
     miss, back = _first_miss(space, region, days)
     width = days + 1  # a node (state u, days waited w) is the integer u * width + w
     node, r, v = miss
@@ -439,7 +438,7 @@ def _within(
         note += " Without the bound the response is certain (fairness), but no deadline forces it in time."
     else:
         note += " Even without the bound it need never come: a fair run avoids it for ever."
-    return _counterexample(space, prop, trace, note)
+    return counterexample(space, prop, trace, note)
 
 
 def _can_miss(space: StateSpace, region: _Region, days: int) -> bool:
@@ -512,20 +511,6 @@ def _first_miss(
 # --------------------------------------------------------------------------- verdicts and notes
 
 
-def _holds(space: StateSpace, prop: Property) -> Verdict:
-    return Verdict(prop.name, Status.HOLDS, Method.EXHAUSTIVE, states=len(space.states))
-
-
-def _unknown(space: StateSpace, prop: Property) -> Verdict:
-    return Verdict(
-        prop.name,
-        Status.UNKNOWN,
-        space.stopped or Method.NOT_APPLICABLE,
-        states=len(space.states),
-        bound=space.limit,
-    )
-
-
 def _fails(space: StateSpace, prop: Property, found: _Found, what: str) -> Verdict:
     trace = space.trace(found.path, found.loop_start)
     last = len(found.path) - 1
@@ -538,18 +523,7 @@ def _fails(space: StateSpace, prop: Property, found: _Found, what: str) -> Verdi
         note = f"{what}: steps {found.loop_start + 1}–{last} repeat for ever. " + _loop_reasons(
             space, cycle
         )
-    return _counterexample(space, prop, trace, note)
-
-
-def _counterexample(space: StateSpace, prop: Property, trace: Trace, note: str) -> Verdict:
-    return Verdict(
-        prop.name,
-        Status.FAILS,
-        Method.COUNTEREXAMPLE,
-        states=len(space.states),
-        trace=trace,
-        note=note,
-    )
+    return counterexample(space, prop, trace, note)
 
 
 def _modality(space: StateSpace, k: int) -> str:
