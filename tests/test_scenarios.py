@@ -280,12 +280,14 @@ final paid
 
 
 def test_unbounded_variable_fixed_by_a_fact_is_checked_symbolically() -> None:
-    report = check_text(UNBOUNDED + "scenario s { given owed == 5 happened pay then always owed == 4 }\n")
+    report = check_text(UNBOUNDED + "scenario s { given owed == 5 happened pay then always owed == 4 }\n",
+                        CheckOptions(engine="auto"))
     (s,) = report.scenarios
     assert s.outcome.verdict.status is Status.HOLDS and s.engine == "symbolic"
 
 
 def test_unbounded_variable_not_fixed_is_E312() -> None:
-    report = check_text(UNBOUNDED + "scenario t { given owed >= 5 then always owed >= 4 }\n")
+    report = check_text(UNBOUNDED + "scenario t { given owed >= 5 then always owed >= 4 }\n",
+                        CheckOptions(engine="auto"))
     (d,) = [d for d in report.diagnostics if d.is_error]
     assert d.code == "E312" and "'owed'" in d.message
