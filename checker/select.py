@@ -81,23 +81,32 @@ def select_engine(model: Model, options: CheckOptions) -> str:
 def run_engines(model: Model, options: CheckOptions) -> ModelResult:
     """The verdicts `check` reports for `model` (raises `Refused`, `EngineDisagreement`)."""
     engine = select_engine(model, options)
-    if options.cross_check and engine == "explicit":
-        result = _cross_checked(model, options)
+    if options.cross_check and not unbounded_slots(model):
+        result = _cross_checked(model, options, engine)
     else:
         result = ENGINES[engine](model, options)
+        if options.cross_check:
+            result = replace(result, notes=(*result.notes, cross_check_impossible(model)))
     if options.engine == "auto" and engine == "explicit" and not result.complete:
         result = _symbolic_after_limit(model, options, result)
     return result
 
 
-def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
+def cross_check_impossible(model: Model) -> str:
+    """Why `--cross-check` cannot compare two engines on `model`, said plainly."""
+    names = ", ".join(f"'{n}'" for n in unbounded_slots(model))
+    return (f"cross-check not possible: unbounded integers ({names}); only the symbolic "
+            "engine can check this model, so its verdicts stand unchecked by a second engine")
+
+
+def _cross_checked(model: Model, options: CheckOptions, engine: str = "explicit") -> ModelResult:
     checked = cross_check(model, options)
     if checked.disagreements:
         lines = [f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
                  for d in checked.disagreements]
         raise EngineDisagreement("the explicit and symbolic engines disagree on " + model.path
                                  + "\n  " + "\n  ".join(lines))
-    return checked.result
+    return checked.symbolic if engine == "symbolic" else checked.result
 
 
 def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelResult) -> ModelResult:
@@ -111,17 +120,25 @@ def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelRe
     left = None
     if options.timeout_s is not None:  # the fallback gets what the explicit search left
         left = max(0.01, options.timeout_s - explicit.seconds)
-    symbolic = ENGINES["symbolic"](model, replace(options, timeout_s=left))
+    # the symbolic engine gets only the properties the explicit search left unsettled
+    unsettled = {e.property for e in explicit.verdicts if e.status is Status.UNKNOWN}
+    rest = replace(model, properties=tuple(p for p in model.properties if p.name in unsettled))
+    symbolic = ENGINES["symbolic"](rest, replace(options, timeout_s=left))
     verdicts = tuple(
         e if e.status is not Status.UNKNOWN
-        else replace(s, bound=options.timeout_s) if s.method is Method.TIME_LIMIT
-        else s
-        for e, s in zip(explicit.verdicts, symbolic.verdicts, strict=True)
+        else _took_over(symbolic.verdict(e.property), e, options)
+        for e in explicit.verdicts
     )
     return replace(symbolic, verdicts=verdicts, states=explicit.states,
                    limit_note=explicit.limit_note,
                    transitions=explicit.transitions,
                    seconds=explicit.seconds + symbolic.seconds)
+
+
+def _took_over(s: Verdict | None, e: Verdict, options: CheckOptions) -> Verdict:
+    if s is None:
+        return e
+    return replace(s, bound=options.timeout_s) if s.method is Method.TIME_LIMIT else s
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +179,31 @@ def compare_verdicts(e: Verdict, s: Verdict, depth: int) -> str | None:
     return None
 
 
+def compare_statuses(e: Verdict, s: Verdict) -> str | None:
+    """Two definitive verdicts on a liveness property must agree."""
+    definite = (Status.HOLDS, Status.FAILS)
+    if e.status in definite and s.status in definite and e.status is not s.status:
+        return "the engines give opposite verdicts"
+    return None
+
+
 def cross_check(model: Model, options: CheckOptions) -> CrossCheck:
     ex = ENGINES["explicit"](model, replace(options, engine="explicit"))
     sy = ENGINES["symbolic"](model, replace(options, engine="symbolic"))
     found: list[Disagreement] = []
     for prop in model.properties:
-        if prop.missing or not isinstance(prop.form, SAFETY_FORMS):
+        if prop.missing:
             continue
         e, s = ex.verdict(prop.name), sy.verdict(prop.name)
         if e is None or s is None:
             continue
-        why = compare_verdicts(e, s, options.depth)
+        if isinstance(prop.form, SAFETY_FORMS):
+            why = compare_verdicts(e, s, options.depth)
+        else:  # liveness: where both engines settle it, the same verdict (lassos need not be shortest)
+            why = compare_statuses(e, s)
         if why is not None:
             found.append(Disagreement(prop.name, _describe(e), _describe(s), why))
-    if ex.complete:
+    if ex.complete and sy.stopped is None:
         e_len = min((len(d.trace) for d in ex.dead_ends), default=None)
         s_len = min((len(d.trace) for d in sy.dead_ends), default=None)
         if e_len != s_len and (e_len is None or e_len <= options.depth):

@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
     c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
     c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
+    c.add_argument("--show-invariants", action="store_true",
+                   help="print the inductive invariant of every property the symbolic engine proved "
+                        "with Spacer, in the language's syntax")
     c.add_argument("--certificate", metavar="FILE",
                    help="also write, for each verdict, what makes it checkable afterwards "
                         "(revcheck verify-certificate)")
@@ -66,6 +69,10 @@ def run_check(args: argparse.Namespace) -> int:
                 reports.append(check_model_file(p, options))
     if args.format == "text":
         text = render_reports(reports, args.verbose)
+        if args.show_invariants:
+            from checker.report.check.invariants import render_invariants
+
+            text += "\n\n" + render_invariants(reports)
     else:
         text = CHECK_FORMATS[args.format](reports)
     if not emit(text, args.output):

@@ -50,6 +50,7 @@ class ModelResult:
     dead_end_count: int | None = None  # all dead ends found; `dead_ends` may list only the first
     stopped: Method | None = None  # STATE_LIMIT or TIME_LIMIT when a limit stopped the search
     limit_note: str = ""  # what the limit cut short: rate, estimated space, a hint
+    notes: tuple[str, ...] = ()  # remarks on how it was checked ("cross-check not possible: …")
 
     def verdict(self, name: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.property == name), None)

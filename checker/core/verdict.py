@@ -19,6 +19,7 @@ class Status(enum.Enum):
 class Method(enum.Enum):
     EXHAUSTIVE = "exhaustive"
     K_INDUCTION = "k-inductive"
+    INVARIANT = "inductive invariant"  # found by Spacer (CHC), re-checked; `Verdict.invariant`
     BOUNDED = "bounded"
     COUNTEREXAMPLE = "counterexample"
     WITNESS = "witness"
@@ -37,6 +38,7 @@ class Verdict:
     trace: Trace | None = None
     note: str = ""  # e.g. what never happens in a lasso; why not applicable
     engine: str = "explicit"
+    invariant: str = ""  # the inductive invariant that proves it, in the language's syntax
 
     @property
     def how(self) -> str:
@@ -46,6 +48,8 @@ class Verdict:
                 return f"exhaustive, {self.states:,} states"
             case Method.K_INDUCTION:
                 return f"k-inductive, k = {self.bound}"
+            case Method.INVARIANT:
+                return "proved by inductive invariant (Spacer)"
             case Method.BOUNDED:
                 return f"bounded, depth {self.bound}"
             case Method.COUNTEREXAMPLE | Method.WITNESS:

@@ -135,6 +135,9 @@ def how_text(verdict: Verdict, lang: Lang) -> str:
         case Method.K_INDUCTION:
             return (f"用归纳法证明（k = {verdict.bound}），对无界取值也成立" if zh
                     else f"proved by induction (k = {verdict.bound}), for unbounded values too")
+        case Method.INVARIANT:
+            return ("用求解器找到的归纳不变式证明，对无界取值也成立" if zh
+                    else "proved by an inductive invariant the solver found, for unbounded values too")
         case Method.BOUNDED:
             return (f"只搜索到深度 {verdict.bound}，未发现反例：这不是证明" if zh
                     else f"searched up to depth {verdict.bound} without finding a counterexample: not a proof")

@@ -26,7 +26,7 @@ def read_state(enc: Encoding, zmodel: z3.ModelRef, s: StateVars) -> State:
         if isinstance(slot.type, BoolType):
             out.append(z3.is_true(v))
         elif isinstance(slot.type, EnumType):
-            out.append(enc.name_of(v.as_long()))  # type: ignore[arg-type,attr-defined]
+            out.append(enc.name_of(v))
         else:
             out.append(v.as_long())  # type: ignore[attr-defined]
     return tuple(out)
@@ -43,7 +43,7 @@ def read_run(
 
 
 def state_term(enc: Encoding, state: State) -> tuple[z3.ExprRef, ...]:
-    return tuple(enc.value(v) for v in state)
+    return tuple(enc.slot_value(i, v) for i, v in enumerate(state))
 
 
 def trace(enc: Encoding, states: Sequence[State], rules: Sequence[int]) -> Trace:

@@ -1,18 +1,19 @@
-"""Encode a checked model as a Z3 transition relation.
+"""Encode a checked model as a Z3 transition relation, built once.
 
-Input: a `dsl.model.Model`. Output: an `Encoding` that builds, for any number of steps,
-- one Z3 constant per slot and step (`Bool`, `Int`; an enum or set element is an `Int` holding
-  the element's *code*, see below), with the slot's domain as a constraint on every state;
+Input: a `dsl.model.Model`. Output: an `Encoding` with
+- one Z3 constant per slot and state: `Bool`, `Int` (a bounded range keeps its bounds as a
+  constraint, `well_typed`), and for an enumeration or a set element a constant of a Z3
+  *enumeration sort* (one sort per declared enum), so a finite domain needs no range assertion;
 - `init(s)`: the initial-state predicate (an `any` initial value leaves the slot free);
 - `transition(s, label, t)`: some rule instance fires from `s` to `t`; `label` is an `Int`
-  constant holding the index of the instance (the *step label*), so the rule, actor, organ and
-  kind of a step are functions of it;
+  holding the index of the instance (the *step label*), so the rule, actor, organ and kind of
+  a step are functions of it;
 - expressions of the model over a state (and, inside step patterns, over a rule's label).
 
-Codes: every name value (enum and set elements, actors, rule and kind names, and `None` for a
-rule without a kind) gets one integer, shared by the whole model, so `==` between names is
-`==` between codes whatever enum they come from. The codes of each enum's values are handed
-out first and in order, so an enum's domain is usually an integer interval.
+Built once: the transition relation, every guard and every range condition are encoded over
+one pair of *template* states (`cur`, `nxt`) when the encoding is made; each step of an
+unrolling instantiates them by substitution (`z3.substitute`), so nothing is rebuilt from the
+model per step.
 
 The encoding means exactly `checker.core.semantics`: a rule instance fires when its guard holds and
 every updated value lies in its slot's declared domain (an update that leaves it is a range
@@ -52,56 +53,113 @@ StateVars = tuple[z3.ExprRef, ...]
 Label = dict[str, Value | None]
 
 
+class _Enum:
+    """One Z3 enumeration sort for one declared enum (or set): its constants by value."""
+
+    def __init__(self, ctx: z3.Context, name: str, values: tuple[str, ...], taken: set[str]) -> None:
+        names = []
+        for v in values:
+            n = v if v not in taken else f"{v}!{name}"
+            taken.add(n)
+            names.append(n)
+        self.sort, consts = z3.EnumSort(name, names, ctx=ctx)
+        self.const: dict[str, z3.ExprRef] = dict(zip(values, consts, strict=True))
+        self.value: dict[str, str] = {str(c): v for v, c in self.const.items()}
+
+
 class Encoding:
     """One model's Z3 vocabulary; each instance owns a fresh Z3 context."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
         self.ctx = z3.Context()
-        self._codes: dict[Value | None, int] = {}
-        self._names: dict[int, Value | None] = {}
-        for slot in model.slots:
-            if isinstance(slot.type, EnumType):
-                for v in slot.type.values:
-                    self.code(v)
         self.true = z3.BoolVal(True, self.ctx)
         self.false = z3.BoolVal(False, self.ctx)
+        self._enums: dict[tuple[str, tuple[str, ...]], _Enum] = {}
+        self._by_sort: dict[str, _Enum] = {}
+        taken: set[str] = set()
+        for name, values in model.sets:
+            self._enum(EnumType(name, values), taken)
+        self.slot_enum: tuple[_Enum | None, ...] = tuple(
+            self._enum(s.type, taken) if isinstance(s.type, EnumType) else None
+            for s in model.slots
+        )
         self.labels: tuple[Label, ...] = tuple(
             {"rule": r.rule, "actor": r.actor, "kind": r.kind} for r in model.rules
         )
         self._residuals: dict[tuple[int, Expr], Expr] = {}
+        # the templates every step is instantiated from
+        self.cur = self.state("cur")
+        self.nxt = self.state("nxt")
+        self.lab = self.label("cur")
+        self._guards = tuple(self._build(r.guard, self.cur) for r in model.rules)
+        self._ranges = tuple(self._in_range(r, self.cur) for r in model.rules)
+        self._updates = tuple(self._new_state(r, self.cur) for r in model.rules)
+        self._transition = self._build_transition()
+        self._typed = self._well_typed(self.cur)
+
+    def _enum(self, t: EnumType, taken: set[str]) -> _Enum:
+        key = (t.name, t.values)
+        found = self._enums.get(key)
+        if found is None:
+            name = t.name if t.name not in self._by_sort else f"{t.name}!{len(self._enums)}"
+            found = _Enum(self.ctx, name, t.values, taken)
+            self._enums[key] = found
+            self._by_sort[name] = found
+        return found
+
+    def _keys_enum(self, keys: tuple[str, ...]) -> _Enum:
+        """The enumeration sort of a map's index set (the set's, or one made for it)."""
+        for e in self._enums.values():
+            if tuple(e.const) == keys:
+                return e
+        taken = {str(c) for e in self._enums.values() for c in e.const.values()}
+        return self._enum(EnumType(f"keys!{len(self._enums)}", keys), taken)
 
     # ------------------------------------------------------------------ names and values
 
-    def code(self, value: Value | None) -> int:
-        """The integer standing for a name value (or `None`, the kind of a kindless rule)."""
-        found = self._codes.get(value)
-        if found is None:
-            found = len(self._codes)
-            self._codes[value] = found
-            self._names[found] = value
-        return found
-
-    def name_of(self, code: int) -> Value | None:
-        return self._names[code]
-
-    def value(self, v: Value | None) -> z3.ExprRef:
-        """A literal as a Z3 term."""
+    def value(self, v: Value | None, sort: z3.SortRef | None = None) -> z3.ExprRef:
+        """A literal as a Z3 term; a name needs the enumeration sort it belongs to (`sort`),
+        found from its value alone when only one enum declares it."""
         if isinstance(v, bool):
             return z3.BoolVal(v, self.ctx)
         if isinstance(v, int):
             return z3.IntVal(v, self.ctx)
-        return z3.IntVal(self.code(v), self.ctx)
+        if sort is not None:
+            e = self._by_sort.get(sort.name())
+            if e is not None and isinstance(v, str) and v in e.const:
+                return e.const[v]
+            raise ValueError(f"'{v}' is not a value of {sort}")
+        owners = [e for e in self._enums.values() if v in e.const]
+        if len(owners) != 1:
+            raise ValueError(f"cannot tell which enumeration '{v}' belongs to")
+        return owners[0].const[v]  # type: ignore[index]
+
+    def slot_value(self, i: int, v: Value) -> z3.ExprRef:
+        """`v` as a value of slot `i`."""
+        e = self.slot_enum[i]
+        return e.const[v] if e is not None else self.value(v)  # type: ignore[index]
+
+    def name_of(self, term: z3.ExprRef) -> Value:
+        """The model value of an enumeration constant."""
+        e = self._by_sort[term.sort().name()]
+        return e.value[str(term)]
+
+    def enum_of_sort(self, sort: z3.SortRef) -> dict[str, z3.ExprRef] | None:
+        e = self._by_sort.get(sort.name())
+        return None if e is None else e.const
 
     # ------------------------------------------------------------------ states
 
     def state(self, tag: str) -> StateVars:
         """Fresh constants for one state; `tag` keeps names unique within a solver."""
         out: list[z3.ExprRef] = []
-        for slot in self.model.slots:
+        for slot, e in zip(self.model.slots, self.slot_enum, strict=True):
             name = f"{slot.name}@{tag}"
             if isinstance(slot.type, BoolType):
                 out.append(z3.Bool(name, self.ctx))
+            elif e is not None:
+                out.append(z3.Const(name, e.sort))
             else:
                 out.append(z3.Int(name, self.ctx))
         return tuple(out)
@@ -109,10 +167,20 @@ class Encoding:
     def label(self, tag: str) -> z3.ArithRef:
         return z3.Int(f"step@{tag}", self.ctx)
 
+    def at(self, formula: z3.ExprRef, s: StateVars, t: StateVars | None = None,
+           label: z3.ArithRef | None = None) -> z3.ExprRef:
+        """A template formula (over `cur`, `nxt`, `lab`) instantiated at `s`, `t`, `label`."""
+        pairs = list(zip(self.cur, s, strict=True))
+        if t is not None:
+            pairs += list(zip(self.nxt, t, strict=True))
+        if label is not None:
+            pairs.append((self.lab, label))
+        return z3.substitute(formula, *pairs) if pairs else formula
+
     def in_domain(self, t: Type, x: z3.ExprRef) -> z3.BoolRef:
-        """`x` is a value of type `t`."""
+        """`x` is a value of type `t` (an enumeration sort holds only its values)."""
         match t:
-            case BoolType():
+            case BoolType() | EnumType():
                 return self.true
             case IntType(lo=lo, hi=hi):
                 parts = []
@@ -121,24 +189,22 @@ class Encoding:
                 if hi is not None:
                     parts.append(x <= hi)  # type: ignore[operator]
                 return self.all(parts)
-            case EnumType(values=values):
-                codes = [self.code(v) for v in values]
-                if codes == list(range(codes[0], codes[0] + len(codes))):
-                    return z3.And(x >= codes[0], x <= codes[-1])  # type: ignore[operator]
-                return self.any([x == c for c in codes])
         assert_never(t)
 
-    def well_typed(self, s: StateVars) -> z3.BoolRef:
-        """Every slot of `s` holds a value of its declared type."""
+    def _well_typed(self, s: StateVars) -> z3.BoolRef:
         return self.all(
             [self.in_domain(slot.type, x) for slot, x in zip(self.model.slots, s, strict=True)]
         )
 
+    def well_typed(self, s: StateVars) -> z3.BoolRef:
+        """Every slot of `s` holds a value of its declared type."""
+        return self.at(self._typed, s)  # type: ignore[return-value]
+
     def init(self, s: StateVars) -> z3.BoolRef:
         parts = []
-        for values, x in zip(self.model.initial, s, strict=True):
+        for i, (values, x) in enumerate(zip(self.model.initial, s, strict=True)):
             if values is not None:
-                parts.append(self.any([x == self.value(v) for v in values]))
+                parts.append(self.any([x == self.slot_value(i, v) for v in values]))
         return self.all(parts)
 
     def distinct(self, a: StateVars, b: StateVars) -> z3.BoolRef:
@@ -146,44 +212,70 @@ class Encoding:
 
     # ------------------------------------------------------------------ steps
 
-    def fires(self, rule: RuleInstance, s: StateVars, t: StateVars) -> z3.BoolRef:
-        """`rule` is enabled in `s` and yields `t` (the domain of `t` is asserted separately)."""
+    def _new_state(self, rule: RuleInstance, s: StateVars) -> StateVars:
         new = list(s)
         for u in rule.updates:
-            new[u.slot] = self.expr(u.value, s)
-        return self.all([self.expr(rule.guard, s), *(x == y for x, y in zip(t, new, strict=True))])
+            new[u.slot] = self._build(u.value, s, sort=s[u.slot].sort())
+        return tuple(new)
+
+    def _in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
+        slots = self.model.slots
+        return self.all(
+            [self.in_domain(slots[u.slot].type, self._build(u.value, s)) for u in rule.updates]
+        )
+
+    def guard(self, k: int, s: StateVars) -> z3.BoolRef:
+        """The guard of rule instance `k` in `s`."""
+        return self.at(self._guards[k], s)  # type: ignore[return-value]
+
+    def successor(self, k: int, s: StateVars) -> StateVars:
+        """The state rule instance `k` yields from `s` (range not checked)."""
+        return tuple(self.at(x, s) for x in self._updates[k])
+
+    def fires(self, rule: RuleInstance, s: StateVars, t: StateVars) -> z3.BoolRef:
+        """`rule` is enabled in `s` and yields `t` (the domain of `t` is asserted separately)."""
+        k = self._index(rule)
+        new = self.successor(k, s)
+        return self.all([self.guard(k, s), *(x == y for x, y in zip(t, new, strict=True))])
 
     def in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         """Every value `rule` assigns in `s` lies in its slot's domain."""
-        slots = self.model.slots
-        return self.all(
-            [self.in_domain(slots[u.slot].type, self.expr(u.value, s)) for u in rule.updates]
-        )
+        return self.at(self._ranges[self._index(rule)], s)  # type: ignore[return-value]
 
     def can_fire(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         """`rule` has a successor in `s`: its guard holds and its updates stay in range."""
-        return z3.And(self.expr(rule.guard, s), self.in_range(rule, s))
+        k = self._index(rule)
+        return self.all([self.guard(k, s), self.at(self._ranges[k], s)])  # type: ignore[list-item]
+
+    def _index(self, rule: RuleInstance) -> int:
+        for k, r in enumerate(self.model.rules):
+            if r is rule:
+                return k
+        return self.model.rules.index(rule)
+
+    def _build_transition(self) -> z3.BoolRef:
+        rules, s, t, label = self.model.rules, self.cur, self.nxt, self.lab
+        if not rules:
+            return self.false
+        guard = self._guards[-1]
+        for k in range(len(rules) - 2, -1, -1):
+            guard = z3.If(label == k, self._guards[k], guard)
+        parts = [label >= 0, label < len(rules), guard]
+        for i, (old, new) in enumerate(zip(s, t, strict=True)):
+            value = old
+            for k in range(len(rules) - 1, -1, -1):
+                if any(u.slot == i for u in rules[k].updates):
+                    value = z3.If(label == k, self._updates[k][i], value)
+            parts.append(new == value)
+        return self.all(parts)
 
     def transition(self, s: StateVars, label: z3.ArithRef, t: StateVars) -> z3.BoolRef:
         """Rule instance number `label` fires from `s` to `t`.
 
         Functional form: the guard of the chosen instance holds, and each slot of `t` is an
-        if-chain over the instances that update it, ending in the slot's old value (frame)."""
-        rules = self.model.rules
-        if not rules:
-            return self.false
-        guard: z3.BoolRef = self.expr(rules[-1].guard, s)  # type: ignore[assignment]
-        for k in range(len(rules) - 2, -1, -1):
-            guard = z3.If(label == k, self.expr(rules[k].guard, s), guard)
-        parts = [label >= 0, label < len(rules), guard]
-        for i, (old, new) in enumerate(zip(s, t, strict=True)):
-            value = old
-            for k, rule in reversed(list(enumerate(rules))):
-                for u in rule.updates:
-                    if u.slot == i:
-                        value = z3.If(label == k, self.expr(u.value, s), value)
-            parts.append(new == value)
-        return self.all(parts)
+        if-chain over the instances that update it, ending in the slot's old value (frame).
+        Encoded once over the templates; instantiated here by substitution."""
+        return self.at(self._transition, s, t, label)  # type: ignore[return-value]
 
     def residual(self, where: Expr, k: int) -> Expr:
         """A step pattern's condition for steps of rule instance `k`: a pre-state predicate."""
@@ -200,7 +292,7 @@ class Encoding:
             rest = self.residual(where, k)
             if isinstance(rest, Lit) and not rest.value:
                 continue
-            yield k, z3.And(self.can_fire(rule, s), self.expr(rest, s))
+            yield k, self.all([self.can_fire(rule, s), self.expr(rest, s)])  # type: ignore[list-item]
 
     def some_step_matches(self, where: Expr, s: StateVars) -> z3.BoolRef:
         """Some step matching `where` can be taken from `s`."""
@@ -220,36 +312,66 @@ class Encoding:
 
     def expr(self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None) -> z3.ExprRef:
         """`e` over the state `s` (and the step `label`, inside a step pattern)."""
+        return self._build(e, s, label)
+
+    def _build(
+        self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None,
+        sort: z3.SortRef | None = None,
+    ) -> z3.ExprRef:
+        """`sort`: the enumeration sort a name literal must take (from its context)."""
+        build = self._build
         match e:
             case Lit(value=v):
-                return self.value(v)
+                return self.value(v, sort if isinstance(v, str) else None)
             case SlotRef(slot=i):
                 return s[i]
             case MapRef(first=first, keys=keys, key=key):
                 if isinstance(key, Lit):
                     return s[first + keys.index(key.value)]  # type: ignore[arg-type]
-                k = self.expr(key, s, label)
+                k = build(key, s, label, self._keys_enum(keys).sort)
+                consts = self.enum_of_sort(k.sort())
                 out = s[first + len(keys) - 1]
                 for n in range(len(keys) - 2, -1, -1):
-                    out = z3.If(k == self.code(keys[n]), s[first + n], out)
+                    c = consts[keys[n]] if consts is not None else self.value(keys[n])
+                    out = z3.If(k == c, s[first + n], out)
                 return out
             case Not(operand=o):
-                return z3.Not(self.expr(o, s, label))
+                return z3.Not(build(o, s, label))
             case Neg(operand=o):
-                return -self.expr(o, s, label)  # type: ignore[operator]
+                return -build(o, s, label)  # type: ignore[operator]
             case In(operand=o, values=values):
-                x = self.expr(o, s, label)
+                x = build(o, s, label)
+                consts = self.enum_of_sort(x.sort())
+                if consts is not None:  # a name the enum lacks is never its value
+                    return self.any([x == consts[v] for v in values if v in consts])  # type: ignore[index]
                 return self.any([x == self.value(v) for v in values])
             case Ite(cond=c, then=t, other=o):
-                return z3.If(self.expr(c, s, label), self.expr(t, s, label), self.expr(o, s, label))
+                a = build(t, s, label, sort)
+                b = build(o, s, label, sort if sort is not None else self._enum_sort(a))
+                if isinstance(t, Lit) and isinstance(t.value, str) and sort is None:
+                    a = build(t, s, label, self._enum_sort(b))
+                return z3.If(build(c, s, label), a, b)
             case StepAttr(field=f):
                 if label is None:
                     raise ValueError("step attribute encoded outside a step pattern")
                 return self.value(label[f])
             case Binary(op=op, left=left, right=right):
-                return self._binary(op, self.expr(left, s, label), self.expr(right, s, label))
+                if op in ("==", "!=") and isinstance(left, Lit) and isinstance(right, Lit):
+                    return z3.BoolVal((left.value == right.value) == (op == "=="), self.ctx)
+                if isinstance(left, Lit) and isinstance(left.value, str):
+                    left, right = right, left  # `==` and `!=` are the only operators on names
+                a = build(left, s, label)
+                hint = self._enum_sort(a)
+                if hint is not None and isinstance(right, Lit):
+                    consts = self.enum_of_sort(hint)
+                    if consts is not None and right.value not in consts:  # never its value
+                        return z3.BoolVal(op == "!=", self.ctx)
+                return self._binary(op, a, build(right, s, label, hint))
             case _:
                 assert_never(e)
+
+    def _enum_sort(self, x: z3.ExprRef) -> z3.SortRef | None:
+        return x.sort() if self.enum_of_sort(x.sort()) is not None else None
 
     def _binary(self, op: str, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
         match op:
@@ -274,6 +396,3 @@ class Encoding:
         if not parts:
             return self.false
         return parts[0] if len(parts) == 1 else z3.Or(*parts)
-
-
-# --------------------------------------------------------------------------- step patterns

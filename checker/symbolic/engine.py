@@ -1,16 +1,21 @@
 """The symbolic engine: verdicts, dead ends and range errors of a model, by Z3.
 
 Input: a checked `Model` (finite or not) and `CheckOptions` (`depth` is the bound K,
-`timeout_s` a time limit). Output: a `ModelResult` with `engine="symbolic"`.
+`timeout_s` a time limit honoured by every Z3 call). Output: a `ModelResult` with
+`engine="symbolic"`. Each property is settled by the schedule of `checker.symbolic.prove`.
 
 Verdicts are honest about how they were obtained:
-- *holds* only with a k-induction proof (`Method.K_INDUCTION`, bound k);
+- *holds* only with a proof: k-induction (`Method.K_INDUCTION`, bound k) or an inductive
+  invariant found by Spacer and re-checked (`Method.INVARIANT`, `Verdict.invariant`);
 - *fails* with a shortest counterexample (`Method.COUNTEREXAMPLE`), replayed;
 - *holds up to depth K* (`Status.BOUNDED`) when neither was found within the bound;
-- `reachable P`: *holds* with a shortest witness; *fails* only when `never P` is proven by
-  k-induction; otherwise *unknown* ("no witness up to depth K");
-- liveness forms and `after S possible S2` are *unknown*: they need the explicit engine.
-Dead ends are searched up to depth K unless their absence is proven by k-induction;
+- *unknown* when the time limit ran out ("time limit reached after …"), or Spacer proved a
+  bad state reachable but the run is longer than BMC unrolled;
+- `reachable P`: *holds* with a shortest witness; *fails* only when `never P` is proven;
+  otherwise *unknown* ("no witness up to depth K");
+- liveness forms and `after S possible S2` are *unknown*, with the reason: they need the
+  explicit engine's fair-cycle search (no liveness-to-safety reduction here yet).
+Dead ends are searched up to depth K unless their absence is proven;
 `ModelResult.complete` says which (False: "searched up to depth K").
 """
 
@@ -24,6 +29,7 @@ import z3
 
 from checker.core.result import CheckOptions, DeadEnd, ModelResult, RangeError
 from checker.core.semantics import RangeViolation, apply, evaluate, fold, is_final
+from checker.core.show_expr import show
 from checker.core.trace import ReplayError, Trace
 from checker.core.verdict import Method, Status, Verdict
 from checker.symbolic.bmc import Hit, Monitor, Outcome, search
@@ -43,7 +49,10 @@ from dsl.model import (
 
 DEAD_END_CAP = 20
 NO_TARGET = "after this step no run can take a step matching the target pattern (no rule can)"
-NEEDS_EXPLICIT = "needs the explicit engine (liveness or backward reachability)"
+NEEDS_EXPLICIT = "needs the explicit engine: {form} is judged by {why}, not symbolically"
+_FORM_NAMES = {"Eventually": ("`eventually`", "a search for fair cycles"),
+               "LeadsTo": ("`leads_to`", "a search for fair cycles"),
+               "AfterPossible": ("`after … possible`", "backward reachability")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,12 @@ class _Job:
     verdict: Callable[[Outcome], Verdict] | None = None
 
 
-def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
+def check(
+    model: Model, options: CheckOptions | None = None, *, spacer: bool = True,
+    induction: bool = True,
+) -> ModelResult:
+    """The verdicts of `model`; `spacer`, `induction` choose the proof methods (both by
+    default; tests switch one off to exercise the other)."""
     options = options or CheckOptions(engine="symbolic")
     started = time.perf_counter()
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
@@ -71,7 +85,7 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
     dead = Monitor(lambda s, h: dead_end(enc, s), limit=DEAD_END_CAP)
     ranges = [(k, Monitor(range_bad(enc, k))) for k in range_candidates(enc)]
     monitors = [j.monitor for _, j in jobs] + [dead] + [m for _, m in ranges]
-    outcomes = search(enc, monitors, options.depth, deadline)
+    outcomes = search(enc, monitors, options.depth, deadline, spacer=spacer, induction=induction)
     for (name, job), out in zip(jobs, outcomes, strict=False):
         assert job.verdict is not None
         verdicts[name] = job.verdict(out)
@@ -83,17 +97,20 @@ def check(model: Model, options: CheckOptions | None = None) -> ModelResult:
         if out.hits
     )
     errors = tuple(sorted(errors, key=lambda e: len(e.trace)))
+    timed_out = any(o.timed_out for o in outcomes) or (
+        deadline is not None and time.monotonic() >= deadline and not dead_out.proved
+    )
     return ModelResult(
         model=model,
         verdicts=tuple(verdicts[p.name] for p in model.properties),
         dead_ends=ends,
         range_errors=errors,
-        complete=dead_out.proven is not None,
+        complete=dead_out.proved,
         seconds=time.perf_counter() - started,
         engine="symbolic",
         dead_end_count=len(ends),
         depth=options.depth,
-        stopped=Method.TIME_LIMIT if any(o.timed_out for o in outcomes) else None,
+        stopped=Method.TIME_LIMIT if timed_out else None,
     )
 
 
@@ -172,7 +189,9 @@ class _Verdicts:
                         name, out, lambda hit: self._step_trace(hit, where), NO_TARGET
                     ),
                 )
-        return self._verdict(name, Status.UNKNOWN, Method.NOT_APPLICABLE, note=NEEDS_EXPLICIT)
+        form, why = _FORM_NAMES.get(type(prop.form).__name__, ("this form", "another search"))
+        return self._verdict(name, Status.UNKNOWN, Method.NOT_APPLICABLE,
+                             note=NEEDS_EXPLICIT.format(form=form, why=why))
 
     def _can_match(self, where: Expr) -> bool:
         """Some rule instance's steps can match `where` (its residual is not constant false)."""
@@ -188,12 +207,24 @@ class _Verdicts:
         return Verdict(name, status, method, engine="symbolic", **kw)  # type: ignore[arg-type]
 
     def _open(self, name: str, out: Outcome, status: Status, note: str = "") -> Verdict:
+        if out.refuted and not out.hits:
+            return self._verdict(
+                name, Status.UNKNOWN, Method.BOUNDED, bound=out.depth,
+                note="Spacer proved a bad state reachable, but no run to it was found up to "
+                     f"depth {out.depth}",
+            )
         if out.timed_out:
             return self._verdict(
                 name, Status.UNKNOWN, Method.TIME_LIMIT, bound=self.options.timeout_s,
                 note=f"searched up to depth {out.depth}" if out.depth >= 0 else "",
             )
         return self._verdict(name, status, Method.BOUNDED, bound=self.options.depth, note=note)
+
+    def _proof(self, name: str, out: Outcome, status: Status, note: str = "") -> Verdict:
+        if out.invariant is not None:
+            return self._verdict(name, status, Method.INVARIANT, note=note,
+                                 invariant=show(out.invariant))
+        return self._verdict(name, status, Method.K_INDUCTION, bound=out.proven, note=note)
 
     def _safety(
         self, name: str, out: Outcome, make_trace: Callable[[Hit], Trace], note: str = ""
@@ -202,18 +233,16 @@ class _Verdicts:
             return self._verdict(
                 name, Status.FAILS, Method.COUNTEREXAMPLE, trace=make_trace(out.hits[0]), note=note
             )
-        if out.proven is not None:
-            return self._verdict(name, Status.HOLDS, Method.K_INDUCTION, bound=out.proven)
+        if out.proved:
+            return self._proof(name, out, Status.HOLDS)
         return self._open(name, out, Status.BOUNDED)
 
     def _reachable(self, name: str, out: Outcome) -> Verdict:
         if out.hits:
             return self._verdict(name, Status.HOLDS, Method.WITNESS, trace=self._state_trace(out.hits[0]))
-        if out.proven is not None:
-            return self._verdict(
-                name, Status.FAILS, Method.K_INDUCTION, bound=out.proven,
-                note="unreachable: its negation is an inductive invariant",
-            )
+        if out.proved:
+            return self._proof(name, out, Status.FAILS,
+                               "unreachable: its negation is an inductive invariant")
         note = f"no witness up to depth {self.options.depth}; not proven unreachable"
         return self._open(name, out, Status.UNKNOWN, note)
 

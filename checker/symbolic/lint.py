@@ -83,7 +83,7 @@ def lint_within(
         for item in part:
             (static if isinstance(item, Finding) else checks).append(item)  # type: ignore[arg-type]
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    outcomes = search(enc, [c.monitor for c in checks], depth, deadline)
+    outcomes = search(enc, [c.monitor for c in checks], depth, deadline, spacer=False)
     found = [c.report(o) for c, o in zip(checks, outcomes, strict=True)]
     order = {"dead-rule": 0, "competence-conflict": 1, "contradiction": 2, "vacuous-property": 3}
     every = [*static, *(f for f in found if f is not None)]
@@ -152,9 +152,9 @@ class _Linter:
         name = base.rules[0]
         if out.hits:
             return None
-        if out.proven is not None:
+        if out.proved:
             return _with(base, f"rule '{name}' can never apply: no reachable state satisfies "
-                         "its condition", f"proven: k-inductive, k = {out.proven}", "warning")
+                         "its condition", f"proven: {out.how_proved}", "warning")
         return _with(base, f"rule '{name}' never applied in any run up to depth {self.depth}",
                      self._bounded(out), "note")
 
@@ -221,7 +221,7 @@ class _Linter:
                 if code == "contradiction" and x.duty and y.duty:  # two obligations collide
                     return _with(base, what + " (both are duties)", how, "warning")
                 return _with(base, what, how)
-            if out.proven is not None:
+            if out.proved:
                 return None
             return _with(base, what + " (the overlap is satisfiable)", self._bounded(out), "note")
 
@@ -269,8 +269,8 @@ class _Linter:
     def _vacuous(self, base: Finding, out: Outcome, prop: Property) -> Finding | None:
         if out.hits:
             return None
-        if out.proven is not None:
-            return _with(base, base.message, f"proven: k-inductive, k = {out.proven}", "warning")
+        if out.proved:
+            return _with(base, base.message, f"proven: {out.how_proved}", "warning")
         return _with(base, base.message.replace("never", "was never seen to")
                      .replace("no step ever matches", "no step matched"),
                      self._bounded(out), "note")

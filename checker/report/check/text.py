@@ -89,11 +89,12 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
                    "the symbolic engine took over (--engine auto)"
                    + (f" for {', '.join(taken)}" if taken else ""))
     if result.engine == "symbolic":
-        ends = ("proven absent (k-induction)" if result.complete
+        ends = ("proven absent" if result.complete
                 else "search stopped at the time limit" if result.stopped is not None
                 else f"searched up to depth {result.depth}")
         out.append(f"  symbolic engine (Z3): {len(model.rules)} rule instances, bounded model checking "
-                   f"and k-induction to depth {result.depth}; dead ends {ends}; {result.seconds:.2f} s")
+                   f"to depth {result.depth}, k-induction and Spacer; dead ends {ends}; "
+                   f"{result.seconds:.2f} s")
     else:
         explored = f"{result.states:,} states, {result.transitions:,} transitions"
         if not result.complete:
@@ -101,6 +102,8 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         out.append(f"  {result.engine} engine: {explored}, {result.seconds:.2f} s")
     if result.limit_note:
         out.append(f"  limit: {result.limit_note}")
+    for note in result.notes:
+        out.append(f"  note: {note}")
     out.append("")
     rows = [_outcome_row(o) for o in report.outcomes]
     if rows:
