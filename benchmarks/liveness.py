@@ -24,12 +24,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dsl.model import SlotRef
+    from tests.handmade import Builder
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("safety", "eventually", "leads_to", "lasso", "networkx")
 
 
-def dials(n: int, k: int, power_dial0: bool = False):  # noqa: ANN201
+def dials(n: int, k: int, power_dial0: bool = False) -> tuple[Builder, list[SlotRef]]:
     from dsl.model import IntType
     from tests.handmade import Builder, ite, op
 
@@ -45,7 +50,7 @@ def dials(n: int, k: int, power_dial0: bool = False):  # noqa: ANN201
     return m, refs
 
 
-def run_one(kind: str, n: int, k: int) -> dict[str, float]:
+def run_one(kind: str, n: int, k: int) -> dict[str, float | str]:
     from checker.explicit.search import check, explore
     from dsl.model import Eventually, Invariant, LeadsTo
     from tests.handmade import eq, op
@@ -60,7 +65,7 @@ def run_one(kind: str, n: int, k: int) -> dict[str, float]:
     model = m.build()
     started = time.perf_counter()
     if kind == "networkx":
-        import networkx as nx
+        import networkx as nx  # type: ignore[import-untyped]
 
         space = explore(model)
         goal = space.compiled.predicate(eq(d[0], k - 1))

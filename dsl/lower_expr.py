@@ -294,7 +294,7 @@ class ExprLowering:
                     f"'{name}' is indexed by {{{', '.join(var.keys)}}}",
                 )
                 return m.Lit(0), ErrorType()
-            i = var.keys.index(key.value)  # type: ignore[arg-type]
+            i = var.keys.index(key.value)
             return m.SlotRef(var.first_slot + i, f"{name}[{key.value}]"), var.type
         if not (isinstance(kt, m.EnumType) and set(kt.values) <= set(var.keys)):
             self.err(
@@ -553,4 +553,5 @@ def _in(operand: m.Expr, values: tuple[m.Value, ...]) -> m.Expr:
 
 
 def _span(e: object) -> Span:
-    return getattr(e, "span")  # noqa: B009 - every AST node has a span
+    span: Span = getattr(e, "span")  # noqa: B009 - every AST node has a span
+    return span

@@ -129,7 +129,7 @@ def compile_model(model: Model) -> CompiledModel:
         source=builder.source,
         expand=ns["expand"],  # type: ignore[arg-type]
         search=None if timed else ns["search"],  # type: ignore[arg-type]
-        final=predicates[model.final] if model.final is not None else None,
+        final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,
         width=len(model.slots),
         time_rule=len(model.rules),

@@ -390,7 +390,7 @@ def _cycle(space: StateSpace, region: _Region, comp: set[int], entry: int, fair:
 
     while pending:
         wanted = set(pending)
-        walk(lambda r, v, wanted=wanted: r in wanted or bool(wanted - _enabled(space, v)))
+        walk(lambda r, v, wanted=wanted: r in wanted or bool(wanted - _enabled(space, v)))  # type: ignore[misc]
     if here != entry or not out:
         walk(lambda r, v: v == entry)
     return out

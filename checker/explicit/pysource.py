@@ -52,20 +52,22 @@ class PySource:
         self._keys: dict[int, str] = {}  # id(node) -> source without temporaries
         self._nodes: list[Expr] = []  # keeps memoised nodes alive so their ids stay unique
 
-    def const(self, kind: str, value: object) -> str:
+    def const(self, kind: str, value: dict[Value, int] | Iterable[Value]) -> str:
         """A name in the generated module's globals bound to `value`: a `set` (frozenset), a
         `map` (dict: key table or encoder) or a `tuple` (a domain)."""
-        if kind == "map":
-            key: tuple[str, object] = (kind, tuple(sorted(value.items())))  # type: ignore[attr-defined]
+        bound: object
+        if isinstance(value, dict):
+            key: tuple[str, object] = (kind, tuple(sorted(value.items())))
+            bound = value
         else:
-            key = (kind, tuple((type(v).__name__, v) for v in value))  # type: ignore[attr-defined]
+            values = tuple(value)
+            key = (kind, tuple((type(v).__name__, v) for v in values))
+            bound = frozenset(values) if kind == "set" else values
         name = self._const_names.get(key)
         if name is None:
             name = f"_{kind}{len(self._const_names)}"
             self._const_names[key] = name
-            self.namespace[name] = (
-                frozenset(value) if kind == "set" else tuple(value) if kind == "tuple" else value  # type: ignore[call-overload]
-            )
+            self.namespace[name] = bound
         return name
 
     # ----------------------------------------------------------------- bit fields
@@ -151,28 +153,28 @@ class PySource:
             case Lit(value=v):
                 return repr(v)
             case SlotRef(slot=i):
-                f = self.layout.fields[i]
-                return self.value(f, self.raw(f))
+                slot = self.layout.fields[i]
+                return self.value(slot, self.raw(slot))
             case MapRef():
-                if (f := self._field(e)) is not None:
-                    return self.value(f, self.raw(f))
+                if (entry := self._field(e)) is not None:
+                    return self.value(entry, self.raw(entry))
                 return self._map_read(e, temps)
             case Not(operand=o):
                 return f"(not {self.code(o, temps)})"
             case Neg(operand=o):
                 return f"(-{self.code(o, temps)})"
             case In(operand=o, values=values):
-                if (f := self._field(o)) is not None:
-                    codes = sorted({c for v in values if (c := f.code_of(v)) is not None})
-                    return f"({self.raw(f)} in {self.const('set', codes)})"
+                if (field := self._field(o)) is not None:
+                    codes = sorted({c for v in values if (c := field.code_of(v)) is not None})
+                    return f"({self.raw(field)} in {self.const('set', codes)})"
                 return f"({self.code(o, temps)} in {self.const('set', values)})"
             case Ite(cond=c, then=t, other=o):
                 return (
                     f"({self.code(t, temps)} if {self.code(c, temps)} else {self.code(o, temps)})"
                 )
             case Binary(op=op, left=left, right=right):
-                if (codes := self._compare_codes(op, left, right)) is not None:
-                    return codes
+                if (compared := self._compare_codes(op, left, right)) is not None:
+                    return compared
                 if op == "or":
                     return self._or_of([_flatten("and", d) for d in _flatten("or", e)], temps)
                 a, b = self.code(left, temps), self.code(right, temps)
@@ -344,5 +346,5 @@ def range_check(py: PySource, value: str, t: Type) -> str | None:
 def residual(where: Expr, rule: RuleInstance) -> Expr:
     """The pattern `where` for steps of `rule`: step attributes replaced by the rule's own
     values and constants folded, leaving a predicate on the pre-state (or a `Lit`)."""
-    label: dict[str, Value | None] = {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
+    label: dict[str, str | None] = {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
     return fold(where, label)

@@ -47,13 +47,13 @@ class StateSpace:
     compiled: CompiledModel
     codes: list[int]  # id -> the packed state (`checker.explicit.packing`), breadth-first order
     index: dict[int, int]  # packed state (model slots, then clocks) -> id
-    parent: array  # id -> the id it was discovered from; -1 for an initial state
-    via: array  # id -> the rule index of that step; -1 for an initial state
-    edge_start: array  # out-edges of state i are edge_start[i]:edge_start[i + 1]
-    edge_rule: array
-    edge_dst: array
+    parent: array[int]  # id -> the id it was discovered from; -1 for an initial state
+    via: array[int]  # id -> the rule index of that step; -1 for an initial state
+    edge_start: array[int]  # out-edges of state i are edge_start[i]:edge_start[i + 1]
+    edge_rule: array[int]
+    edge_dst: array[int]
     expanded: int  # states 0..expanded-1 have all their out-edges recorded
-    deadlocked: array  # ids of expanded states where no rule instance is enabled
+    deadlocked: array[int]  # ids of expanded states where no rule instance is enabled
     range_hits: tuple[tuple[int, int], ...]  # (state id, rule index): first hit per rule
     stopped: Method | None  # STATE_LIMIT or TIME_LIMIT when exploration stopped early
     limit: Any = None  # the limit that stopped it (state count or seconds)
