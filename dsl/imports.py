@@ -188,6 +188,21 @@ def _decl_name(d: object) -> str | None:
     return getattr(d, "name", None)
 
 
+def _without_allowed_rule(decls: list[ast.Decl], name: str) -> list[ast.Decl]:
+    """`decls` with the repealed rule `name` taken out of every `allow … for` line; a line that
+    allowed a finding for that rule only goes with it."""
+    out: list[ast.Decl] = []
+    for d in decls:
+        if isinstance(d, ast.Allow) and name in d.rules:
+            keep = tuple(r for r in d.rules if r != name)
+            if not keep:
+                continue
+            spans = tuple(sp for r, sp in zip(d.rules, d.rule_spans, strict=False) if r != name)
+            d = replace(d, rules=keep, rule_spans=spans)
+        out.append(d)
+    return out
+
+
 def amend(
     base: ast.Module, bill: ast.Module, origins: dict[str, str], diags: list[Diagnostic]
 ) -> tuple[ast.Module, dict[str, str]]:
@@ -219,6 +234,8 @@ def amend(
                     continue
                 del decls[i]
                 origins.pop(name if target == "rule" else origin_key(target, name), None)
+                if target == "rule":  # a reviewed lint finding about the rule goes with it
+                    decls = _without_allowed_rule(decls, name)
                 if target == "property":  # its expectation goes with it
                     j = find(ast.ExpectDecl, name)
                     if j is not None:
