@@ -101,7 +101,7 @@ def test_explanation_page_steps_cite_and_highlight(site: Any) -> None:
 def test_stage_graph_layout_without_graphviz(site: Any) -> None:
     row = next(r for r in site.matrix.rows if r.case == "prc/current")
     result = row.report.result
-    from checker.report.html.site import space_of
+    from checker.report.html.common import space_of
 
     graph = project(result.model, space_of(row.report))
     assert graph is not None and graph.var == "rev"
@@ -119,7 +119,7 @@ def test_stage_graph_layout_without_graphviz(site: Any) -> None:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
 def test_stage_graph_with_graphviz(site: Any) -> None:
     row = next(r for r in site.matrix.rows if r.case == "prc/current")
-    from checker.report.html.site import space_of
+    from checker.report.html.common import space_of
 
     graph = project(row.report.result.model, space_of(row.report))
     outcome = next(o for o in row.report.outcomes if o.property.name == "reversal_ends")

@@ -16,6 +16,7 @@ from checker.report.narrative import (
     cited_sources,
     default_lang,
     detail_lines,
+    expected_word,
     how_text,
     narrate,
     property_title,
@@ -56,7 +57,7 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     if outcome.expectation is not None:
         exp = outcome.expectation
         met = word(lang, "as_expected" if outcome.match.value == "met" else "not_as_expected")
-        line = f"{word(lang, 'expected')}{word(lang, 'colon')}{_expected_word(exp.verdict, lang)} — {met}"
+        line = f"{word(lang, 'expected')}{word(lang, 'colon')}{expected_word(exp.verdict, lang)} — {met}"
         out.append(line)
         if exp.reason:
             out.append(f"  {word(lang, 'reason')}{word(lang, 'colon')}{exp.reason}")
@@ -81,12 +82,6 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     out += [f"  {d}" for d in details]
     out += detail_lines(story)
     return "\n".join(out), 0
-
-
-def _expected_word(verdict: str, lang: Lang) -> str:
-    if lang == "en":
-        return verdict
-    return {"holds": "成立", "fails": "不成立", "not applicable": "不适用"}.get(verdict, verdict)
 
 
 def _articles(model: Model, cited: list[str], lang: Lang) -> list[str]:

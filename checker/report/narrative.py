@@ -124,6 +124,13 @@ def verdict_word(verdict: Verdict, lang: Lang) -> str:
     return VERDICT_WORDS[lang][verdict.status].format(k=verdict.bound)
 
 
+def expected_word(verdict: str, lang: Lang) -> str:
+    """An `expect` line's verdict in the reader's language."""
+    if lang == "en":
+        return verdict
+    return {"holds": "成立", "fails": "不成立", "not applicable": "不适用"}.get(verdict, verdict)
+
+
 def how_text(verdict: Verdict, lang: Lang) -> str:
     """How the verdict was obtained, without jargon: "checked every one of 1,234 states"."""
     n = len(verdict.trace) if verdict.trace is not None else 0
