@@ -80,17 +80,34 @@ def _law(diff: DiffReport) -> list[str]:
 
 
 def render_diff(diff: DiffReport, fail_on: str = "regression") -> str:
+    """The diff as text: the two sides, the properties, the rules, the law, the steps and dead
+    ends, then the summary (one function per part)."""
     if diff.bad_input:
-        parts = [render_report(r) for r in diff.reports]
-        for r in diff.reports:
-            if r.is_library:
-                parts.append(f"error: {r.path} is a library; diff compares two procedures")
-        return "\n\n".join(p for p in parts if p) + f"\n\ndiff: bad input — exit {diff.exit_code(fail_on)}"
+        return _bad_input(diff, fail_on)
     assert diff.old_report.result is not None and diff.new_report.result is not None
-    old_model, new_model = diff.old_report.result.model, diff.new_report.result.model
+    new_model = diff.new_report.result.model
     out = [f"revcheck diff {diff.old.label} → {diff.new.label}",
-           "  " + _side("old", diff.old, diff.old_report), "  " + _side("new", diff.new, diff.new_report), "",
-           "properties:"]
+           "  " + _side("old", diff.old, diff.old_report), "  " + _side("new", diff.new, diff.new_report), ""]
+    out += _properties(diff, new_model)
+    out += _rules(diff)
+    out += _law(diff)
+    out += _reach(diff)
+    out += [f"note: {n}" for n in diff.notes]
+    out += ["", summary(diff, fail_on)]
+    return "\n".join(out)
+
+
+def _bad_input(diff: DiffReport, fail_on: str) -> str:
+    parts = [render_report(r) for r in diff.reports]
+    for r in diff.reports:
+        if r.is_library:
+            parts.append(f"error: {r.path} is a library; diff compares two procedures")
+    return "\n\n".join(p for p in parts if p) + f"\n\ndiff: bad input — exit {diff.exit_code(fail_on)}"
+
+
+def _properties(diff: DiffReport, new_model: Model) -> list[str]:
+    """The verdict table, then each regression with its new counterexample."""
+    out = ["properties:"]
     rows = [["property", "before", "after", "change"]]
     for p in diff.properties:
         rows.append([p.name, p.old.verdict.word if p.old else "-", p.new.verdict.word if p.new else "-", _mark(p)])
@@ -108,30 +125,38 @@ def render_diff(diff: DiffReport, fail_on: str = "regression") -> str:
                 continue
             out.append(f"    new counterexample ({len(trace)} steps):")
             out += render_trace(new_model, trace)
-    if diff.rules:
-        out += ["", "rules:"]
-        for c in diff.rules:
-            origin = f"  [{diff.new.redact(c.origin)}]" if c.origin else ""
-            at = f"{diff.new.display(c.span.path)}:{c.span.line}:{c.span.col}"
-            out.append(f"  {c.kind.value:<8} {c.rule}  at {at}{origin}")
-            out += _clauses(c)
-    else:
-        out += ["", "rules: no rule added, repealed or amended"]
-    out += _law(diff)
+    return out
+
+
+def _rules(diff: DiffReport) -> list[str]:
+    if not diff.rules:
+        return ["", "rules: no rule added, repealed or amended"]
+    out = ["", "rules:"]
+    for c in diff.rules:
+        origin = f"  [{diff.new.redact(c.origin)}]" if c.origin else ""
+        at = f"{diff.new.display(c.span.path)}:{c.span.line}:{c.span.col}"
+        out.append(f"  {c.kind.value:<8} {c.rule}  at {at}{origin}")
+        out += _clauses(c)
+    return out
+
+
+def _reach(diff: DiffReport) -> list[str]:
+    """Steps reachable in one version only, and dead ends new or removed."""
     reach = diff.reach
-    if reach is not None:
-        out += _steps("steps no longer reachable", "-", reach.removed_steps, old_model, "old")
-        out += _steps("steps newly reachable", "+", reach.added_steps, new_model, "new")
-        if not reach.removed_steps and not reach.added_steps:
-            out += ["", "steps: the same steps are reachable in both versions"]
-        out += _dead_ends("new dead ends", reach.new_dead_ends, reach.new_dead_end_count, new_model, "new")
-        out += _dead_ends("dead ends removed", reach.removed_dead_ends, reach.removed_dead_end_count, old_model, "old")
-        if not reach.new_dead_end_count and not reach.removed_dead_end_count:
-            out += ["", "dead ends: none new, none removed"]
-        out += [f"note: {n}" for n in reach.notes]
-    out += [f"note: {n}" for n in diff.notes]
-    out += ["", summary(diff, fail_on)]
-    return "\n".join(out)
+    if reach is None:
+        return []
+    assert diff.old_report.result is not None and diff.new_report.result is not None
+    old_model, new_model = diff.old_report.result.model, diff.new_report.result.model
+    out = _steps("steps no longer reachable", "-", reach.removed_steps, old_model, "old")
+    out += _steps("steps newly reachable", "+", reach.added_steps, new_model, "new")
+    if not reach.removed_steps and not reach.added_steps:
+        out += ["", "steps: the same steps are reachable in both versions"]
+    out += _dead_ends("new dead ends", reach.new_dead_ends, reach.new_dead_end_count, new_model, "new")
+    out += _dead_ends("dead ends removed", reach.removed_dead_ends, reach.removed_dead_end_count, old_model, "old")
+    if not reach.new_dead_end_count and not reach.removed_dead_end_count:
+        out += ["", "dead ends: none new, none removed"]
+    out += [f"note: {n}" for n in reach.notes]
+    return out
 
 
 def summary(diff: DiffReport, fail_on: str) -> str:
