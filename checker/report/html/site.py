@@ -165,7 +165,9 @@ def _index(env: Environment, root: Path, matrix: Matrix, cases: list[_Case], lan
                 href = case.pages.get(principle.name, f"{case.slug}.html")
             cells.append({"word": cell.word, "reason": reason, "cls": cls, "href": href,
                           "expected": cell.expected, "match": cell.match})
-        rows.append({"case": row.case, "jurisdiction": row.jurisdiction, "title": row.title,
+        result = case.report.result if case is not None else None
+        own = result.model.title_zh if result is not None and lang == "zh" else ""
+        rows.append({"case": row.case, "jurisdiction": row.jurisdiction, "title": own or row.title,
                      "href": f"{case.slug}.html" if case else "", "cells": cells})
     titles = {}
     for p in matrix.principles:
