@@ -272,3 +272,9 @@ def test_a_long_search_is_noted_early_on_stderr(folder: Path) -> None:
     assert "still searching after 0.05 s (limits: --max-states 1,000, --timeout 60 s)" in note
     assert "1e+10 states" in note and "project onto fewer variables" in note
     assert quick.getvalue() == ""
+
+
+def test_explain_of_a_verdict_cut_short_exits_3(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(folder, "ten.rev", counters())
+    code, out, _ = run(["explain", f, "bounded", "--max-states", "100", "--engine", "explicit"], capsys)
+    assert code == 3 and "unknown" in out

@@ -12,6 +12,7 @@ import sys
 
 from checker.api import check_file
 from checker.cli.common import add_limit_options, limit_options
+from checker.core.limits import LIMITS
 from checker.core.result import CheckOptions
 from checker.report.explain import (
     explain,
@@ -23,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
     report = check_file(args.file, options)
     text, code = explain(report, args.property, args.lang)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
+    verdict = report.result.verdict(args.property) if report.result is not None else None
+    if code == 0 and verdict is not None and verdict.method in LIMITS:
+        return 3  # a verdict a limit cut short explains nothing settled: never exit 0
     return code
 
 
