@@ -81,7 +81,30 @@ def _outcome_row(o: PropertyOutcome) -> list[str]:
 
 
 def render_result(report: FileReport, result: ModelResult, verbose: bool = False) -> list[str]:
-    model = result.model
+    """One checked file: how it was searched, the verdict table, dead ends, range errors, the
+    traces worth showing and the notes on failures without one (one function per part)."""
+    out = _engine_lines(result)
+    out.append("")
+    rows = [_outcome_row(o) for o in report.outcomes]
+    if rows:
+        out += _table(rows, ["property", "verdict", "how obtained", "expected", "match"])
+    else:
+        out.append("  (no properties)")
+    out += _dead_end_lines(report, result)
+    for err in result.range_errors:
+        out.append("")
+        out.append(f"  RANGE ERROR: {err.message}")
+        out += render_trace(result.model, err.trace)
+    for o in report.outcomes:
+        out += _outcome_trace(o, result.model, verbose)
+    for o in report.outcomes:
+        if o.verdict.trace is None and o.verdict.note and o.match is not Match.MET:
+            out.append(f"  note on {o.property.name}: {o.verdict.note}")
+    return out
+
+
+def _engine_lines(result: ModelResult) -> list[str]:
+    """Which engine searched how much, the limit that stopped it, and the result's notes."""
     out = []
     if result.engine == "symbolic" and result.states:
         taken = [v.property for v in result.verdicts if v.engine == "symbolic"]
@@ -92,7 +115,7 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         ends = ("proven absent" if result.complete
                 else "search stopped at the time limit" if result.stopped is not None
                 else f"searched up to depth {result.depth}")
-        out.append(f"  symbolic engine (Z3): {len(model.rules)} rule instances, bounded model checking "
+        out.append(f"  symbolic engine (Z3): {len(result.model.rules)} rule instances, bounded model checking "
                    f"to depth {result.depth}, k-induction and Spacer; dead ends {ends}; "
                    f"{result.seconds:.2f} s")
     else:
@@ -104,56 +127,52 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
         out.append(f"  limit: {result.limit_note}")
     for note in result.notes:
         out.append(f"  note: {note}")
-    out.append("")
-    rows = [_outcome_row(o) for o in report.outcomes]
-    if rows:
-        out += _table(rows, ["property", "verdict", "how obtained", "expected", "match"])
-    else:
-        out.append("  (no properties)")
+    return out
+
+
+def _dead_end_lines(report: FileReport, result: ModelResult) -> list[str]:
+    out = []
     if result.dead_ends:
         out.append("")
         count = max(result.dead_end_count or 0, len(result.dead_ends))
         shown = "" if count == len(result.dead_ends) else f" (the first {len(result.dead_ends)} shown)"
         out.append(f"  dead ends (reachable non-final states where no rule applies): {count}{shown}")
         for i, de in enumerate(result.dead_ends, start=1):
-            last = state_dict(model, de.trace.states[-1])
+            last = state_dict(result.model, de.trace.states[-1])
             shown = ", ".join(f"{k} = {value_text(v)}" for k, v in last.items())
             out.append(f"  dead end {i}: {shown}")
-            out += render_trace(model, de.trace)
+            out += render_trace(result.model, de.trace)
     elif result.complete:
         out.append("  dead ends: none")
     else:
         out.append(f"  dead ends: unsettled, none found ({report.dead_ends_unsettled})")
     if result.dead_ends and report.dead_ends_unsettled:
         out.append(f"  dead ends: unsettled ({report.dead_ends_unsettled})")
-    for err in result.range_errors:
-        out.append("")
-        out.append(f"  RANGE ERROR: {err.message}")
-        out += render_trace(model, err.trace)
-    for o in report.outcomes:
-        show = o.verdict.trace is not None and (
-            o.match is not Match.MET or o.verdict.status.value == "fails" or verbose
-        )
-        if not show:
-            continue
-        out.append("")
-        head = f"  {o.property.name}: {o.verdict.word}"
-        if o.expectation is not None:
-            head += f" (expected {o.expectation.verdict}: {_MARK[o.match]})"
-        out.append(head)
-        if o.property.text:
-            out.append(f"    property: {o.property.text}")
-        if o.expectation is not None and o.expectation.reason:
-            out.append(f"    reason given: {o.expectation.reason}")
-        if o.verdict.note:
-            out.append(f"    {o.verdict.note}")
-        word = "witness" if o.verdict.status.value == "holds" else "counterexample"
-        assert o.verdict.trace is not None
-        out.append(f"    {word} ({len(o.verdict.trace)} steps):")
-        out += render_trace(model, o.verdict.trace)
-    for o in report.outcomes:
-        if o.verdict.trace is None and o.verdict.note and o.match is not Match.MET:
-            out.append(f"  note on {o.property.name}: {o.verdict.note}")
+    return out
+
+
+def _outcome_trace(o: PropertyOutcome, model: Model, verbose: bool) -> list[str]:
+    """A property's trace with its heading, when it is worth showing: a mismatch, a failure,
+    or any trace when verbose."""
+    show = o.verdict.trace is not None and (
+        o.match is not Match.MET or o.verdict.status.value == "fails" or verbose
+    )
+    if not show:
+        return []
+    head = f"  {o.property.name}: {o.verdict.word}"
+    if o.expectation is not None:
+        head += f" (expected {o.expectation.verdict}: {_MARK[o.match]})"
+    out = ["", head]
+    if o.property.text:
+        out.append(f"    property: {o.property.text}")
+    if o.expectation is not None and o.expectation.reason:
+        out.append(f"    reason given: {o.expectation.reason}")
+    if o.verdict.note:
+        out.append(f"    {o.verdict.note}")
+    word = "witness" if o.verdict.status.value == "holds" else "counterexample"
+    assert o.verdict.trace is not None
+    out.append(f"    {word} ({len(o.verdict.trace)} steps):")
+    out += render_trace(model, o.verdict.trace)
     return out
 
 
