@@ -62,6 +62,10 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
         ("value_owed_without_consent",
          "never step where rule == enforce_compensation and not obligor_consents",
          F, "the judgment settles the value: it is enforced without the parties' agreement"),
+        ("appeal_or_effect_within_15_days",
+         "rev == ordered and review == unchallenged leads_to review != unchallenged or rev != ordered"
+         " within 15 days",
+         H, "CPL 171, 158: appealed within 15 days of service, or the judgment takes effect"),
         ("no_separate_action_ever",
          "never left_to_separate_action",
          H, "art. 66(2) termination is repealed"),
