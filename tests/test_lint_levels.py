@@ -76,6 +76,7 @@ def test_machine_formats_carry_codes_levels_and_allowances(tmp_path: Path) -> No
     assert code == 0
     doc = json.loads(text)
     assert doc["exit_code"] == 0
+    assert doc["summary"] == {"error": 0, "warning": 1, "note": 0, "allowed": 1, "files_with_errors": 0}
     found = {f["id"]: f for f in doc["files"][0]["findings"]}
     assert found["L601"]["allowed"] == "reviewed" and found["L601"]["severity"] == "error"
     assert found["L602"]["allowed"] is None and found["L602"]["severity"] == "warning"

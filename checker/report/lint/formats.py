@@ -19,7 +19,7 @@ from typing import Any
 from checker.report.check.json_report import diagnostic_json
 from checker.report.check.junit import junit_document
 from checker.report.check.sarif import Finding, Rule, diagnostic_finding, dumps, sarif_log
-from checker.report.lint.levels import allowance, describe, fails, lint_code, unused
+from checker.report.lint.levels import allowance, counted, describe, fails, lint_code, unused
 from checker.symbolic.lint import Finding as LintFinding
 from dsl.codes import LINT_CODE_OF
 from dsl.diagnostics import Diagnostic, render
@@ -63,6 +63,15 @@ def _span_json(s: Span) -> dict[str, Any]:
     return {"file": s.path, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
 
 
+def lint_counts(files: list[LintFile]) -> dict[str, int]:
+    """The counts the text summary prints: counted findings per level, allowed ones apart."""
+    shown = [x for f in files for x in counted(f.findings, f.allows)]
+    out = {level: sum(1 for x in shown if x.severity == level) for level in ("error", "warning", "note")}
+    out["allowed"] = sum(len(f.findings) for f in files) - len(shown)
+    out["files_with_errors"] = sum(1 for f in files if f.bad_input)
+    return out
+
+
 def _allowed(x: LintFinding, f: LintFile) -> str | None:
     """The reason of the `allow` line that accepts `x`, or None."""
     a = allowance(x, f.allows)
@@ -73,6 +82,7 @@ def render_lint_json(files: list[LintFile]) -> str:
     doc = {
         "schema": SCHEMA,
         "exit_code": lint_exit_code(files),
+        "summary": lint_counts(files),
         "files": [
             {
                 "path": f.path,
