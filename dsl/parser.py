@@ -6,6 +6,7 @@ so one run reports every independent syntax error in a file, not just the first.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -116,6 +117,16 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
                 "the file ends here",
                 help=f"expected {_expected_words(expected)}; is a `}}` or `)` missing?",
             )
+        history = getattr(exc, "token_history", None) or []
+        if expected == {"BIND"} and history:  # `rul decide {`: a name where a declaration starts
+            prev = history[-1]
+            close = difflib.get_close_matches(str(prev), [*TOP_LEVEL, "allow"], n=1)
+            return error("E001", f"unexpected name `{prev}`",
+                         Span(path, prev.line or 0, prev.column or 0, prev.end_line or prev.line or 0,
+                              prev.end_column or (prev.column or 0) + 1),
+                         "expected a declaration",
+                         help=f"did you mean `{close[0]}`?" if close
+                         else "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`")
         span = Span(path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
         message = f"unexpected {_token_words(tok)}"
         label = f"expected {_expected_words(expected)}"
