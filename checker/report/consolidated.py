@@ -5,6 +5,7 @@ Used by `revcheck show` (`checker.cli.show`) and the reports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def _provenance(origin: str) -> str:
 
 
 def consolidated_text(path: str) -> tuple[str, int]:
-    """The consolidated law of `path` as text, and an exit code (0 shown, 2 errors)."""
+    """The consolidated law of `path` as text, and an exit code (0 shown, 2 errors): the
+    header, the state, the rules, the lawful end states, the amended properties and what was
+    repealed (one function per part)."""
     program, files, diags = load_program(path)
     errors = sorted((d for d in diags if d.is_error), key=sort_key)
     if program is None or errors:
@@ -71,41 +74,52 @@ def consolidated_text(path: str) -> tuple[str, int]:
         out.append("// consolidated text: " + " ← ".join(m.path for m in chain))
     out.append("")
     origins = program.rule_origins
-    state = [d for d in main.decls if isinstance(d, _STATE)]
-    if state:
-        out.append("// ---- state")
-        for d in state:
-            amended = isinstance(d, ast.VarDecl) and origin_key("var", d.name) in origins
-            if amended:  # only amended variables carry their provenance, to keep the list short
-                out.append(f"// {_provenance(origins[origin_key('var', d.name)])}")
-            out.append(pretty_decl(d))
-        out.append("")
+    out += _state_part(main, origins)
     out.append("// ---- rules")
     for d in main.decls:
         if isinstance(d, ast.RuleDecl):
-            out.append(f"// {_provenance(program.rule_origins.get(d.name, main.path))}")
+            out.append(f"// {_provenance(origins.get(d.name, main.path))}")
             out.append(pretty_decl(d))
     finals = [d for d in main.decls if isinstance(d, ast.FinalDecl)]
     if finals:
-        out.append("")
-        out.append("// ---- lawful end states")
-        out += [pretty_decl(d) for d in finals]
-    amended_properties = [
+        out += ["", "// ---- lawful end states", *(pretty_decl(d) for d in finals)]
+    out += _amended_properties(main, origins)
+    out += _repealed_part(chain)
+    return "\n".join(out), 0
+
+
+def _state_part(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
+    """The state declarations; only amended variables carry their provenance (a short list)."""
+    state = [d for d in main.decls if isinstance(d, _STATE)]
+    if not state:
+        return []
+    out = ["// ---- state"]
+    for d in state:
+        if isinstance(d, ast.VarDecl) and origin_key("var", d.name) in origins:
+            out.append(f"// {_provenance(origins[origin_key('var', d.name)])}")
+        out.append(pretty_decl(d))
+    return [*out, ""]
+
+
+def _amended_properties(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
+    amended = [
         d for d in main.decls
         if isinstance(d, ast.PropertyDecl) and origin_key("property", d.name) in origins
     ]
-    if amended_properties:
-        out.append("")
-        out.append("// ---- amended properties")
-        for d in amended_properties:
-            out.append(f"// {_provenance(origins[origin_key('property', d.name)])}")
-            out.append(pretty_decl(d))
+    if not amended:
+        return []
+    out = ["", "// ---- amended properties"]
+    for d in amended:
+        out.append(f"// {_provenance(origins[origin_key('property', d.name)])}")
+        out.append(pretty_decl(d))
+    return out
+
+
+def _repealed_part(chain: list[ast.Module]) -> list[str]:
     gone = repeals(chain)
-    if gone:
-        out.append("")
-        out.append("// ---- repealed")
-        out += [
-            f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
-            for r in gone
-        ]
-    return "\n".join(out), 0
+    if not gone:
+        return []
+    return ["", "// ---- repealed", *(
+        f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
+        for r in gone
+    )]
