@@ -16,6 +16,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 from checker.api import check_file
 from checker.cli.common import add_limit_options, emit, limit_options
@@ -44,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"revcheck: error: no variable {', '.join(unknown)} in {args.file}", file=sys.stderr)
         return 2
     try:
-        nodes, edges, initial = project(model, options, names)
+        # the drawing's search redoes the check's: no clock, and no further than it got, so
+        # the drawing is exactly what `_partial` describes (breadth-first order is fixed)
+        states = report.result.states if report.result.stopped is not None else options.max_states
+        nodes, edges, initial = project(model, replace(options, max_states=max(1, states),
+                                                       timeout_s=None), names)
     except UnboundedModel as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
