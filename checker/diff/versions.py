@@ -122,7 +122,8 @@ class DiffReport:
         if failing:
             return 1
         limited = any(r.result is not None and stopped_of(r.result) is not None for r in self.reports)
-        return 3 if limited else 0
+        reach_cut = self.reach is not None and bool(self.reach.notes)  # a space explored for steps
+        return 3 if limited or reach_cut else 0
 
 
 def diff_properties(old: FileReport, new: FileReport) -> tuple[PropertyChange, ...]:
