@@ -24,9 +24,10 @@ every slot not updated keeps its value (frame condition).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import assert_never
+from typing import Any, assert_never
 
 import z3
+from z3.z3 import _to_expr_ref
 
 from checker.core.semantics import STRICT_OPERATORS, fold
 from dsl.model import (
@@ -89,6 +90,7 @@ class Encoding:
         )
         self._residuals: dict[tuple[int, Expr], Expr] = {}
         # the templates every step is instantiated from
+        self._substitutions: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         self.cur = self.state("cur")
         self.nxt = self.state("nxt")
         self.lab = self.label("cur")
@@ -170,12 +172,25 @@ class Encoding:
     def at(self, formula: z3.ExprRef, s: StateVars, t: StateVars | None = None,
            label: z3.ArithRef | None = None) -> z3.ExprRef:
         """A template formula (over `cur`, `nxt`, `lab`) instantiated at `s`, `t`, `label`."""
-        pairs = list(zip(self.cur, s, strict=True))
-        if t is not None:
-            pairs += list(zip(self.nxt, t, strict=True))
-        if label is not None:
-            pairs.append((self.lab, label))
-        return z3.substitute(formula, *pairs) if pairs else formula
+        # keyed by the identity of the state tuples, which the cache keeps alive (so an id is
+        # never reused for another tuple while its entry exists)
+        key = (id(s), id(t), id(label))
+        arrays = self._substitutions.get(key)
+        if arrays is not None and (arrays[3] is not s or arrays[4] is not t or arrays[5] is not label):
+            arrays = None
+        if arrays is None:
+            src = list(self.cur) + (list(self.nxt) if t is not None else [])
+            dst = list(s) + (list(t) if t is not None else [])
+            if label is not None:
+                src.append(self.lab)
+                dst.append(label)
+            n = len(src)
+            arrays = (n, (z3.Ast * n)(*(x.as_ast() for x in src)),
+                      (z3.Ast * n)(*(x.as_ast() for x in dst)), s, t, label, dst)
+            self._substitutions[key] = arrays
+        n, a, b = arrays[0], arrays[1], arrays[2]
+        # one C call: `z3.substitute` re-checks every pair's sorts in Python on every call
+        return _to_expr_ref(z3.Z3_substitute(self.ctx.ref(), formula.as_ast(), n, a, b), self.ctx)
 
     def in_domain(self, t: Type, x: z3.ExprRef) -> z3.BoolRef:
         """`x` is a value of type `t` (an enumeration sort holds only its values)."""

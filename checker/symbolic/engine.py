@@ -128,11 +128,13 @@ def dead_end(enc: Encoding, s: StateVars) -> z3.BoolRef:
 def range_candidates(enc: Encoding) -> list[int]:
     """Rule instances with an update that can leave its slot's domain in some typed state."""
     out = []
+    s = enc.state("range")
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.add(enc.well_typed(s))
     for k, rule in enumerate(enc.model.rules):
-        s = enc.state("range")
-        solver = z3.Solver(ctx=enc.ctx)
-        solver.add(enc.well_typed(s), enc.expr(rule.guard, s), z3.Not(enc.in_range(rule, s)))
-        if solver.check() != z3.unsat:
+        if not rule.updates or z3.is_true(enc.in_range(rule, s)):
+            continue  # nothing assigned can leave its domain (booleans, enums, unbounded ints)
+        if solver.check(enc.expr(rule.guard, s), z3.Not(enc.in_range(rule, s))) != z3.unsat:
             out.append(k)
     return out
 

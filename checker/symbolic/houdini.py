@@ -33,6 +33,7 @@ from dsl.model import Binary, BoolType, EnumType, Expr, IntType, Lit, Not, SlotR
 TRIPLES = False
 CONTROL = 4  # an enum with at least this many values is a control variable (triples)
 SMALL = 8  # an integer range with at most this many values counts as finite here
+MAX_CANDIDATES = 4000  # beyond this the search costs more than the proofs it helps
 WALKS = 100
 WALK_LENGTH = 60
 

@@ -6,10 +6,11 @@ bad state (`hits`, shortest first), a proof that none is reachable (k-induction 
 or an inductive invariant found by Spacer and re-checked), or how deep the search went.
 
 The schedule, cheapest first; every monitor leaves it as soon as it is settled:
-0. auxiliary invariants for the finite part of the model (`houdini`), proven once, used as
-   lemmas by every proof below;
-1. depth 0 of bounded model checking (BMC), then 1-induction with the lemmas;
+1. depth 0 of bounded model checking (BMC), then 1-induction;
 2. BMC up to a small depth (`QUICK_DEPTH`) for what is left: most counterexamples are short;
+   if some property is still open, auxiliary invariants for the finite part of the model
+   (`houdini`), proven once, become lemmas for every proof from here on, and 1-induction is
+   tried again;
 3. Spacer (`chc`) on the rest, with a time cap per property: *proved* (the invariant is
    translated to the language and re-checked by a separate query before it is believed),
    *refuted* (BMC then searches, past `K` if need be, for the shortest run), or unknown;
@@ -42,7 +43,7 @@ from dsl.model import Expr
 
 QUICK_DEPTH = 8  # BMC depth tried before Spacer
 SPACER_CAP_S = 3.0  # Spacer's time per property, when no overall limit is tighter
-HOUDINI_CAP_S = 6.0
+HOUDINI_CAP_S = 10.0
 BACKOFF = (2, 4, 8, 16, 32, 64, 128)
 REFUTE_DEPTH = 200  # how far BMC unrolls to find a run Spacer proved to exist
 
@@ -116,13 +117,14 @@ class _Schedule:
     # ------------------------------------------------------------------ the schedule
 
     def run(self) -> None:
-        self._strengthen()
         self._deepen(0)
         self._induction(1)
         for d in range(1, min(QUICK_DEPTH, self.depth) + 1):
             if not self._open():
                 return
             self._deepen(d)
+        if self._open(provable=True) and self._strengthen():
+            self._induction(1)  # again, with the auxiliary invariants as lemmas
         if self.use_spacer:
             for i in self._open(provable=True):
                 self._spacer(i)
@@ -148,13 +150,19 @@ class _Schedule:
             out.append(i)
         return out
 
-    def _strengthen(self) -> None:
-        if not any(m.prove for m in self.monitors):
-            return
+    def _strengthen(self) -> bool:
+        """Auxiliary invariants as lemmas (True if any were found and proven)."""
+        if len(houdini.candidates(self.enc)) > houdini.MAX_CANDIDATES:
+            return False
         ms = self.clock.remaining_ms(HOUDINI_CAP_S)
         found = houdini.strengthen(self.enc, (ms or 1000) / 1000)
-        if found.proven and found.clauses:
-            self.lemmas.append(lambda s, h, f=found: z3.Not(f.formula(self.enc, s)))
+        if not (found.proven and found.clauses):
+            return False
+        lemma: chc.BadCondition = lambda s, h, f=found: z3.Not(f.formula(self.enc, s))  # noqa: E731
+        self.lemmas.append(lemma)
+        if self._step is not None:
+            self._step.add_lemma(lemma)
+        return True
 
     # ------------------------------------------------------------------ BMC
 
