@@ -233,6 +233,9 @@ def commands(inp: Input, i: int) -> list[tuple[list[str], str]]:
     """The runs for one input: check in a rotating format always, another command in turn."""
     fmt = ["text", "json", "sarif", "junit"][i % 4]
     runs = [(["check", inp.name, "--format", fmt, *LIMITS], fmt)]
+    if i % 8 == 0:  # the symbolic engine on the same input (Z3 must give up cleanly too)
+        runs.append((["check", inp.name, "--engine", "symbolic", "--timeout", "0.5", "--depth", "8",
+                      "--format", "json"], "json"))
     other = i % 6
     if other == 0:
         runs.append((["lint", inp.name, "--format", ["text", "json", "sarif", "junit"][i // 6 % 4],
