@@ -190,3 +190,31 @@ def test_no_dead_ends_rests_on_an_invariant_for_a_symbolic_proof(
     bad["files"][0]["dead_ends"]["count"] = 1
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
     assert code == 1 and "rejected: dead ends: an invariant can only show that there are none" in out
+
+
+DELAYED_COPY = """procedure delayed_copy "follower copies leader one step late: not 1-inductive"
+organ clerk
+kind tick
+actor c is clerk
+var leader : int = 0
+var follower : int = 0
+rule advance { by c kind tick when true then leader := leader + 1; follower := leader }
+property follower_nonnegative { always follower >= 0 }
+"""
+
+
+def test_a_spacer_invariant_is_certified_and_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "delayed_copy.rev"
+    case.write_text(DELAYED_COPY, encoding="utf-8")
+    cert = certify(case, tmp_path / "c.json", capsys)
+    evidence = entry(cert, "follower_nonnegative")["evidence"]
+    if entry(cert, "follower_nonnegative")["method"] != "inductive invariant":
+        pytest.skip("the symbolic engine proved it without Spacer")
+    assert evidence["kind"] == "inductive-invariant" and evidence["found_by"] == "Spacer"
+    code, out = verify(case, cert, tmp_path / "c.json", capsys)
+    assert code == 0 and "verified: property follower_nonnegative" in out
+    bad = copy.deepcopy(cert)
+    entry(bad, "follower_nonnegative")["evidence"]["invariant"] = "follower >= 0"  # the property alone
+    code, out = verify(case, bad, tmp_path / "bad.json", capsys)
+    assert code == 1
+    assert "rejected: property follower_nonnegative: invariant: consecution (rule 'advance')" in out

@@ -24,7 +24,7 @@ import pytest
 from checker.cli import main
 from checker.core.result import CheckOptions
 from checker.explicit.search import check
-from checker.export.promela import TAG_INVARIANT, NotExportable, to_promela
+from checker.export.promela import TAG_INVARIANT, TAG_REACHABLE, NotExportable, to_promela
 from checker.export.spin import compare, run_spin, spin_available
 from dsl.frontend import compile_file
 from dsl.model import Model
@@ -98,6 +98,8 @@ def test_a_disagreement_is_reported(spin: None) -> None:
     assert any(p.startswith("never_four:") for p in compare(exported, holding, ours))
     dead = dataclasses.replace(theirs, violated=theirs.violated | {999})
     assert any(p.startswith("dead ends:") for p in compare(exported, dead, ours))
+    unreachable = dataclasses.replace(theirs, violated=theirs.violated - {TAG_REACHABLE})
+    assert "four_litres: revcheck holds, SPIN fails" in compare(exported, unreachable, ours)
 
 
 def test_export_command_writes_the_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +107,7 @@ def test_export_command_writes_the_header(tmp_path: Path, capsys: pytest.Capture
     assert main(["export", "--to", "promela", str(ROOT / "tests/models/jugs.rev"), "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("/* revcheck export --to promela: procedure jugs")
-    assert "four_litres: reachable (a witness search) is not exported" in text
+    assert "3000: four_litres (Reachable)" in text and "1000: never_four (Invariant)" in text
     assert "active proctype revcheck()" in text
 
 
@@ -114,6 +116,7 @@ def test_export_header_names_liveness_as_not_exported() -> None:
     text = to_promela(model).text
     assert "duties as weak fairness" in text
     assert "deadline clocks" in text
+    assert "liveness with duties as weak fairness" in text  # its `leads_to ... within` properties
 
 
 def test_export_refuses_an_unbounded_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,7 +24,7 @@ from checker.core.result import ModelResult
 from checker.core.show_expr import show
 from checker.core.verdict import Method, Status, Verdict
 from checker.report.check.json_report import trace_json
-from dsl.model import Binary, Expr, Invariant, Lit, Model, Not, Reachable
+from dsl.model import Binary, Expr, Invariant, Lit, Model, Not, Property, Reachable
 
 SCHEMA = "revcheck/certificate/1"
 
@@ -115,6 +115,13 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
         out["evidence"] = {"kind": "trace", "trace": trace_json(model, v.trace, v.property)}
     elif v.method is Method.EXHAUSTIVE and has_space:
         out["evidence"] = {"kind": "state-space"}
+    elif v.method is Method.INVARIANT and v.invariant and _proves_invariant(prop, v):
+        # Spacer's invariant is inductive given the lemmas proven before it: write them beside it
+        text = v.invariant
+        lemmas = [show(e) for e in proven]
+        written = " and ".join([f"({text})", *(f"({e})" for e in lemmas)])
+        out["evidence"] = {"kind": "inductive-invariant", "k": None, "found_by": "Spacer",
+                           "invariant": written}
     elif v.method is Method.K_INDUCTION and v.bound == 1 and prop is not None and proven and (
         isinstance(prop.form, Invariant) and v.status is Status.HOLDS
         or isinstance(prop.form, Reachable) and v.status is Status.FAILS
@@ -126,6 +133,13 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
     else:
         out["evidence"] = {"kind": "none", "why": _why_none(v, has_space)}
     return out
+
+
+def _proves_invariant(prop: Property | None, v: Verdict) -> bool:
+    return prop is not None and (
+        isinstance(prop.form, Invariant) and v.status is Status.HOLDS
+        or isinstance(prop.form, Reachable) and v.status is Status.FAILS
+    )
 
 
 def _why_none(v: Verdict, has_space: bool) -> str:

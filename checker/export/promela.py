@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import assert_never
 
-from checker.core.semantics import deadline_rules, is_timed
+from checker.core.semantics import deadline_rules, fold, is_timed, step_label
 from dsl.model import (
     AfterPossible,
     Binary,
@@ -52,6 +52,8 @@ from dsl.model import (
 
 TAG_DEAD_END = 999  # a reachable non-final state where no rule is enabled
 TAG_INVARIANT = 1000  # + the invariant's index in `PromelaModel.invariants`
+TAG_REACHABLE = 3000  # + the index in `PromelaModel.reachable`: violated = reachable
+TAG_NEVER_STEP = 5000  # + the index in `PromelaModel.never_steps`: violated = such a step
 TAG_RANGE = 100_000  # + the rule instance's index in `model.rules`
 INT32 = 2**31 - 1
 
@@ -76,6 +78,8 @@ class NotExportable(Exception):
 class PromelaModel:
     text: str
     invariants: tuple[str, ...]  # property names, in tag order (TAG_INVARIANT + index)
+    reachable: tuple[str, ...]  # `reachable P`: `assert(!P)` is violated iff P is reachable
+    never_steps: tuple[str, ...]  # `never S`: asserted in each step S can match
     omitted: tuple[tuple[str, str], ...]  # (property, why it is not exported)
     rules: tuple[str, ...]  # rule instance names, in tag order (TAG_RANGE + index)
 
@@ -91,10 +95,11 @@ def omission(form: object) -> str:
     match form:
         case Invariant():
             return ""
-        case Reachable():
-            return "reachable (a witness search) is not exported"
-        case NeverStep() | RequiresEarlier() | AfterPossible():
-            return "a property of steps is not exported (only state invariants are)"
+        case Reachable() | NeverStep():
+            return ""
+        case RequiresEarlier() | AfterPossible():
+            return ("a property of a run's steps (precedence, a remedy still possible) is not "
+                    "exported; `never` of a step and state properties are")
         case Eventually() | LeadsTo():
             return ("liveness with duties as weak fairness (and `within N days`) has no "
                     "counterpart here; not exported, not compared")
@@ -210,11 +215,15 @@ def to_promela(model: Model) -> PromelaModel:
         raise NotExportable("the model has an unbounded `int` or an `any` initial value; "
                             "SPIN needs a finite model")
     w = _Writer(model)
-    invariants = tuple(p for p in model.properties if isinstance(p.form, Invariant) and not p.missing)
+    live = [p for p in model.properties if not p.missing]
+    invariants = tuple(p for p in live if isinstance(p.form, Invariant))
+    reachable = tuple(p for p in live if isinstance(p.form, Reachable))
+    never_steps = tuple(p for p in live if isinstance(p.form, NeverStep))
+    exported = {p.name for p in (*invariants, *reachable, *never_steps)}
     omitted = tuple(
         (p.name, p.missing and "not applicable: " + p.missing or omission(p.form))
         for p in model.properties
-        if p not in invariants
+        if p.name not in exported
     )
     clocks = deadline_rules(model)
     clock_names = [_ident("c", i, r.name) for i, r in enumerate(clocks)]
@@ -226,6 +235,10 @@ def to_promela(model: Model) -> PromelaModel:
         f"/* {_cmt(p.name)} */ assert(_nr_pr == {TAG_INVARIANT + k} || "
         f"{w.expr(p.form.predicate)});"  # type: ignore[union-attr]
         for k, p in enumerate(invariants)
+    ] + [
+        f"/* {_cmt(p.name)}: reachable? */ assert(_nr_pr == {TAG_REACHABLE + k} || "
+        f"!({w.expr(p.form.predicate)}));"  # type: ignore[union-attr]
+        for k, p in enumerate(reachable)
     ]
     check = ["CHECK_INVARIANTS"] if asserts else []
     body.append("  atomic { /* the initial states */")
@@ -240,7 +253,12 @@ def to_promela(model: Model) -> PromelaModel:
     body.append("end:")
     body.append("  do")
     for r_index, rule in enumerate(model.rules):
-        body += _rule_steps(w, model, rule, r_index, clocks, clock_names, temps, check)
+        steps = [
+            f"/* {_cmt(p.name)} */ assert(_nr_pr == {TAG_NEVER_STEP + k} || !({w.expr(f)}));"
+            for k, p in enumerate(never_steps)
+            if (f := fold(p.form.pattern.where, step_label(rule, model))) != Lit(False)  # type: ignore[union-attr]
+        ]
+        body += _rule_steps(w, model, rule, r_index, clocks, clock_names, temps, steps + check)
     guards = " || ".join(f"({w.expr(r.guard)})" for r in model.rules) or "false"
     final = w.expr(model.final) if model.final is not None else "false"
     body.append("  :: d_step { /* a dead end: no rule applies and the state is not final */")
@@ -273,7 +291,7 @@ def to_promela(model: Model) -> PromelaModel:
         for r, c in zip(clocks, clock_names, strict=True):
             decls.append(f"byte {c} = 0; /* {_cmt(r.name)}: within {r.deadline_days} days */")
     if asserts:
-        decls.append("/* the invariants, checked in every state reached */")
+        decls.append("/* the invariants (and `reachable` as violations), checked in every state reached */")
         decls.append("#define CHECK_INVARIANTS \\")
         decls += [f"  {a[:a.rindex(';')]}; \\" for a in asserts[:-1]]
         decls.append(f"  {asserts[-1][:asserts[-1].rindex(';')]}")
@@ -281,7 +299,7 @@ def to_promela(model: Model) -> PromelaModel:
         decls.append("/* simultaneous assignment: values first (hidden: not in the state vector) */")
         decls.append("hidden int " + ", ".join(temps) + ";")
     text = "\n".join([
-        *_header(model, invariants, omitted, clocks),
+        *_header(model, (*invariants, *reachable, *never_steps), omitted, clocks),
         "",
         *decls,
         "",
@@ -289,8 +307,8 @@ def to_promela(model: Model) -> PromelaModel:
         *body,
         "",
     ])
-    return PromelaModel(text, tuple(p.name for p in invariants), omitted,
-                        tuple(r.name for r in model.rules))
+    return PromelaModel(text, tuple(p.name for p in invariants), tuple(p.name for p in reachable),
+                        tuple(p.name for p in never_steps), omitted, tuple(r.name for r in model.rules))
 
 
 def _rule_steps(
@@ -321,7 +339,8 @@ def _rule_steps(
             effect.append(f"{c} = ({w.expr(r.guard)} -> {c} : 0);")
     lines = [f"  :: d_step {{ /* {_cmt(rule.name)}{_cmt(cites)} */",
              f"       ({guard}){' && ' + ok if ok else ''} ->"]
-    lines += [f"       {s}" for s in effect + [c + ";" for c in check]]
+    lines += [f"       {s}" for s in [c for c in check if c.startswith("/*")] + effect]
+    lines += [f"       {c};" for c in check if not c.startswith("/*")]
     lines.append("       skip }")
     if ok:
         lines.append(f"  :: d_step {{ /* {_cmt(rule.name)} would leave a declared range */")
@@ -331,7 +350,7 @@ def _rule_steps(
 
 def _header(
     model: Model,
-    invariants: tuple[Property, ...],
+    exported: tuple[Property, ...],
     omitted: tuple[tuple[str, str], ...],
     clocks: tuple[RuleInstance, ...],
 ) -> list[str]:
@@ -340,8 +359,9 @@ def _header(
         + (f" \"{_cmt(model.title)}\"" if model.title else ""),
         f" * from {_cmt(model.path)}",
         " *",
-        " * Exported: the state, every rule instance as a guarded atomic step, "
-        f"{len(invariants)} invariant(s) as asserts,",
+        " * Exported: the state, every rule instance as a guarded atomic step, the invariants, ",
+        " * `reachable` (an assert of the negation: violated = reachable) and `never` of a step",
+        " * (asserted in the steps that could match) as asserts,",
         " * the dead-end check (a non-final state where no rule applies) and range errors as asserts"
         + (", the deadline clocks and the passage of days." if clocks else "."),
         " * Not exported, hence not compared with revcheck:",
@@ -355,9 +375,11 @@ def _header(
         " * Run: " + SPIN_COMMAND.replace("MODEL", "THIS") + "; " + CC_COMMAND + "; " + PAN_COMMAND,
         " * SPIN stores one state more than revcheck counts: the process before it chooses the",
         " * initial values. pan reports every violated assert; the tag `_nr_pr == N` names it:",
-        f" *   {TAG_DEAD_END}: a dead end; {TAG_INVARIANT}+k: invariant k below; "
-        f"{TAG_RANGE}+r: rule instance r leaves a range",
+        f" *   {TAG_DEAD_END}: a dead end; {TAG_RANGE}+r: rule instance r leaves a range;",
     ]
-    lines += [f" *   {TAG_INVARIANT + k}: {_cmt(p.name)}" for k, p in enumerate(invariants)]
+    tags = {Invariant: TAG_INVARIANT, Reachable: TAG_REACHABLE, NeverStep: TAG_NEVER_STEP}
+    for form, base in tags.items():
+        mine = [p for p in exported if isinstance(p.form, form)]
+        lines += [f" *   {base + k}: {_cmt(p.name)} ({type(p.form).__name__})" for k, p in enumerate(mine)]
     lines.append(" */")
     return lines

@@ -24,7 +24,9 @@ from checker.core.verdict import Status
 from checker.export.promela import (
     TAG_DEAD_END,
     TAG_INVARIANT,
+    TAG_NEVER_STEP,
     TAG_RANGE,
+    TAG_REACHABLE,
     PromelaModel,
 )
 
@@ -107,6 +109,18 @@ def compare(exported: PromelaModel, spin: SpinResult, ours: ModelResult) -> list
             problems.append(f"{name}: revcheck has no settled verdict")
         elif (verdict.status is Status.FAILS) != spin_fails:
             problems.append(f"{name}: revcheck {verdict.word}, SPIN {'fails' if spin_fails else 'holds'}")
+    for tag, names, violated_means in (
+        (TAG_REACHABLE, exported.reachable, Status.HOLDS),
+        (TAG_NEVER_STEP, exported.never_steps, Status.FAILS),
+    ):
+        for k, name in enumerate(names):
+            verdict = ours.verdict(name)
+            violated = tag + k in spin.violated
+            if verdict is None or verdict.status not in (Status.HOLDS, Status.FAILS):
+                problems.append(f"{name}: revcheck has no settled verdict")
+            elif (verdict.status is violated_means) != violated:
+                theirs = violated_means if violated else ({Status.HOLDS, Status.FAILS} - {violated_means}).pop()
+                problems.append(f"{name}: revcheck {verdict.word}, SPIN {theirs.value}")
     count = max(ours.dead_end_count or 0, len(ours.dead_ends))
     if (count > 0) != (TAG_DEAD_END in spin.violated):
         problems.append(f"dead ends: revcheck {count}, SPIN {'some' if TAG_DEAD_END in spin.violated else 'none'}")
