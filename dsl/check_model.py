@@ -83,7 +83,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             self.actors,
             frozenset(self.rule_names),
             frozenset(self.organs),
-            **kw,  # type: ignore[arg-type]
+            **{"erroneous": frozenset(getattr(self, "failed_consts", ())), **kw},  # type: ignore[arg-type]
         )
 
     # ------------------------------------------------------------------ vocabulary
@@ -141,6 +141,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
     # ------------------------------------------------------------------ constants and sets
     def _constants_and_sets(self) -> None:
         self.consts: dict[str, m.Value] = {}
+        self.failed_consts: set[str] = set()
         self.sets: dict[str, tuple[str, ...]] = {}
         self.variables: dict[str, m.Variable] = {}
         self.rule_names: set[str] = {
@@ -179,6 +180,8 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             value = self._constant(d.value, self._base_scope(), f"the value of constant '{d.name}'")
             if value is not None:
                 self.consts[d.name] = value
+            else:  # reported once, at its own value; uses of it are not unknown names
+                self.failed_consts.add(d.name)
 
     def _constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
         """A constant expression, evaluated before the variables are declared: naming a

@@ -58,6 +58,7 @@ class Scope:
     report_unknown: bool = True
     final: m.Expr | None = None  # the procedure's lawful end states, for `final` in properties
     final_allowed: bool = False  # only properties may say `final`
+    erroneous: frozenset[str] = frozenset()  # constants whose value was an error (E210, E204…)
     aliases: dict[str, str] = field(default_factory=dict)  # `LIB bind read = declared`
 
     def alias(self, name: str) -> str:
@@ -236,6 +237,8 @@ class ExprLowering:
             value, enum = scope.bound[name]
             return m.Lit(value), enum
         name = scope.alias(name)
+        if name in scope.erroneous:  # its own error is reported: not again as an unknown name
+            return m.Lit(0), ErrorType()
         if name in scope.variables:
             var = scope.variables[name]
             if var.keys is not None:
