@@ -266,6 +266,10 @@ class _ModuleBuilder:
                 else:
                     constant |= code << f.shift
                 continue
+            direct = self.py.code_in(f, u.value, local)
+            if direct is not None:  # a copy or a conditional choice of codes
+                parts.append(direct if f.shift == 0 else f"({direct} << {f.shift})")
+                continue
             value = self.py.code(u.value, local)
             if not provably_within(self.model, u.value, t):
                 name = f"v{k}_{n}"

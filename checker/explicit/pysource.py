@@ -104,6 +104,26 @@ class PySource:
             code = f"{self.const('map', {v: n for n, v in enumerate(f.domain)})}[{value}]"
         return code if f.shift == 0 else f"({code} << {f.shift})"
 
+    def code_in(self, f: Field, e: Expr, temps: dict[str, str]) -> str | None:
+        """The code of `e`'s value in field `f`'s domain, computed without decoding, when
+        `e` is made of literals of the domain, fields with the same domain and `Ite`s of
+        them (a copy or a conditional update); None otherwise. Such a value is always
+        within the domain, so it needs no range check."""
+        match e:
+            case Lit(value=v):
+                c = f.code_of(v)
+                return None if c is None else str(c)
+            case Ite(cond=c, then=a, other=b):
+                then, other = self.code_in(f, a, temps), self.code_in(f, b, temps)
+                if then is None or other is None:
+                    return None
+                return f"({then} if {self.code(c, temps)} else {other})"
+        g = self._field(e)
+        same = g is not None and g.domain == f.domain and all(
+            type(x) is type(y) for x, y in zip(g.domain, f.domain, strict=True)
+        )
+        return self.raw(g) if same and g is not None else None
+
     def _field(self, e: Expr) -> Field | None:
         """The field `e` reads when it is a slot (or a map entry with a constant key)."""
         if isinstance(e, SlotRef):
