@@ -28,6 +28,8 @@ from typing import Literal
 import z3
 
 from checker.symbolic.encode import Encoding, StateVars
+
+__all__ = ["BadCondition", "HornResult", "StateVars", "history_vars", "solve"]
 from dsl.model import Expr, Lit
 
 BadCondition = Callable[[StateVars, dict[Expr, z3.BoolRef]], z3.BoolRef]
@@ -93,7 +95,7 @@ def _interpretation(
     i-th argument; a finite table of entries, if any, becomes an if-chain)."""
     interp = zm[inv]
     if isinstance(interp, z3.QuantifierRef):  # a lambda
-        return z3.substitute_vars(interp.body(), *reversed(variables))  # type: ignore[return-value]
+        return z3.substitute_vars(interp.body(), *reversed(variables))
     if interp is None:
         return z3.BoolVal(False, inv.ctx)  # unconstrained: the empty relation solves the clauses
     out = z3.substitute_vars(interp.else_value(), *variables)
@@ -101,4 +103,4 @@ def _interpretation(
         entry = interp.entry(i)
         cond = z3.And(*(x == entry.arg_value(j) for j, x in enumerate(variables)))
         out = z3.If(cond, entry.value(), out)
-    return out  # type: ignore[return-value]
+    return out

@@ -28,7 +28,7 @@ def read_state(enc: Encoding, zmodel: z3.ModelRef, s: StateVars) -> State:
         elif isinstance(slot.type, EnumType):
             out.append(enc.name_of(v))
         else:
-            out.append(v.as_long())  # type: ignore[attr-defined]
+            out.append(v.as_long())
     return tuple(out)
 
 
@@ -38,7 +38,7 @@ def read_run(
     """The states and rule indices of a run in a satisfying assignment."""
     return (
         tuple(read_state(enc, zmodel, s) for s in states),
-        tuple(zmodel.eval(lab, model_completion=True).as_long() for lab in labels),  # type: ignore[attr-defined]
+        tuple(zmodel.eval(lab, model_completion=True).as_long() for lab in labels),
     )
 
 

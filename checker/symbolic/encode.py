@@ -29,7 +29,7 @@ from typing import Any, assert_never
 import z3
 from z3.z3 import _to_expr_ref
 
-from checker.core.semantics import STRICT_OPERATORS, fold
+from checker.core.semantics import fold
 from dsl.model import (
     Binary,
     BoolType,
@@ -49,9 +49,10 @@ from dsl.model import (
     Type,
     Value,
 )
+from dsl.operators import STRICT_OPERATORS
 
 StateVars = tuple[z3.ExprRef, ...]
-Label = dict[str, Value | None]
+Label = dict[str, str | None]  # a step's rule, actor and kind
 
 
 class _Enum:
@@ -200,9 +201,9 @@ class Encoding:
             case IntType(lo=lo, hi=hi):
                 parts = []
                 if lo is not None:
-                    parts.append(x >= lo)  # type: ignore[operator]
+                    parts.append(x >= lo)
                 if hi is not None:
-                    parts.append(x <= hi)  # type: ignore[operator]
+                    parts.append(x <= hi)
                 return self.all(parts)
         assert_never(t)
 
@@ -213,7 +214,7 @@ class Encoding:
 
     def well_typed(self, s: StateVars) -> z3.BoolRef:
         """Every slot of `s` holds a value of its declared type."""
-        return self.at(self._typed, s)  # type: ignore[return-value]
+        return self.at(self._typed, s)
 
     def init(self, s: StateVars) -> z3.BoolRef:
         parts = []
@@ -241,7 +242,7 @@ class Encoding:
 
     def guard(self, k: int, s: StateVars) -> z3.BoolRef:
         """The guard of rule instance `k` in `s`."""
-        return self.at(self._guards[k], s)  # type: ignore[return-value]
+        return self.at(self._guards[k], s)
 
     def successor(self, k: int, s: StateVars) -> StateVars:
         """The state rule instance `k` yields from `s` (range not checked)."""
@@ -255,12 +256,12 @@ class Encoding:
 
     def in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         """Every value `rule` assigns in `s` lies in its slot's domain."""
-        return self.at(self._ranges[self._index(rule)], s)  # type: ignore[return-value]
+        return self.at(self._ranges[self._index(rule)], s)
 
     def can_fire(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         """`rule` has a successor in `s`: its guard holds and its updates stay in range."""
         k = self._index(rule)
-        return self.all([self.guard(k, s), self.at(self._ranges[k], s)])  # type: ignore[list-item]
+        return self.all([self.guard(k, s), self.at(self._ranges[k], s)])
 
     def _index(self, rule: RuleInstance) -> int:
         for k, r in enumerate(self.model.rules):
@@ -290,7 +291,7 @@ class Encoding:
         Functional form: the guard of the chosen instance holds, and each slot of `t` is an
         if-chain over the instances that update it, ending in the slot's old value (frame).
         Encoded once over the templates; instantiated here by substitution."""
-        return self.at(self._transition, s, t, label)  # type: ignore[return-value]
+        return self.at(self._transition, s, t, label)
 
     def residual(self, where: Expr, k: int) -> Expr:
         """A step pattern's condition for steps of rule instance `k`: a pre-state predicate."""
@@ -307,7 +308,7 @@ class Encoding:
             rest = self.residual(where, k)
             if isinstance(rest, Lit) and not rest.value:
                 continue
-            yield k, self.all([self.can_fire(rule, s), self.expr(rest, s)])  # type: ignore[list-item]
+            yield k, self.all([self.can_fire(rule, s), self.expr(rest, s)])
 
     def some_step_matches(self, where: Expr, s: StateVars) -> z3.BoolRef:
         """Some step matching `where` can be taken from `s`."""
@@ -342,7 +343,7 @@ class Encoding:
                 return s[i]
             case MapRef(first=first, keys=keys, key=key):
                 if isinstance(key, Lit):
-                    return s[first + keys.index(key.value)]  # type: ignore[arg-type]
+                    return s[first + keys.index(key.value)]
                 k = build(key, s, label, self._keys_enum(keys).sort)
                 consts = self.enum_of_sort(k.sort())
                 out = s[first + len(keys) - 1]
@@ -353,12 +354,12 @@ class Encoding:
             case Not(operand=o):
                 return z3.Not(build(o, s, label))
             case Neg(operand=o):
-                return -build(o, s, label)  # type: ignore[operator]
+                return -build(o, s, label)
             case In(operand=o, values=values):
                 x = build(o, s, label)
                 consts = self.enum_of_sort(x.sort())
                 if consts is not None:  # a name the enum lacks is never its value
-                    return self.any([x == consts[v] for v in values if v in consts])  # type: ignore[index]
+                    return self.any([x == consts[v] for v in values if v in consts])
                 return self.any([x == self.value(v) for v in values])
             case Ite(cond=c, then=t, other=o):
                 a = build(t, s, label, sort)
@@ -397,7 +398,7 @@ class Encoding:
             case "implies":
                 return z3.Implies(a, b)
             case _ if op in STRICT_OPERATORS:
-                return STRICT_OPERATORS[op](a, b)  # type: ignore[no-any-return]
+                return STRICT_OPERATORS[op](a, b)
         raise ValueError(f"unknown operator {op}")
 
     def all(self, parts: Sequence[z3.BoolRef]) -> z3.BoolRef:

@@ -139,7 +139,7 @@ def range_candidates(enc: Encoding) -> list[int]:
     return out
 
 
-def range_bad(enc: Encoding, k: int) -> Callable[[StateVars, dict], z3.BoolRef]:
+def range_bad(enc: Encoding, k: int) -> Callable[[StateVars, dict[Expr, z3.BoolRef]], z3.BoolRef]:
     rule = enc.model.rules[k]
     return lambda s, h: z3.And(enc.expr(rule.guard, s), z3.Not(enc.in_range(rule, s)))
 
@@ -256,7 +256,7 @@ class _Verdicts:
         k, after = final_step(self.enc, hit.states[-1], where)  # type: ignore[arg-type]
         result = trace(self.enc, (*hit.states, after), (*hit.rules, k))
         if earlier is not None:
-            _confirm_no_earlier(self.enc, result, earlier)  # type: ignore[arg-type]
+            _confirm_no_earlier(self.enc, result, earlier)
         return result
 
 

@@ -44,7 +44,7 @@ class Strengthening:
     proven: bool  # False: the budget ran out; `clauses` is then empty
 
     def formula(self, enc: Encoding, s: StateVars) -> z3.BoolRef:
-        return enc.all([enc.expr(c, s) for c in self.clauses])  # type: ignore[misc]
+        return enc.all([enc.expr(c, s) for c in self.clauses])
 
 
 def _domains(enc: Encoding) -> list[tuple[int, tuple[Value, ...]]]:
@@ -157,8 +157,8 @@ def _formulas(
         for i, v in key:
             a = atoms.get((i, v))
             if a is None:
-                a = s[i] if v is True else z3.Not(s[i]) if v is False else s[i] == enc.slot_value(i, v)  # type: ignore[assignment]
-                atoms[(i, v)] = a  # type: ignore[assignment]
+                a = s[i] if v is True else z3.Not(s[i]) if v is False else s[i] == enc.slot_value(i, v)
+                atoms[(i, v)] = a
             parts.append(a)
         if len(parts) == 1:
             conj = parts[0]

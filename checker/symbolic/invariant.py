@@ -27,6 +27,9 @@ _OPS = {
 }
 
 
+_NEGATED = {"<=": ">", ">=": "<", "<": ">=", ">": "<=", "==": "!=", "!=": "=="}
+
+
 class _Untranslatable(Exception):
     pass
 
@@ -53,7 +56,7 @@ def _tr(enc: Encoding, e: z3.ExprRef, names: dict[str, Expr]) -> Expr:
     if z3.is_false(e):
         return Lit(False)
     if z3.is_int_value(e):
-        return Lit(e.as_long())  # type: ignore[attr-defined]
+        return Lit(e.as_long())
     if z3.is_const(e):
         key = str(e)
         if key in names:
@@ -64,13 +67,16 @@ def _tr(enc: Encoding, e: z3.ExprRef, names: dict[str, Expr]) -> Expr:
     if not z3.is_app(e):
         raise _Untranslatable(str(e))
     k = e.decl().kind()
-    args = [_tr(enc, a, names) for a in e.children()]  # type: ignore[attr-defined]
+    args = [_tr(enc, a, names) for a in e.children()]
     if k == z3.Z3_OP_AND:
         return _fold("and", args) if args else Lit(True)
     if k == z3.Z3_OP_OR:
         return _fold("or", args) if args else Lit(False)
-    if k == z3.Z3_OP_NOT:
-        return Not(args[0])
+    if k == z3.Z3_OP_NOT:  # `not (a >= b)` reads better as `a < b`
+        a = args[0]
+        if isinstance(a, Binary) and a.op in _NEGATED:
+            return Binary(_NEGATED[a.op], a.left, a.right)  # type: ignore[arg-type]
+        return Not(a)
     if k == z3.Z3_OP_IMPLIES:
         return Binary("implies", args[0], args[1])
     if k == z3.Z3_OP_ITE:
@@ -88,7 +94,7 @@ def _tr(enc: Encoding, e: z3.ExprRef, names: dict[str, Expr]) -> Expr:
                 out = Binary("+", out, a)
         return out
     if k == z3.Z3_OP_DT_IS:  # an enumeration tester `is(c)(x)`
-        value = enc.name_of(e.decl().params()[0]())  # type: ignore[index,operator]
+        value = enc.name_of(e.decl().params()[0]())
         return Binary("==", args[0], Lit(value))
     if k in _OPS:
         return _fold(_OPS[k], args) if k in (z3.Z3_OP_MUL,) else Binary(_OPS[k], args[0], args[1])  # type: ignore[arg-type]
@@ -117,7 +123,7 @@ def recheck(
     label = enc.label("rc")
 
     def at(state: StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
-        return enc.expr(invariant, (*state, *h.values()))  # type: ignore[return-value]
+        return enc.expr(invariant, (*state, *h.values()))
 
     marks = [b == z3.Or(hs[p], enc.label_matches(p, s, label)) for p, b in ht.items()]
     obligations = {

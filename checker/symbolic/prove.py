@@ -29,7 +29,9 @@ length breadth-first search finds.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import z3
 
@@ -40,6 +42,9 @@ from checker.symbolic.induction import InductionStep
 from checker.symbolic.invariant import recheck, to_expr
 from checker.symbolic.unroll import Path
 from dsl.model import Expr
+
+if TYPE_CHECKING:
+    from checker.symbolic.bmc import Monitor
 
 QUICK_DEPTH = 8  # BMC depth tried before Spacer
 SPACER_CAP_S = 3.0  # Spacer's time per property, when no overall limit is tighter
@@ -80,7 +85,7 @@ class Progress:
 
 def settle(
     enc: Encoding,
-    monitors: list,  # list[bmc.Monitor]; untyped here to avoid the import cycle
+    monitors: Sequence[Monitor],
     depth: int,
     deadline: float | None = None,
     *,
@@ -103,7 +108,7 @@ def settle(
 
 
 class _Schedule:
-    def __init__(self, enc: Encoding, monitors: list, hist: tuple[Expr, ...], depth: int,
+    def __init__(self, enc: Encoding, monitors: Sequence[Monitor], hist: tuple[Expr, ...], depth: int,
                  clock: Clock, spacer: bool) -> None:
         self.enc, self.monitors, self.hist, self.depth = enc, monitors, hist, depth
         self.clock, self.use_spacer = clock, spacer
@@ -158,7 +163,9 @@ class _Schedule:
         found = houdini.strengthen(self.enc, (ms or 1000) / 1000)
         if not (found.proven and found.clauses):
             return False
-        lemma: chc.BadCondition = lambda s, h, f=found: z3.Not(f.formula(self.enc, s))  # noqa: E731
+        def lemma(s: chc.StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
+            return z3.Not(found.formula(self.enc, s))
+
         self.lemmas.append(lemma)
         if self._step is not None:
             self._step.add_lemma(lemma)
@@ -264,13 +271,13 @@ class _Schedule:
     def _proved(self, i: int, k: int | None = None, invariant: Expr | None = None) -> None:
         p, m = self.progress[i], self.monitors[i]
         p.proven, p.invariant, p.done = k, invariant, True
+        lemma: chc.BadCondition = m.bad
         if invariant is not None:
-            enc, n = self.enc, len(self.hist)
-            lemma: chc.BadCondition = lambda s, h, e=invariant: z3.Not(  # noqa: E731
-                enc.expr(e, (*s, *(h[x] for x in self.hist)))
-            ) if n else z3.Not(enc.expr(e, s))
-        else:
-            lemma = m.bad
+            enc, hist, e = self.enc, self.hist, invariant
+
+            def lemma(s: chc.StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
+                return z3.Not(enc.expr(e, (*s, *(h[x] for x in hist))))
+
         self.lemmas.append(lemma)
         if self._step is not None:
             self._step.add_lemma(lemma)
