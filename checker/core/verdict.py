@@ -34,7 +34,7 @@ class Verdict:
     status: Status
     method: Method
     states: int | None = None  # states explored (exhaustive) or the limit hit
-    bound: int | None = None  # k for induction, depth for BMC, limit value
+    bound: int | float | None = None  # k for induction, depth for BMC, a limit (states, or seconds)
     trace: Trace | None = None
     note: str = ""  # e.g. what never happens in a lasso; why not applicable
     engine: str = "explicit"
