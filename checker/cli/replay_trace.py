@@ -47,6 +47,9 @@ def load_json(path: str) -> tuple[object, str]:
         return None, render(diag, {path: SourceFile(path, text)})
     except RecursionError:
         return None, render(error("E004", "JSON nested too deep", Span(path, 1, 1, 1, 1)), {})
+    except ValueError:  # Python refuses to convert a number of more than 4,300 digits
+        huge = f"not valid JSON: a number of more than {sys.get_int_max_str_digits():,} digits"
+        return None, render(error("E001", huge, Span(path, 1, 1, 1, 1)), {})
 
 
 def load_model(path: str) -> Model | None:

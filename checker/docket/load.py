@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ def parse_json(text: str, path: str = "<docket>") -> Docket:
     except json.JSONDecodeError as exc:
         raise DocketError(path, 0, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
+    except RecursionError:  # `[[[[…` 10,000 deep
+        raise DocketError(path, 0, "json", "not valid JSON: nested too deep") from None
+    except ValueError:  # Python refuses to convert a number of more than 4,300 digits
+        raise DocketError(path, 0, "json", "not valid JSON: a number of more than "
+                          f"{sys.get_int_max_str_digits():,} digits") from None
     initial: Any = {}
     if isinstance(data, dict):
         unknown = sorted(set(data) - {"case", "initial", "entries", "title"})

@@ -3,6 +3,7 @@ rules changed and steps made possible or impossible, by their titles, with links
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def bill_diff(row: Row, by_path: dict[str, FileReport], options: CheckOptions,
     if len(chain) < 2 or row.report is None:
         return None
     base_path = chain[-2].path
-    old_report = by_path.get(str(Path(base_path).resolve())) or check_file(base_path, options)
+    old_report = by_path.get(os.path.realpath(base_path)) or check_file(base_path, options)
     new_report = row.report
     base_slug, case_slug = slug(f"{Path(base_path).parent.name}/{Path(base_path).stem}"), slug(row.case)
     if old_report.result is None or new_report.result is None:

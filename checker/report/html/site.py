@@ -11,6 +11,7 @@ spaces, feed every page and the bills' diffs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -128,7 +129,7 @@ def _check_all(paths: list[str], library: str, options: CheckOptions, lang: Lang
     (Checking in two processes was tried: a law and its bills must share a process for the
     diff, and that group is most of the work, so it was slower, not faster.)"""
     matrix = build_matrix(paths, library, options, progress)
-    by_path = {str(Path(r.path).resolve()): r.report for r in matrix.rows if r.report is not None}
+    by_path = {os.path.realpath(r.path): r.report for r in matrix.rows if r.report is not None}
     out = []
     for row in matrix.rows:
         report = row.report
