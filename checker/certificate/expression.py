@@ -9,8 +9,9 @@ every name resolves as in the case.
 from __future__ import annotations
 
 import os
+import tempfile
 
-from dsl.frontend import compile_text
+from dsl.frontend import compile_file
 from dsl.model import Expr, Invariant
 
 PROPERTY = "certificate_invariant"
@@ -27,7 +28,17 @@ def read_expression(case_path: str, text: str) -> Expr:
     with open(case_path, encoding="utf-8") as f:
         source = f.read()
     source += f"\nproperty {PROPERTY} {{ always {text} }}\n"
-    front = compile_text(source, path=case_path, directory=os.path.dirname(case_path) or ".")
+    # beside the case, so that its imports resolve; hidden and not `.rev`, so that no folder
+    # listing of cases picks it up meanwhile
+    folder = os.path.dirname(case_path) or "."
+    with tempfile.NamedTemporaryFile("w", dir=folder, prefix=".revcheck-certificate-",
+                                     suffix=".tmp", delete=False, encoding="utf-8") as f:
+        f.write(source)
+        tmp = f.name
+    try:
+        front = compile_file(tmp)
+    finally:
+        os.unlink(tmp)
     if front.model is None:
         first = next((d for d in front.diagnostics if d.is_error), None)
         raise NotAnExpression(first.message if first else "does not compile")
