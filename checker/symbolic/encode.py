@@ -236,9 +236,10 @@ class Encoding:
 
     def _in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         slots = self.model.slots
-        return self.all(
-            [self.in_domain(slots[u.slot].type, self._build(u.value, s)) for u in rule.updates]
-        )
+        return self.all([  # an enumeration sort holds only its values: only ranges can be left
+            self.in_domain(slots[u.slot].type, self._build(u.value, s))
+            for u in rule.updates if isinstance(slots[u.slot].type, IntType)
+        ])
 
     def guard(self, k: int, s: StateVars) -> z3.BoolRef:
         """The guard of rule instance `k` in `s`."""
@@ -326,9 +327,11 @@ class Encoding:
 
     # ------------------------------------------------------------------ expressions
 
-    def expr(self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None) -> z3.ExprRef:
-        """`e` over the state `s` (and the step `label`, inside a step pattern)."""
-        return self._build(e, s, label)
+    def expr(self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None,
+             sort: z3.SortRef | None = None) -> z3.ExprRef:
+        """`e` over the state `s` (and the step `label`, inside a step pattern); `sort`: the
+        enumeration sort a bare name must take (a value assigned to an enum slot)."""
+        return self._build(e, s, label, sort)
 
     def _build(
         self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None,

@@ -234,7 +234,8 @@ class _Linter:
             return both
         vx = {u.slot: u.value for u in x.updates}
         vy = {u.slot: u.value for u in y.updates}
-        differ = [enc.expr(vx[i], s) != enc.expr(vy[i], s) for i in _common_slots(x, y)]
+        differ = [enc.expr(vx[i], s, sort=s[i].sort()) != enc.expr(vy[i], s, sort=s[i].sort())
+                  for i in _common_slots(x, y)]
         return z3.And(both, enc.any(differ))
 
     # ------------------------------------------------------------------ vacuity
