@@ -471,7 +471,7 @@ def test_successors_is_the_reference() -> None:
 SAFETY_ONLY = (Invariant, Reachable, NeverStep)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models(), st.sampled_from([None, 1, 3, 7]))
 def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: ANN001
     """The model's inlined loop (no edges, states watched), the generic loop without edges
