@@ -89,15 +89,19 @@ def _traces(model: Model, doc: Any) -> list[tuple[str, str | None, Any]]:
     for f in doc["files"]:
         if not isinstance(f, dict) or f.get("procedure") != model.name:
             continue
-        for i, p in enumerate(f.get("properties") or []):
+        for i, p in enumerate(_list(f.get("properties"))):
             if isinstance(p, dict) and p.get("trace") is not None:
                 name = str(p.get("name", ""))
                 out.append((f"properties[{i}] ({name})", name, p["trace"]))
-        for i, d in enumerate(f.get("dead_ends") or []):
+        for i, d in enumerate(_list(f.get("dead_ends"))):
             if isinstance(d, dict):
                 out.append((f"dead_ends[{i}]", "dead end", d.get("trace")))
-        for i, e in enumerate(f.get("range_errors") or []):
+        for i, e in enumerate(_list(f.get("range_errors"))):
             if isinstance(e, dict):
                 rule = str(e.get("rule", ""))
                 out.append((f"range_errors[{i}]", RANGE_ERROR + rule, e.get("trace")))
     return out
+
+
+def _list(x: Any) -> list[Any]:
+    return x if isinstance(x, list) else []

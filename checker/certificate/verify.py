@@ -79,7 +79,11 @@ def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Fin
         out.append(found)
         space_ok = found.status == VERIFIED
     invariants: dict[str, str] = {}  # invariant text -> '' or why it is not inductive
-    for v in entry.get("verdicts") or []:
+    verdicts = entry.get("verdicts")
+    for v in verdicts if isinstance(verdicts, list) else []:
+        if not isinstance(v, dict):
+            out.append(Finding("verdicts", REJECTED, f"not a verdict entry: {str(v)[:60]!r}"))
+            continue
         out.append(_check_verdict(model, case_path, v, space, space_ok, invariants))
     out.append(_check_dead_ends(model, case_path, entry.get("dead_ends"), space, space_ok, invariants))
     return out
@@ -102,7 +106,7 @@ def _check_space(space: _Space, certified: dict[str, Any]) -> Finding:
 def _check_verdict(
     model: Model, case_path: str, v: Any, space: _Space, space_ok: bool, invariants: dict[str, str]
 ) -> Finding:
-    name = str(v.get("property")) if isinstance(v, dict) else "?"
+    name = str(v.get("property"))
     part = f"property {name}"
     prop = model.property(name)
     if prop is None:
@@ -250,7 +254,8 @@ def _check_dead_ends(
 ) -> Finding:
     if not isinstance(certified, dict):
         return Finding("dead ends", NOT_CERTIFIED, "the certificate says nothing about dead ends")
-    for i, t in enumerate(certified.get("traces") or []):
+    traces = certified.get("traces")
+    for i, t in enumerate(traces if isinstance(traces, list) else []):
         try:
             check_trace(model, trace_of_itf(model, t), "dead end")
         except ReplayError as exc:
