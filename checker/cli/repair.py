@@ -1,0 +1,79 @@
+"""`revcheck repair CASE`: the smallest amendment bills, from a catalogue of moves, that make
+the chosen principles hold without breaking one that held (checker.repair)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from checker.cli.common import emit
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "repair", help="the smallest amendment bills that make the principles hold")
+    p.add_argument("case", help="the procedure to repair (.rev)")
+    p.add_argument("--principles", default=None,
+                   help="comma-separated properties to make hold (default: the imported "
+                        "principles the case fails)")
+    p.add_argument("--moves", default=None, help="the move catalogue (default: spec/moves.rev)")
+    p.add_argument("--max-moves", type=int, default=4, help="moves per bill at most (default 4)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--workers", type=int, default=None,
+                   help="Dask worker processes on a local cluster (default: none, in process; "
+                        "0: one per core)")
+    p.add_argument("--scheduler", default=None,
+                   help="address of a running Dask scheduler (tcp://host:8786)")
+    p.add_argument("-o", "--output", default=None,
+                   help="write the report here and each repair beside it as repair_N.rev")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from checker.distributed import default_workers, task_runner
+    from checker.repair.catalogue import DEFAULT_CATALOGUE
+    from checker.repair.render import render_json, render_text
+    from checker.repair.run import Failure, RepairInputError, repair
+    from dsl.diagnostics import render
+
+    if args.max_moves < 1:
+        print("revcheck: error: --max-moves must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 0:
+        print("revcheck: error: --workers must be 0 (one per core) or more", file=sys.stderr)
+        return 2
+    if not os.path.isfile(args.case):
+        print(f"revcheck: error: no such file: {args.case}", file=sys.stderr)
+        return 2
+    principles = None
+    if args.principles is not None:
+        principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
+    workers = default_workers() if args.workers == 0 else args.workers
+    try:
+        with task_runner(workers, args.scheduler) as runner:
+            report = repair(args.case, args.moves or str(DEFAULT_CATALOGUE), principles,
+                            args.max_moves, runner)
+    except RepairInputError as exc:
+        print(f"revcheck: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a scheduler that cannot be reached
+        print(f"revcheck: error: cannot reach the Dask scheduler: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(report, Failure):
+        for d in report.diagnostics:
+            print(render(d, report.files), file=sys.stderr)
+        return 2
+    folder = os.path.dirname(args.output) if args.output else os.getcwd()
+    extends = os.path.relpath(os.path.abspath(args.case), os.path.abspath(folder or "."))
+    text = (render_json if args.format == "json" else render_text)(report, extends)
+    if not emit(text, args.output):
+        return 2
+    if args.output:
+        for n in range(len(report.result.repairs)):
+            emit(report.bill(n, extends).rstrip("\n"),
+                 os.path.join(folder, f"repair_{n + 1}.rev"))
+    if report.result.repairs:
+        return 0
+    return 3 if report.result.unsettled else 1

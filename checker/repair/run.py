@@ -1,0 +1,127 @@
+"""`repair` as a function: compile the case, read the catalogue, search, return a report."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+
+from checker.distributed import TaskRunner
+from checker.repair.bill import bill_text, body_digest
+from checker.repair.catalogue import Catalogue, MoveInstance, load_catalogue
+from checker.repair.evaluate import Outcome, check_bill
+from checker.repair.search import SearchResult, search
+from dsl.diagnostics import Diagnostic
+from dsl.frontend import compile_file
+from dsl.model import Model
+from dsl.source import SourceFile
+
+_LIBRARY = re.compile(r"\A(?:\s|//[^\n]*\n|/\*.*?\*/)*library\b", re.S)
+
+
+class RepairInputError(Exception):
+    """Bad input that is not a diagnostic of a file (an unknown principle): exit 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    case: str  # as the user named it
+    case_name: str
+    catalogue: Catalogue
+    skipped: tuple[tuple[MoveInstance, str], ...]  # not applicable to the case, and why
+    result: SearchResult
+    seconds: float
+    workers: int
+    max_moves: int
+
+    def bill(self, index: int, extends: str) -> str:
+        moves = tuple(self.result.instances[i] for i in self.result.repairs[index].moves)
+        return bill_text(self.case_name, extends, moves, self.catalogue)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    diagnostics: tuple[Diagnostic, ...]
+    files: dict[str, SourceFile]
+
+
+def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None, max_moves: int,
+           runner: TaskRunner, prune: bool = True) -> RepairReport | Failure:
+    started = time.perf_counter()
+    front = compile_file(case)
+    errors = tuple(d for d in front.diagnostics if d.is_error)
+    if front.model is None or errors:
+        return Failure(errors or front.diagnostics, front.files)
+    model = front.model
+    if model.is_library:
+        raise RepairInputError(f"{case} is a library; repair needs a procedure")
+    catalogue, diags, files = load_catalogue(catalogue_path)
+    if catalogue is None:
+        return Failure(tuple(diags), files)
+    absolute = os.path.abspath(case)
+    base = check_bill(bill_text(model.name, absolute, (), catalogue))
+    if base.error:
+        raise RepairInputError(f"{case} cannot be checked: {base.error}")
+    library = _library_principles(model, front.files)
+    chosen = _chosen(principles, model, library, base)
+    guarded = tuple(p for p in library if p not in chosen and base.status(p) == "holds")
+    usable, skipped = _applicable(catalogue.instances(), model)
+
+    def make(moves: tuple[MoveInstance, ...]) -> str:
+        return bill_text(model.name, absolute, moves, catalogue)
+
+    def run(texts: list[str] | tuple[str, ...]) -> list[Outcome]:
+        return runner.map(check_bill, list(texts))
+
+    result = search(usable, base, chosen, guarded, max_moves, run, make, body_digest, prune)
+    return RepairReport(case, model.name, catalogue, tuple(skipped), result,
+                        time.perf_counter() - started, runner.workers, max_moves)
+
+
+def _library_principles(model: Model, files: dict[str, SourceFile]) -> tuple[str, ...]:
+    """The properties an imported library declares: the principles (a case's own properties
+    describe its law and may well change under an amendment)."""
+    out = []
+    for p in model.properties:
+        source = files.get(p.origin)
+        text = source.text if source is not None else ""
+        if not text and p.origin and os.path.exists(p.origin):
+            with open(p.origin, encoding="utf-8") as f:
+                text = f.read()
+        if _LIBRARY.match(text):
+            out.append(p.name)
+    return tuple(out)
+
+
+def _chosen(principles: tuple[str, ...] | None, model: Model, library: tuple[str, ...],
+            base: Outcome) -> tuple[str, ...]:
+    if principles is None:
+        return tuple(p for p in library if base.status(p) == "fails")
+    known = {p.name for p in model.properties}
+    for name in principles:
+        if name not in known:
+            import difflib
+
+            near = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean `{near[0]}`?)" if near else ""
+            raise RepairInputError(f"the case has no property `{name}`{hint}")
+    return tuple(dict.fromkeys(principles))
+
+
+def _applicable(instances: tuple[MoveInstance, ...], model: Model
+                ) -> tuple[list[MoveInstance], list[tuple[MoveInstance, str]]]:
+    rules = {r.rule for r in model.rules}
+    names = rules | {v.name for v in model.variables} | {a.name for a in model.actors}
+    usable: list[MoveInstance] = []
+    skipped: list[tuple[MoveInstance, str]] = []
+    for m in instances:
+        missing = sorted(m.amended - rules)
+        clash = sorted(m.introduced & names)
+        if missing:
+            skipped.append((m, f"the case has no rule {', '.join(missing)}"))
+        elif clash:
+            skipped.append((m, f"the case already declares {', '.join(clash)}"))
+        else:
+            usable.append(m)
+    return usable, skipped
