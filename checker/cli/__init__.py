@@ -29,6 +29,7 @@ SUBCOMMANDS: list[str] = [
     "checker.cli.export",
     "checker.cli.replay_trace",
     "checker.cli.certificate",
+    "checker.cli.repair",
 ]
 
 
@@ -58,6 +59,8 @@ LISTED: dict[str, tuple[str, str]] = {
                      "re-check JSON traces through the reference semantics, rejecting tampering"),
     "verify-certificate": ("checker.cli.certificate",
                            "re-check a certificate (check --certificate) without the engines"),
+    "repair": ("checker.cli.repair",
+               "the smallest amendment bills, from a catalogue of moves, that make principles hold"),
 }
 
 
