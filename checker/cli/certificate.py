@@ -58,8 +58,16 @@ def _entry_for(case: str, procedure: str, entries: list[dict[str, object]]) -> d
     same = [e for e in entries if e.get("procedure") == procedure]
     if len(same) > 1:
         real = os.path.realpath(case)
-        same = [e for e in same if os.path.realpath(str(e.get("path"))) == real] or same
+        same = [e for e in same if _realpath(e.get("path")) == real] or same
     return same[0] if same else (entries[0] if len(entries) == 1 else None)
+
+
+def _realpath(path: object) -> str:
+    """The real path of a certificate's `path` field; '' for one no file can have (a NUL)."""
+    try:
+        return os.path.realpath(str(path))
+    except ValueError:
+        return ""
 
 
 def _line(f: Finding) -> str:
