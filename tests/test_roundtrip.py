@@ -194,6 +194,9 @@ decls = st.one_of(
     st.builds(ast.AmendVar, st.builds(ast.VarDecl, name, types, initials)),
     st.builds(ast.AmendProperty, st.builds(ast.PropertyDecl, name, text, bodies)),
     rules.map(ast.Insert),
+    st.builds(ast.Bind, name, st.lists(st.tuples(name, name), min_size=1, max_size=3).map(tuple)),
+    st.builds(ast.Allow, st.sampled_from(["L601", "L603", "W401", "dead_rule"]),
+              st.lists(name, max_size=2).map(tuple), text),
 )
 modules = st.builds(
     ast.Module,
