@@ -88,6 +88,10 @@ def render_result(report: FileReport, result: ModelResult, verbose: bool = False
     rows = [_outcome_row(o) for o in report.outcomes]
     if rows:
         out += _table(rows, ["property", "verdict", "how obtained", "expected", "match"])
+        for o in report.outcomes:  # `LIB bind a = b`: say how a principle was read (visible)
+            bound = [f"{read} as {own}" for read, own in o.property.reads if read != own]
+            if bound:
+                out.append(f"  {o.property.name} reads {', '.join(bound)} (bind)")
     else:
         out.append("  (no properties)")
     out += _dead_end_lines(report, result)
