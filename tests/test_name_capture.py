@@ -112,3 +112,7 @@ def test_bind_maps_a_principle_name_to_the_case_name(tmp_path: Path, base: FileR
     assert verdicts(report) == verdicts(base)
     prop = next(o.property for o in report.outcomes if o.property.name == "third_party_protection")
     assert dict(prop.reads) == {"sale": "auction", "sale_undone": "auction_undone"}
+    from checker.report.check.text import render_reports
+
+    assert ("third_party_protection reads sale as auction, sale_undone as auction_undone (bind)"
+            in render_reports([report]))
