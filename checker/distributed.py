@@ -66,3 +66,39 @@ def task_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
                       processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         yield TaskRunner(client)
+
+
+def _check_one(path: str, options: Any) -> Any:
+    from checker.api import check_model_file
+
+    return check_model_file(path, options)
+
+
+def check_files(paths: Sequence[str], options: Any, workers: int | None,
+                scheduler: str | None = None) -> list[Any]:
+    """`check_model_file` over many files as Dask tasks: FileReports in the order of `paths`."""
+    with task_runner(workers, scheduler) as runner:
+        return runner.map(_check_one, list(paths), options)
+
+
+def add_worker_options(parser: Any) -> None:
+    """`--workers N` and `--scheduler ADDRESS`, shared by check, matrix and repair."""
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="check files as tasks on a local Dask cluster of N worker processes "
+                             "(0: one per core)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the tasks on a running Dask cluster (tcp://host:8786)")
+
+
+def workers_of(args: Any) -> tuple[bool, int | None, str | None]:
+    """(wanted, workers, scheduler) from the parsed options; wanted is False without either."""
+    workers = getattr(args, "workers", None)
+    scheduler = getattr(args, "scheduler", None)
+    if workers is None and scheduler is None:
+        return False, None, None
+    if workers is not None and workers < 0:  # a usage error: exit 2, as argparse would
+        import sys
+
+        print("revcheck: error: --workers must be 0 (one per core) or more", file=sys.stderr)
+        raise SystemExit(2)
+    return True, (default_workers() if workers == 0 else workers), scheduler

@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument("--cross-check", action="store_true",
                    help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
     c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
+    from checker.distributed import add_worker_options
+
+    add_worker_options(c)
     c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
     c.add_argument("--show-invariants", action="store_true",
                    help="print the inductive invariant of every property the symbolic engine proved "
@@ -62,6 +65,12 @@ def run_check(args: argparse.Namespace) -> int:
     if not paths and not missing:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
         return 2
+    from checker.distributed import check_files, workers_of
+
+    wanted, workers, scheduler = workers_of(args)
+    if wanted:  # --workers / --scheduler: the files as Dask tasks, reports in path order
+        reports += check_files(paths, options, workers, scheduler)
+        paths = []
     with Progress(len(paths), "check") as bar:  # on a terminal only: long symbolic proofs
         for p in paths:
             bar.step(p)

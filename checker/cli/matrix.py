@@ -23,6 +23,7 @@ from checker.api import collect_paths
 from checker.cli.common import add_limit_options, emit, limit_options
 from checker.cli.progress import Progress
 from checker.core.limits import LIMITS
+from checker.core.outcome import FileReport
 from checker.core.result import CheckOptions
 from checker.matrix.render import (
     FORMATS,
@@ -90,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
     with Progress(len(paths), "matrix") as bar:
         options = CheckOptions(engine="auto", **limit_options(args))
-        m = build_matrix(paths, args.library, options, progress=bar.step)
+        m = build_matrix(paths, args.library, options, progress=bar.step,
+                         reports=_distributed_reports(args, paths, options))
     if not m.principles:
         print(f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}", file=sys.stderr)
         return 2
@@ -103,6 +105,17 @@ def run(args: argparse.Namespace) -> int:
     ok = emit(FORMATS[args.format](m, "."), args.output)
     errors = any(c.word == "error" for r in m.rows for c in r.cells)
     return 2 if errors or not ok else 3 if limited else 0
+
+
+def _distributed_reports(args: argparse.Namespace, paths: list[str],
+                         options: CheckOptions) -> dict[str, FileReport] | None:
+    """With --workers or --scheduler: every file checked first, as Dask tasks."""
+    from checker.distributed import check_files, workers_of
+
+    wanted, workers, scheduler = workers_of(args)
+    if not wanted:
+        return None
+    return dict(zip(paths, check_files(paths, options, workers, scheduler), strict=True))
 
 
 def limited_cells(m: Matrix) -> list[str]:
@@ -123,6 +136,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("targets", nargs="+", metavar="DIR|FILE")
     p.add_argument("--format", choices=list(FORMATS), default="text")
     p.add_argument("--library", default="principles", help="the library whose properties are the columns")
+    from checker.distributed import add_worker_options
+
+    add_worker_options(p)
     p.add_argument("--output", metavar="FILE", help="write the output (any format) to FILE instead of standard output")
     add_limit_options(p)
     group = p.add_mutually_exclusive_group()

@@ -138,7 +138,8 @@ def _case_label(path: str) -> tuple[str, str]:
 
 
 def build_matrix(paths: list[str], library: str = "principles", options: CheckOptions | None = None,
-                 progress: Callable[[str], None] | None = None) -> Matrix:
+                 progress: Callable[[str], None] | None = None,
+                 reports: dict[str, FileReport] | None = None) -> Matrix:
     """Check every procedure in `paths` and collect the verdicts on the library's principles
     (`options`: e.g. keep the state spaces for a report; `progress` is told each file first)."""
     principles = principles_of(library, paths[0]) if paths else ()
@@ -148,7 +149,7 @@ def build_matrix(paths: list[str], library: str = "principles", options: CheckOp
             continue
         if progress is not None:
             progress(path)
-        report = check_file(path, options or CheckOptions(engine="auto"))
+        report = (reports or {}).get(path) or check_file(path, options or CheckOptions(engine="auto"))
         if report.is_library:
             continue
         model = report.result.model if report.result is not None else None
