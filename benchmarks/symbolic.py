@@ -3,7 +3,7 @@
     python benchmarks/symbolic.py [--timeout S] [--depth K] [PATH ...]   (default: cases/)
 
 For each procedure: the explicit engine's seconds (finite models), the symbolic engine's
-seconds, and how each property was settled by Z3: proved by k-induction (`kind`), by a Spacer
+wall-clock and CPU seconds (they differ on a shared machine), and how each property was settled by Z3: proved by k-induction (`kind`), by a Spacer
 invariant (`inv`), refuted by a counterexample or witnessed (`trace`), left bounded (`bnd`),
 unknown at the time limit (`time`), needing the explicit engine (liveness, `live`), not
 applicable (`n/a`). `agree` counts the properties both engines settled with the same verdict,
@@ -45,10 +45,11 @@ def settled_by(v: Verdict) -> str:
     return "bnd"
 
 
-def timed(engine: str, model: Model, options: CheckOptions) -> tuple[ModelResult, float]:
-    started = time.perf_counter()
+def timed(engine: str, model: Model, options: CheckOptions) -> tuple[ModelResult, float, float]:
+    """The result, wall-clock seconds and CPU seconds (on a shared machine the two differ)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = ENGINES[engine](model, options)
-    return result, time.perf_counter() - started
+    return result, time.perf_counter() - started, time.process_time() - cpu
 
 
 def main(argv: list[str]) -> int:
@@ -61,9 +62,10 @@ def main(argv: list[str]) -> int:
     for p in args.paths:
         path = Path(p)
         files += sorted(path.rglob("*.rev")) if path.is_dir() else [path]
-    head = f"{'file':38} {'explicit':>8} {'symbolic':>8}  " + " ".join(f"{c:>5}" for c in COLUMNS)
+    head = (f"{'file':46} {'explicit':>8} {'symbolic':>8} {'sym cpu':>7}  "
+            + " ".join(f"{c:>5}" for c in COLUMNS))
     print(head + "  agree differ")
-    total_sym = 0.0
+    total_sym = total_cpu = 0.0
     unsettled: list[str] = []
     for f in files:
         front = compile_file(str(f))
@@ -74,11 +76,12 @@ def main(argv: list[str]) -> int:
         ex = None
         ex_s = "-"
         if model.finite:
-            ex, secs = timed("explicit", model, CheckOptions(engine="explicit"))
+            ex, secs, _ = timed("explicit", model, CheckOptions(engine="explicit"))
             ex_s = f"{secs:.2f}"
-        sy, sy_secs = timed("symbolic", model, CheckOptions(engine="symbolic", depth=args.depth,
+        sy, sy_secs, sy_cpu = timed("symbolic", model, CheckOptions(engine="symbolic", depth=args.depth,
                                                             timeout_s=args.timeout))
         total_sym += sy_secs
+        total_cpu += sy_cpu
         counts = Counter(settled_by(v) for v in sy.verdicts)
         agree = differ = 0
         for prop, v in zip(model.properties, sy.verdicts, strict=True):
@@ -90,8 +93,9 @@ def main(argv: list[str]) -> int:
                 agree += e.status is v.status
                 differ += e.status is not v.status
         cells = " ".join(f"{counts.get(c, 0):>5}" for c in COLUMNS)
-        print(f"{name:38} {ex_s:>8} {sy_secs:>8.2f}  {cells}  {agree:>5} {differ:>6}", flush=True)
-    print(f"all files, symbolic: {total_sym:.2f} s")
+        print(f"{name:46} {ex_s:>8} {sy_secs:>8.2f} {sy_cpu:>7.2f}  {cells}  {agree:>5} {differ:>6}",
+              flush=True)
+    print(f"all files, symbolic: {total_sym:.2f} s wall, {total_cpu:.2f} s CPU")
     if unsettled:
         print("safety properties the symbolic engine left unsettled:")
         for line in unsettled:
