@@ -28,3 +28,26 @@ def test_two_worker_processes_give_the_same_repairs_as_one() -> None:
 def test_the_runner_keeps_the_order_of_its_inputs() -> None:
     with task_runner(2) as runner:
         assert runner.map(abs, [-3, 1, -2, 0, 5]) == [3, 1, 2, 0, 5]
+
+
+def _untimed(text: str) -> str:
+    import re
+
+    return re.sub(r"\d+(\.\d+)? s\b", "T s", text)
+
+
+def test_check_and_matrix_with_two_workers_print_what_they_print_in_process() -> None:
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "checker.cli", *args], capture_output=True,
+                              text=True, timeout=600)
+
+    for command in (("check", "cases/jp"), ("matrix", "cases/jp", "cases/de")):
+        alone, spread = run(*command), run(*command, "--workers", "2")
+        assert spread.returncode == alone.returncode == 0, spread.stderr
+        # the same reports; only the engines' timings ("0.41 s") may differ
+        assert _untimed(spread.stdout) == _untimed(alone.stdout)
+    bad = run("check", "cases/jp", "--workers", "-1")
+    assert bad.returncode == 2 and "--workers" in bad.stderr
