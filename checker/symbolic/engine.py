@@ -83,7 +83,7 @@ def check(
         else:
             jobs.append((prop.name, job))
     dead = Monitor(lambda s, h: dead_end(enc, s), limit=DEAD_END_CAP)
-    ranges = [(k, Monitor(range_bad(enc, k))) for k in range_candidates(enc)]
+    ranges = [(k, Monitor(range_bad(enc, k))) for k in range_candidates(enc, deadline)]
     monitors = [j.monitor for _, j in jobs] + [dead] + [m for _, m in ranges]
     outcomes = search(enc, monitors, options.depth, deadline, spacer=spacer, induction=induction)
     for (name, job), out in zip(jobs, outcomes, strict=False):
@@ -125,12 +125,15 @@ def dead_end(enc: Encoding, s: StateVars) -> z3.BoolRef:
     return enc.all(parts)
 
 
-def range_candidates(enc: Encoding) -> list[int]:
-    """Rule instances with an update that can leave its slot's domain in some typed state."""
+def range_candidates(enc: Encoding, deadline: float | None = None) -> list[int]:
+    """Rule instances with an update that can leave its slot's domain in some typed state
+    (when the time runs out, every rule that assigns a range is a candidate)."""
     out = []
     s = enc.state("range")
     solver = z3.Solver(ctx=enc.ctx)
     solver.add(enc.well_typed(s))
+    if deadline is not None:
+        solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
     for k, rule in enumerate(enc.model.rules):
         if not rule.updates or z3.is_true(enc.in_range(rule, s)):
             continue  # nothing assigned can leave its domain (booleans, enums, unbounded ints)

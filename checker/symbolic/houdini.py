@@ -120,10 +120,15 @@ def strengthen(enc: Encoding, budget_s: float = 5.0, seed: int = 0) -> Strengthe
     first = z3.Solver(ctx=enc.ctx)
     first.add(enc.well_typed(s), enc.init(s))
     while True:
-        if time.monotonic() - started > budget_s:
+        left = budget_s - (time.monotonic() - started)
+        if left <= 0:
             return Strengthening((), False)
+        first.set("timeout", int(left * 1000) + 1)
         goal = _or(enc.ctx, [not_now[n] for n in pending])
-        if first.check(goal) != z3.sat:
+        result = first.check(goal)
+        if result == z3.unknown:
+            return Strengthening((), False)
+        if result != z3.sat:
             break
         _drop(index, alive, slots, read_state(enc, first.model(), s))
         pending = {n for n in pending if alive[n]}
