@@ -82,7 +82,7 @@ def run_engines(model: Model, options: CheckOptions) -> ModelResult:
     """The verdicts `check` reports for `model` (raises `Refused`, `EngineDisagreement`)."""
     engine = select_engine(model, options)
     if options.cross_check and not unbounded_slots(model):
-        result = _cross_checked(model, options, engine)
+        result = _cross_checked(model, replace(options, engine=engine))
     else:
         result = ENGINES[engine](model, options)
         if options.cross_check:
@@ -99,14 +99,15 @@ def cross_check_impossible(model: Model) -> str:
             "engine can check this model, so its verdicts stand unchecked by a second engine")
 
 
-def _cross_checked(model: Model, options: CheckOptions, engine: str = "explicit") -> ModelResult:
+def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
+    """Both engines; the result of the one `options.engine` names (explicit unless symbolic)."""
     checked = cross_check(model, options)
     if checked.disagreements:
         lines = [f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
                  for d in checked.disagreements]
         raise EngineDisagreement("the explicit and symbolic engines disagree on " + model.path
                                  + "\n  " + "\n  ".join(lines))
-    return checked.symbolic if engine == "symbolic" else checked.result
+    return checked.symbolic if options.engine == "symbolic" else checked.result
 
 
 def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelResult) -> ModelResult:
