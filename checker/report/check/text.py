@@ -3,7 +3,7 @@ numbered legal steps (who acted, in what capacity, what kind of act, under which
 
 from __future__ import annotations
 
-from checker.core.outcome import FileReport, Match, PropertyOutcome, summary_line
+from checker.core.outcome import FileReport, Match, PropertyOutcome, summary_line, tally
 from checker.core.result import ModelResult
 from checker.core.show_expr import value_text
 from checker.core.trace import Trace, rule_by_name, state_dict, view
@@ -200,6 +200,39 @@ def render_report(report: FileReport, verbose: bool = False) -> str:
 
 
 def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
-    parts = [render_report(r, verbose) for r in reports]
+    """One file: its full report. Several (`check DIR`): one line per file, then the full report
+    of every file that has something to look at (a problem, an error, an unsettled verdict, a
+    warning); `verbose` gives every file's full report."""
+    if len(reports) == 1 or verbose:
+        parts = [render_report(r, verbose) for r in reports]
+    else:
+        details = [render_report(r) for r in reports if _needs_reading(r)]
+        note = ("the files with a problem, an error, an unsettled verdict or a warning follow; "
+                "-v shows every file" if details else "each file alone, or -v, shows every property, trace and dead end")
+        parts = [_file_lines(reports) + f"\n({note})", *details]
     summary = "\n" + summary_line(reports)
     return "\n\n".join(p for p in parts if p) + "\n" + summary
+
+
+def _needs_reading(report: FileReport) -> bool:
+    t = tally([report])
+    return bool(t.problems or t.errors or t.unsettled or t.warnings or report.refusal)
+
+
+def _file_lines(reports: list[FileReport]) -> str:
+    """The table of `check DIR`: a file a line, with what its report would say in counts."""
+    rows: list[list[str]] = []
+    for r in reports:
+        t = tally([r])
+        if r.is_library:
+            rows.append([r.path, "library", "", "", "", ""])
+            continue
+        if r.result is None:
+            rows.append([r.path, f"{t.errors} error(s)", "", "", "", ""])
+            continue
+        states = f"{r.result.states:,} states" if r.result.engine == "explicit" else r.result.engine
+        rows.append([r.path, f"{t.met} met", f"{t.problems} problem(s)", f"{t.unsettled} unsettled",
+                     f"{t.dead_ends} dead end(s)", states])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
