@@ -110,15 +110,12 @@ def hostile_runs(inp: Input, i: int, site: Path) -> Iterator[tuple[list[str], st
     yield ["replay", SMALL, n, "--format", "json" if i % 2 else "text"], "json" if i % 2 else "text"
     yield ["replay-trace", "valid.rev", n], "text"
     yield ["verify-certificate", "valid.rev", n], "text"
-    rotate = i % 4
-    if rotate == 0:
-        yield ["report", n, "-o", str(site / f"site{i}"), *LIMITS], "text"
-    elif rotate == 1:
-        yield ["replay", n, str(DOCKET_JSON)], "text"
-    elif rotate == 2:
-        yield ["replay-trace", n, "trace.json"], "text"
+    as_case = [["report", n, "-o", str(site / f"site{i}"), *LIMITS], ["replay", n, str(DOCKET_JSON)],
+               ["replay-trace", n, "trace.json"], ["verify-certificate", n, "cert.json"]]
+    if inp.kind == "mutant":  # one in turn: a mutant that compiles is checked in earnest
+        yield as_case[i % 4], "text"
     else:
-        yield ["verify-certificate", n, "cert.json"], "text"
+        yield from ((argv, "text") for argv in as_case)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
@@ -176,6 +173,40 @@ def test_output_faults_say_cannot_write(argv: list[str], tmp_path: Path,
     assert code == 2, (code, out, err)
     assert "cannot write" in err and "Traceback" not in out + err, err
     assert (tmp_path / "a_file").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def _huge_docket(folder: Path) -> list[str]:
+    return ["replay", SMALL, write(folder, "huge.json", '{"initial": {"title": ' + "9" * 5000 + "}}")]
+
+
+def _deep_docket(folder: Path) -> list[str]:
+    return ["replay", SMALL, write(folder, "deep.json", "[" * 100_000 + "]" * 100_000)]
+
+
+def _huge_trace(folder: Path) -> list[str]:
+    text = '{"vars": ["x"], "states": [{"x": ' + "9" * 5000 + "}]}"
+    return ["replay-trace", FLAGS, write(folder, "huge_trace.json", text)]
+
+
+def _huge_certificate(folder: Path) -> list[str]:
+    text = '{"schema": "revcheck/certificate/1", "files": [{"states": ' + "9" * 5000 + "}]}"
+    return ["verify-certificate", FLAGS, write(folder, "huge_cert.json", text)]
+
+
+def _report_loop(folder: Path) -> list[str]:
+    os.symlink("loop_b.rev", folder / "loop_a.rev")
+    os.symlink("loop_a.rev", folder / "loop_b.rev")
+    return ["report", str(folder / "loop_a.rev"), "-o", str(folder / "site")]
+
+
+@pytest.mark.parametrize("make", [_huge_docket, _deep_docket, _huge_trace, _huge_certificate, _report_loop],
+                         ids=["docket-5000-digits", "docket-100000-deep", "trace-5000-digits",
+                              "certificate-5000-digits", "report-symlink-loop"])
+def test_faults_found_by_this_fuzzing(make: Any, tmp_path: Path) -> None:
+    """Each ended in an internal error (exit 4: ValueError from int(), RecursionError from the
+    JSON decoder, RuntimeError from Path.resolve on a loop) before the fuzzing found it."""
+    code, _, err = call(make(tmp_path))
+    assert code == 2, err
 
 
 # ----------------------------------------------------------------------- mutating JSON
