@@ -6,7 +6,57 @@ L6xx the findings of `revcheck lint` (`LINT_CODES`), which `allow CODE "reason"`
 
 from __future__ import annotations
 
-CODES: dict[str, str] = {
+from typing import Literal, get_args
+
+# Every diagnostic code, as a type: `error("E11", …)` is a type error (mypy --strict in CI) and,
+# at run time, a KeyError the moment the call is made (`dsl.diagnostics.error`). A new code is
+# added here and in CODES below; tests/test_codes.py holds the two together.
+Code = Literal[
+    "E001",
+    "E002",
+    "E003",
+    "E004",
+    "E101",
+    "E102",
+    "E103",
+    "E104",
+    "E105",
+    "E106",
+    "E107",
+    "E108",
+    "E109",
+    "E110",
+    "E111",
+    "E112",
+    "E113",
+    "E114",
+    "E115",
+    "E201",
+    "E202",
+    "E203",
+    "E204",
+    "E205",
+    "E206",
+    "E207",
+    "E208",
+    "E209",
+    "E210",
+    "E301",
+    "E302",
+    "E303",
+    "E310",
+    "E311",
+    "E312",
+    "E304",
+    "W401",
+    "W402",
+    "W403",
+    "W404",
+    "W405",
+    "E901",
+]
+
+CODES: dict[Code, str] = {
     # syntax
     "E001": "unexpected character or token",
     "E002": "unexpected end of input",
@@ -66,3 +116,14 @@ LINT_CODES: dict[str, tuple[str, str]] = {
     "L604": ("vacuous-property", "a property that holds only because its premise never happens"),
 }
 LINT_CODE_OF: dict[str, str] = {name: code for code, (name, _) in LINT_CODES.items()}
+
+
+def checked(code: str) -> Code:
+    """`code` as a registered `Code`, or KeyError: a mistyped code never reaches a user."""
+    if code not in CODES:
+        raise KeyError(f"unregistered diagnostic code {code!r} (add it to dsl/codes.py)")
+    return code  # type: ignore[return-value]
+
+
+ALL_CODES: tuple[Code, ...] = get_args(Code)
+

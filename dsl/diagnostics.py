@@ -6,6 +6,7 @@ import enum
 import unicodedata
 from dataclasses import dataclass
 
+from dsl.codes import Code, checked
 from dsl.source import SourceFile, Span
 
 
@@ -16,7 +17,7 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    code: str
+    code: Code  # registered in dsl/codes.py; anything else is refused on construction
     message: str
     span: Span
     label: str = ""
@@ -24,16 +25,19 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     secondary: tuple[tuple[Span, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        checked(self.code)
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
 
-def error(code: str, message: str, span: Span, label: str = "", help: str = "") -> Diagnostic:
+def error(code: Code, message: str, span: Span, label: str = "", help: str = "") -> Diagnostic:
     return Diagnostic(code, message, span, label, help, Severity.ERROR)
 
 
-def warning(code: str, message: str, span: Span, label: str = "", help: str = "") -> Diagnostic:
+def warning(code: Code, message: str, span: Span, label: str = "", help: str = "") -> Diagnostic:
     return Diagnostic(code, message, span, label, help, Severity.WARNING)
 
 
