@@ -5,7 +5,8 @@ Two fresh interpreters with different hash seeds (`PYTHONHASHSEED`: the order of
 dicts built from them differs between the two, the usual way a trace, a finding or a row
 wanders) each run the same commands in-process — check, matrix, diff, lint in text, JSON,
 SARIF and JUnit, export to Promela — on valid inputs, a failing one, a broken one and a search
-cut short by a limit. Their outputs must be equal once `mask` has replaced what measures time:
+cut short by a limit; also a certificate (`check --certificate`) and a docket replay's JSON.
+Their outputs must be equal once `mask` has replaced what measures time:
 
 - `"seconds": 0.0529` (JSON), `time="0.064"` (JUnit);
 - `0.04 s` and `after 2 s` (text, the engine lines and limit messages);
@@ -31,6 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("text", "json", "sarif", "junit")
 SEEDS = ("0", "4242")
+CERTIFICATE = "<certificate>"  # where `collect` writes the certificate it compares
 BROKEN = (
     'procedure broken "a rule set with errors"\norgan clerk\nactor c is clerk\n'
     "var x : 0..3 = 0\nrule r { by c  when y == 0  then x := 9 }\n"
@@ -65,6 +67,9 @@ def runs(broken: str) -> dict[str, list[str]]:
         out[f"diff-{fmt}"] = ["diff", base, bill, "--format", fmt]
         out[f"lint-{fmt}"] = ["lint", zpo, broken, "--format", fmt, "--depth", "4"]
     out["check-symbolic-json"] = ["check", flags, "--engine", "symbolic", "--format", "json"]
+    out["certificate-json"] = ["check", flags, zpo, "--certificate", CERTIFICATE]
+    out["replay-json"] = ["replay", str(ROOT / "tests/scenarios/small.rev"),
+                          str(ROOT / "tests/dockets/small_late.json"), "--format", "json"]
     out["export-promela"] = ["export", "--to", "promela", flags]
     out["export-promela-case"] = ["export", "--to", "promela", zpo]
     return out
@@ -76,12 +81,17 @@ def collect(target: str, broken: str) -> None:
 
     found: dict[str, list[object]] = {}
     for name, argv in runs(broken).items():
+        argv = [target + ".cert.json" if a == CERTIFICATE else a for a in argv]  # one per process
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(argv)
             except SystemExit as stop:  # argparse
                 code = int(stop.code or 0)
+        if "--certificate" in argv:  # the certificate is the output compared, the report is not
+            certificate = Path(argv[argv.index("--certificate") + 1])
+            out = io.StringIO(certificate.read_text(encoding="utf-8"))
+            certificate.unlink()
         found[name] = [code, out.getvalue(), err.getvalue()]
     Path(target).write_text(json.dumps(found), encoding="utf-8")
 
