@@ -59,12 +59,13 @@ def task_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler is not None:
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield TaskRunner(client)
         return
-    with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                      processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as client:
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+        dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield TaskRunner(client)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checker.distributed import TaskRunner
@@ -71,7 +72,7 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None, m
     def make(moves: tuple[MoveInstance, ...]) -> str:
         return bill_text(model.name, absolute, moves, catalogue)
 
-    def run(texts: list[str] | tuple[str, ...]) -> list[Outcome]:
+    def run(texts: Sequence[str]) -> list[Outcome]:
         return runner.map(check_bill, list(texts))
 
     result = search(usable, base, chosen, guarded, max_moves, run, make, body_digest, prune)
