@@ -114,8 +114,12 @@ def hostile_runs(inp: Input, i: int, site: Path) -> Iterator[tuple[list[str], st
                ["replay-trace", n, "trace.json"], ["verify-certificate", n, "cert.json"]]
     if inp.kind == "mutant":  # one in turn: a mutant that compiles is checked in earnest
         yield as_case[i % 4], "text"
-    else:
-        yield from ((argv, "text") for argv in as_case)
+        return
+    yield from ((argv, "text") for argv in as_case)
+    csv_name = f"hostile_{i}.csv"  # the same file read as a CSV docket (by its suffix)
+    if not os.path.lexists(csv_name):
+        os.symlink(n, csv_name)
+    yield ["replay", SMALL, csv_name, "--format", "json"], "json"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
@@ -193,18 +197,24 @@ def _huge_certificate(folder: Path) -> list[str]:
     return ["verify-certificate", FLAGS, write(folder, "huge_cert.json", text)]
 
 
+def _long_csv_cell(folder: Path) -> list[str]:
+    return ["replay", SMALL, write(folder, "long.csv", "date,actor,act\n" + "a" * 200_000 + ",b,c\n")]
+
+
 def _report_loop(folder: Path) -> list[str]:
     os.symlink("loop_b.rev", folder / "loop_a.rev")
     os.symlink("loop_a.rev", folder / "loop_b.rev")
     return ["report", str(folder / "loop_a.rev"), "-o", str(folder / "site")]
 
 
-@pytest.mark.parametrize("make", [_huge_docket, _deep_docket, _huge_trace, _huge_certificate, _report_loop],
+@pytest.mark.parametrize("make", [_huge_docket, _deep_docket, _huge_trace, _huge_certificate,
+                                  _long_csv_cell, _report_loop],
                          ids=["docket-5000-digits", "docket-100000-deep", "trace-5000-digits",
-                              "certificate-5000-digits", "report-symlink-loop"])
+                              "certificate-5000-digits", "csv-cell-200000-long", "report-symlink-loop"])
 def test_faults_found_by_this_fuzzing(make: Any, tmp_path: Path) -> None:
     """Each ended in an internal error (exit 4: ValueError from int(), RecursionError from the
-    JSON decoder, RuntimeError from Path.resolve on a loop) before the fuzzing found it."""
+    JSON decoder, csv.Error past csv's field limit, RuntimeError from Path.resolve on a loop)
+    before the fuzzing found it."""
     code, _, err = call(make(tmp_path))
     assert code == 2, err
 

@@ -132,6 +132,13 @@ def _pairs(path: str, i: int, field: str, text: str) -> tuple[tuple[str, Value],
 
 
 def parse_csv(text: str, path: str = "<docket>") -> Docket:
+    try:
+        return _parse_csv(text, path)
+    except csv.Error as exc:  # a cell longer than csv's field limit (131,072 characters)
+        raise DocketError(path, 0, "csv", f"not valid CSV: {exc}") from None
+
+
+def _parse_csv(text: str, path: str) -> Docket:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [f for f in ("date", "actor", "act") if f not in header]
