@@ -61,7 +61,7 @@ def check_bill(text: str, max_states: int = 1_000_000) -> Outcome:
         first = errors[0] if errors else None
         return Outcome((), (), error=f"{first.code}: {first.message}" if first else "no model")
     try:
-        result = run_engines(front.model, CheckOptions(max_states=max_states))
+        result = run_engines(front.model, CheckOptions(max_states=max_states, engine="auto"))
     except Refused as exc:
         return Outcome((), (), error=str(exc))
     statuses = tuple((v.property, v.status.value) for v in result.verdicts)

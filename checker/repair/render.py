@@ -48,6 +48,13 @@ def render_text(report: RepairReport, extends: str) -> str:
     else:
         out.append(f"no bill of at most {report.max_moves} move(s) from the catalogue makes every "
                    "chosen principle hold without breaking one that held")
+        alone = [p for p in r.chosen if r.base.status(p) != "holds"
+                 and not any(effect(r, c, p) == FIXES for c in r.singles)]
+        if alone:
+            out.append("  no single move fixes " + ", ".join(alone)
+                       + " (they may need several together)")
+        out.append("  try a larger --max-moves, or fewer --principles (the table shows which "
+                   "move fixes which)")
     if r.unsettled:
         out.append(f"  {len(r.unsettled)} candidate(s) unsettled (a limit or an error): "
                    "not counted as repairs")
