@@ -27,7 +27,7 @@ from checker.core.semantics import (
     is_timed,
     time_may_pass,
 )
-from dsl.model import Model, Value
+from dsl.model import Model, RuleInstance, Value
 
 FullState = tuple[Value, ...]  # the model's slots, then the deadline clocks
 
@@ -45,8 +45,14 @@ def state_digest(states: Iterable[FullState]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullState]:
-    """Every reachable state, by the reference semantics alone; TooManyStates past the limit."""
+Steps = dict[FullState, list[tuple[RuleInstance, FullState]]]
+
+
+def enumerate_states(
+    model: Model, max_states: int = 5_000_000, steps: Steps | None = None
+) -> list[FullState]:
+    """Every reachable state, by the reference semantics alone; TooManyStates past the limit.
+    `steps` (if given) is filled with each model state's rule steps, for reuse."""
     timed = is_timed(model)
     width = len(model.slots)
     zero = initial_clocks(model) if timed else ()
@@ -54,18 +60,16 @@ def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullStat
     for s in initial_states(model):
         seen.setdefault(s + zero)
     queue = deque(seen)
+    steps = {} if steps is None else steps
     while queue:
         full = queue.popleft()
         state = full[:width]
         clocks = tuple(int(c) for c in full[width:])
         nexts: list[FullState] = []
-        for rule in model.rules:
-            if not evaluate(rule.guard, state):
-                continue
-            try:
-                after = apply(model, rule, state)
-            except RangeViolation:
-                continue
+        discrete = steps.get(state)
+        if discrete is None:  # a model state recurs with other clocks: its steps do not change
+            discrete = steps[state] = _discrete(model, state)
+        for rule, after in discrete:
             nexts.append(after + (clocks_after_step(model, rule, clocks, after) if timed else ()))
         if timed and time_may_pass(model, state, clocks):
             nexts.append(state + clocks_after_day(model, state, clocks))
@@ -76,3 +80,16 @@ def enumerate_states(model: Model, max_states: int = 5_000_000) -> list[FullStat
                 seen[t] = None
                 queue.append(t)
     return list(seen)
+
+
+def _discrete(model: Model, state: FullState) -> list[tuple[RuleInstance, FullState]]:
+    """The rule steps from `state`; a step that would leave a declared range is none."""
+    out = []
+    for rule in model.rules:
+        if not evaluate(rule.guard, state):
+            continue
+        try:
+            out.append((rule, apply(model, rule, state)))
+        except RangeViolation:
+            continue
+    return out

@@ -15,17 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.certificate.digest import FullState, TooManyStates, enumerate_states, state_digest
-from checker.certificate.evidence import matches
 from checker.certificate.expression import NotAnExpression, read_expression
 from checker.certificate.inductive import check_implies, check_inductive
 from checker.certificate.traces import check_trace
 from checker.certificate.write import no_dead_end
-from checker.core.semantics import RangeViolation, apply, evaluate, initial_states, is_final
+from checker.core.semantics import (
+    RangeViolation,
+    apply,
+    evaluate,
+    fold,
+    initial_states,
+    is_final,
+    step_label,
+)
 from checker.core.trace import ReplayError, trace_of_itf
 from dsl.model import (
     AfterPossible,
     Expr,
     Invariant,
+    Lit,
     Model,
     NeverStep,
     Not,
@@ -33,6 +41,7 @@ from dsl.model import (
     Reachable,
     RequiresEarlier,
     RuleInstance,
+    StepPattern,
 )
 
 VERIFIED, REJECTED, NOT_CERTIFIED = "verified", "rejected", "not certified"
@@ -51,19 +60,37 @@ class _Space:
     def __init__(self, model: Model) -> None:
         self.model = model
         self._states: list[FullState] | None = None
+        self._model_states: list[FullState] | None = None
+        self._steps: dict[FullState, list[tuple[RuleInstance, FullState]]] = {}
         self.error = ""
 
     def states(self) -> list[FullState] | None:
         if self._states is None and not self.error:
             try:
-                self._states = enumerate_states(self.model)
+                self._states = enumerate_states(self.model, steps=self._steps)
             except TooManyStates as exc:
                 self.error = str(exc)
         return self._states
 
     def model_states(self) -> list[FullState]:
-        width = len(self.model.slots)
-        return list(dict.fromkeys(s[:width] for s in self.states() or ()))
+        if self._model_states is None:
+            width = len(self.model.slots)
+            self._model_states = list(dict.fromkeys(s[:width] for s in self.states() or ()))
+        return self._model_states
+
+    def steps(self, state: FullState) -> list[tuple[RuleInstance, FullState]]:
+        """The discrete steps from a model state (a step that would leave a range is none)."""
+        found = self._steps.get(state)
+        if found is None:
+            found = []
+            for rule in self.model.rules:
+                if evaluate(rule.guard, state):
+                    try:
+                        found.append((rule, apply(self.model, rule, state)))
+                    except RangeViolation:
+                        continue
+            self._steps[state] = found
+        return found
 
 
 def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Finding]:
@@ -173,11 +200,12 @@ def _rejudge(model: Model, prop: Property, verdict: str, space: _Space) -> Findi
         found = _first(form.predicate, states, True)
         got = "holds" if found is not None else "fails"
     elif isinstance(form, NeverStep):
-        got = "fails" if any(_steps_match(model, form, s) for s in states) else "holds"
+        step = _Pattern(model, form.pattern)
+        got = "fails" if any(step(s, r) for s in states for r, _ in space.steps(s)) else "holds"
     elif isinstance(form, RequiresEarlier):
-        got = _requires_earlier(model, form)
+        got = _requires_earlier(model, form, space)
     elif isinstance(form, AfterPossible):
-        got = _after_possible(model, form, states)
+        got = _after_possible(model, form, space, states)
     else:
         return Finding(part, NOT_CERTIFIED, "the state space it was judged on is verified, but "
                        "a liveness form (fairness) is not judged again")
@@ -191,51 +219,43 @@ def _first(e: Expr, states: list[FullState], wanted: bool) -> FullState | None:
     return next((s for s in states if bool(evaluate(e, s)) == wanted), None)
 
 
-def _steps_match(model: Model, form: NeverStep, state: FullState) -> bool:
-    for rule in model.rules:
-        if evaluate(rule.guard, state) and matches(model, form.pattern, state, rule.name):
-            try:
-                apply(model, rule, state)
-            except RangeViolation:
-                continue
-            return True
-    return False
+class _Pattern:
+    """A step pattern folded per rule instance (`checker.core.semantics.fold`, as both engines
+    do), so that matching a step is one evaluation on its pre-state."""
+
+    def __init__(self, model: Model, pattern: StepPattern) -> None:
+        self.per_rule = {r.name: fold(pattern.where, step_label(r, model)) for r in model.rules}
+
+    def __call__(self, state: FullState, rule: RuleInstance) -> bool:
+        folded = self.per_rule[rule.name]
+        if isinstance(folded, Lit):
+            return bool(folded.value)
+        return bool(evaluate(folded, state))
 
 
-def _steps(model: Model, state: FullState) -> list[tuple[RuleInstance, FullState]]:
-    """The discrete steps from a model state (a step that would leave a range is none)."""
-    out = []
-    for rule in model.rules:
-        if evaluate(rule.guard, state):
-            try:
-                out.append((rule, apply(model, rule, state)))
-            except RangeViolation:
-                continue
-    return out
-
-
-def _requires_earlier(model: Model, form: RequiresEarlier) -> str:
+def _requires_earlier(model: Model, form: RequiresEarlier, space: _Space) -> str:
     """'fails' iff a `step` step is reachable by steps none of which matches `earlier`."""
+    step, earlier = _Pattern(model, form.step), _Pattern(model, form.earlier)
     seen = set(initial_states(model))
     queue = deque(seen)
     while queue:
         s = queue.popleft()
-        for rule, t in _steps(model, s):
-            if matches(model, form.step, s, rule.name):
+        for rule, t in space.steps(s):
+            if step(s, rule):
                 return "fails"
-            if not matches(model, form.earlier, s, rule.name) and t not in seen:
+            if not earlier(s, rule) and t not in seen:
                 seen.add(t)
                 queue.append(t)
     return "holds"
 
 
-def _after_possible(model: Model, form: AfterPossible, states: list[FullState]) -> str:
+def _after_possible(model: Model, form: AfterPossible, space: _Space, states: list[FullState]) -> str:
     """'fails' iff some `step` step leads where no run can take a `target` step any more."""
-    edges = {s: _steps(model, s) for s in states}
-    can = {s for s, out in edges.items() if any(matches(model, form.target, s, r.name) for r, _ in out)}
-    preds: dict[FullState, list[FullState]] = {s: [] for s in states}
-    for s, out in edges.items():
-        for _, t in out:
+    step, target = _Pattern(model, form.step), _Pattern(model, form.target)
+    can = {s for s in states if any(target(s, r) for r, _ in space.steps(s))}
+    preds: dict[FullState, list[FullState]] = {}
+    for s in states:
+        for _, t in space.steps(s):
             preds.setdefault(t, []).append(s)
     stack = list(can)
     while stack:
@@ -243,8 +263,7 @@ def _after_possible(model: Model, form: AfterPossible, states: list[FullState]) 
             if p not in can:
                 can.add(p)
                 stack.append(p)
-    bad = any(matches(model, form.step, s, r.name) and t not in can
-              for s, out in edges.items() for r, t in out)
+    bad = any(step(s, r) and t not in can for s in states for r, t in space.steps(s))
     return "fails" if bad else "holds"
 
 
@@ -281,7 +300,8 @@ def _check_dead_ends(
     if not space_ok:
         return Finding("dead ends", REJECTED, "state space: no verified state space to rest on")
     width = len(model.slots)
-    count = sum(1 for s in space.states() or () if _dead(model, s[:width]))
+    dead = {s: _dead(model, s) for s in space.model_states()}
+    count = sum(1 for s in space.states() or () if dead[s[:width]])
     if certified.get("count") != count:
         return Finding("dead ends", REJECTED, f"the certificate counts {certified.get('count')}; "
                        f"the re-enumerated states have {count}")
