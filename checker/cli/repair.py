@@ -13,7 +13,8 @@ from checker.cli.common import emit
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "repair", help="the smallest amendment bills that make the principles hold")
+        "repair",
+        help="the smallest amendment bills, from a catalogue of moves, that make principles hold")
     p.add_argument("case", help="the procedure to repair (.rev)")
     p.add_argument("--principles", default=None,
                    help="comma-separated properties to make hold (default: the imported "
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers == 0 else args.workers
     try:
         with task_runner(workers, args.scheduler) as runner:
-            report = repair(args.case, args.moves or str(DEFAULT_CATALOGUE), principles,
+            report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
                             args.max_moves, runner)
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
@@ -77,3 +78,9 @@ def run(args: argparse.Namespace) -> int:
     if report.result.repairs:
         return 0
     return 3 if report.result.unsettled else 1
+
+
+def _shown(path: str) -> str:
+    """The bundled catalogue by a short name when it lies under the working directory."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -100,7 +100,7 @@ class Catalogue:
         return tuple(i for m in self.moves for i in instances_of(m))
 
     def source_text(self, names: frozenset[str]) -> str:
-        return "\n".join(text for name, text in self.sources if name in names)
+        return "\n\n".join(text for name, text in self.sources if name in names)
 
 
 def instances_of(move: Move) -> tuple[MoveInstance, ...]:
