@@ -18,6 +18,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class SchedulerUnreachable(Exception):
+    """--scheduler names no running scheduler: a usage error (exit 2), not a bug."""
+
+
 def default_workers() -> int:
     """Sized to the machine: one worker process per core."""
     return max(1, os.cpu_count() or 1)
@@ -59,7 +63,12 @@ def task_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
+        except (OSError, ValueError) as exc:  # refused, timed out, or not an address
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler {scheduler}: {exc}") \
+                from exc
+        with client:
             yield TaskRunner(client)
         return
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
@@ -78,8 +87,14 @@ def _check_one(path: str, options: Any) -> Any:
 def check_files(paths: Sequence[str], options: Any, workers: int | None,
                 scheduler: str | None = None) -> list[Any]:
     """`check_model_file` over many files as Dask tasks: FileReports in the order of `paths`."""
-    with task_runner(workers, scheduler) as runner:
-        return runner.map(_check_one, list(paths), options)
+    try:
+        with task_runner(workers, scheduler) as runner:
+            return runner.map(_check_one, list(paths), options)
+    except SchedulerUnreachable as exc:
+        import sys
+
+        print(f"revcheck: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 def add_worker_options(parser: Any) -> None:

@@ -51,3 +51,25 @@ def test_check_and_matrix_with_two_workers_print_what_they_print_in_process() ->
         assert _untimed(spread.stdout) == _untimed(alone.stdout)
     bad = run("check", "cases/jp", "--workers", "-1")
     assert bad.returncode == 2 and "--workers" in bad.stderr
+
+
+def test_an_existing_cluster_named_by_its_address_is_used_and_left_running() -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                      dashboard_address=None) as cluster:
+        with task_runner(scheduler=cluster.scheduler_address) as runner:
+            assert runner.workers == 1
+            report = repair(CASE, SMALL, PRINCIPLES, 1, runner)
+        assert isinstance(report, RepairReport)
+        assert report.result.repairs == ()  # no single move fixes both principles
+        assert len(cluster.scheduler_info["workers"]) == 1  # still running
+
+
+def test_a_scheduler_that_is_not_there_is_a_usage_error() -> None:
+    import pytest
+
+    from checker.distributed import SchedulerUnreachable
+
+    with pytest.raises(SchedulerUnreachable), task_runner(scheduler="nonsense://nowhere:1"):
+        pass

@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.distributed import default_workers, task_runner
+    from checker.distributed import SchedulerUnreachable, default_workers, task_runner
     from checker.repair.catalogue import DEFAULT_CATALOGUE
     from checker.repair.render import render_json, render_text
     from checker.repair.run import Failure, RepairInputError, repair
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # a scheduler that cannot be reached
-        print(f"revcheck: error: cannot reach the Dask scheduler: {exc}", file=sys.stderr)
+    except SchedulerUnreachable as exc:
+        print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
     if isinstance(report, Failure):
         for d in report.diagnostics:
