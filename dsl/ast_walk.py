@@ -39,4 +39,5 @@ def names_in(e: object) -> list[ast.Name]:
 
 def span_of(e: object) -> Span:
     """The span of any AST node (every node has one)."""
-    return getattr(e, "span")  # noqa: B009
+    span: Span = getattr(e, "span")  # noqa: B009
+    return span

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from dsl import ast
 from dsl import model as m
+from dsl.codes import Code
 from dsl.diagnostics import Diagnostic
 from dsl.lower_expr import ExprLowering, Scope
 from dsl.source import Span
@@ -29,6 +30,7 @@ class CheckingContext:
     actors: dict[str, m.Actor]
     sets: dict[str, tuple[str, ...]]
     variables: dict[str, m.Variable]
+    consts: dict[str, m.Value]
     slots: list[m.Slot]
     final_expr: m.Expr | None
 
@@ -42,6 +44,6 @@ class CheckingContext:
         raise NotImplementedError
 
     def _check_value(
-        self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str
+        self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: Code
     ) -> bool:
         raise NotImplementedError

@@ -17,6 +17,7 @@ from dsl.check_allows import allowances, without_allowed
 from dsl.check_properties import PropertyChecks
 from dsl.check_rules import RuleChecks
 from dsl.check_scenarios import ScenarioChecks
+from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ErrorType, ExprLowering, Scope, SymbolType, type_name
 from dsl.source import Span
@@ -319,7 +320,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self._check_value(lowered.value, vt, var.type, span_of(expr), name, "E202")
         return lowered.value
 
-    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: str) -> bool:
+    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: Code) -> bool:
         """A constant written to `name`: right type and inside its declared range."""
         ok_type = (
             (isinstance(t, m.BoolType) and isinstance(value, bool))

@@ -174,7 +174,7 @@ class RuleChecks(CheckingContext):
                     if key.value not in var.keys:
                         self.diags.append(error("E205", f"'{key.value}' is not an element of '{var.index_set}'", span_of(a.index)))
                         continue
-                    targets.append((var.first_slot + var.keys.index(key.value), value))  # type: ignore[arg-type]
+                    targets.append((var.first_slot + var.keys.index(key.value), value))
                 else:
                     if not (isinstance(kt, m.EnumType) and set(kt.values) <= set(var.keys)):
                         self.diags.append(error("E205", f"the index of '{a.target}' must be an element of '{var.index_set}'", span_of(a.index)))

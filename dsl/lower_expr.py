@@ -15,6 +15,7 @@ from typing import assert_never
 
 from dsl import ast
 from dsl import model as m
+from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
 from dsl.operators import apply_operator
 from dsl.parser import MAX_DIGITS
@@ -139,7 +140,7 @@ class ExprLowering:
         self.diags = diags
         self.unrolled = 0  # quantifier bodies lowered so far, against MAX_UNROLLED
 
-    def err(self, code: str, message: str, span: Span, label: str = "", help: str = "") -> None:
+    def err(self, code: Code, message: str, span: Span, label: str = "", help: str = "") -> None:
         self.diags.append(error(code, message, span, label, help))
 
     # ------------------------------------------------------------------ entry points

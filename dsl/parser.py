@@ -93,12 +93,18 @@ def _token_words(tok: Token) -> str:
     return f"`{tok}`"
 
 
+def _token_span(path: str, tok: Token) -> Span:
+    line, col = int(tok.line or 1), int(tok.column or 1)
+    return Span(path, line, col, int(tok.end_line or line), int(tok.end_column or col + 1))
+
+
 def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnostic:
     """`text` is what was parsed: the source itself, or (after recovery) the source with the
     lines before the resume point blanked, so positions in `exc` index into `text`."""
     path = source.path
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        pos = exc.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else "?"
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
         return error(
@@ -125,12 +131,11 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
             prev = history[-1]
             close = difflib.get_close_matches(str(prev), [*TOP_LEVEL, "allow"], n=1)
             return error("E001", f"unexpected name `{prev}`",
-                         Span(path, prev.line or 0, prev.column or 0, prev.end_line or prev.line or 0,
-                              prev.end_column or (prev.column or 0) + 1),
+                         _token_span(path, prev),
                          "expected a declaration",
                          help=f"did you mean `{close[0]}`?" if close
                          else "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`")
-        span = Span(path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
+        span = _token_span(path, tok)
         message = f"unexpected {_token_words(tok)}"
         label = f"expected {_expected_words(expected)}"
         pos = tok.start_pos or 0

@@ -169,9 +169,9 @@ def _clause(c: ast.Clause) -> str:
             return "power"
         case ast.Modality(duty=True, within=None):
             return "duty"
-        case ast.Modality(duty=True, within=days):
-            return f"duty within {pretty_expr(days)} days"  # type: ignore[arg-type]
-    assert_never(c)
+        case ast.Modality(duty=True, within=days) if days is not None:
+            return f"duty within {pretty_expr(days)} days"
+    raise AssertionError(c)
 
 
 def _assignment(a: ast.Assignment) -> str:

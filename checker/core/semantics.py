@@ -60,7 +60,7 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
         case Not(operand=e):
             return not evaluate(e, state, step)
         case Neg(operand=e):
-            return -evaluate(e, state, step)
+            return -int(evaluate(e, state, step))
         case In(operand=e, values=values):
             return evaluate(e, state, step) in values
         case Ite(cond=c, then=t, other=o):
@@ -80,7 +80,7 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
 # Z3 terms in the symbolic engine (Z3 overloads them); `checker.symbolic.encode` imports it here.
 
 
-def _binary(op: str, left: Expr, right: Expr, state: State, step: dict | None) -> Value:
+def _binary(op: str, left: Expr, right: Expr, state: State, step: dict[str, str | None] | None) -> Value:
     if op == "and":
         return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
     if op == "or":

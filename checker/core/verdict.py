@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ class Verdict:
     engine: str = "explicit"
     invariant: str = ""  # the inductive invariant that proves it, in the language's syntax
 
-    @property
+    @builtins.property  # `property` is a field of this class
     def how(self) -> str:
         """How the verdict was obtained, in words: 'exhaustive, 1,234 states'."""
         match self.method:
@@ -75,12 +76,13 @@ class Verdict:
             return f"time limit reached{after}, {self.note}"
         return f"time limit reached{after}"
 
-    @property
+    @builtins.property
     def word(self) -> str:
         """The verdict as printed: 'holds', 'fails', 'holds up to depth 12', 'unknown'."""
         if self.status is Status.BOUNDED:
             return f"holds up to depth {self.bound}"
-        return self.status.value
+        word: str = self.status.value
+        return word
 
     def meets(self, expected: str) -> bool:
         return self.status.value == expected

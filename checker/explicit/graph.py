@@ -8,7 +8,7 @@ takes about 15 s and over a gigabyte, against 2.5 s for the search itself.
 
 from __future__ import annotations
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx
 
 from checker.explicit.search import StateSpace
 

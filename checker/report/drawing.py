@@ -56,14 +56,17 @@ def to_dot(name: str, nodes: list[str], edges: list[tuple[str, str, str]], initi
     return "\n".join(out)
 
 
+def _esc(s: str) -> str:
+    return s.replace('"', "'")
+
+
 def to_mermaid(nodes: list[str], edges: list[tuple[str, str, str]], initial: list[str]) -> str:
     ids = {n: f"s{i}" for i, n in enumerate(nodes)}
-    esc = lambda s: s.replace('"', "'")  # noqa: E731
     out = ["stateDiagram-v2"]
     for n in nodes:
-        out.append(f'  state "{esc(n)}" as {ids[n]}')
+        out.append(f'  state "{_esc(n)}" as {ids[n]}')
     for n in initial:
         out.append(f"  [*] --> {ids[n]}")
     for a, b, label in edges:
-        out.append(f"  {ids[a]} --> {ids[b]} : {esc(label)}")
+        out.append(f"  {ids[a]} --> {ids[b]} : {_esc(label)}")
     return "\n".join(out)

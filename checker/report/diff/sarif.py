@@ -85,14 +85,14 @@ def _step_findings(diff: DiffReport, old: Model, new: Model) -> list[Finding]:
     new_spans = {r.rule: r.span for r in new.rules}
     out = []
     for w in reach.added_steps:
-        span = changes[w.label.rule].span if w.label.rule in changes else w.span
+        span: Span = changes[w.label.rule].span if w.label.rule in changes else w.span
         text = (f"newly possible: {w.label}{_cites(new, w)}. Shortest witness: {trace_words(new, w.trace)}")
         out.append(Finding(STEP_ADDED, "note", text, span, trace_related(new, w.trace),
                            properties={"rule": w.label.rule, "actor": w.label.actor,
                                        "organ": w.label.organ, "kind": w.label.kind}))
     for w in reach.removed_steps:
-        span: Span = (changes[w.label.rule].span if w.label.rule in changes
-                      else new_spans.get(w.label.rule, header(new)))
+        span = (changes[w.label.rule].span if w.label.rule in changes
+                else new_spans.get(w.label.rule, header(new)))
         related = trace_related(old, w.trace) if diff.old.root is None else ()
         text = (f"no longer possible: {w.label}{_cites(old, w)}. Shortest witness in the old version: "
                 f"{trace_words(old, w.trace)}")

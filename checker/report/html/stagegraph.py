@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx
 
 from checker.core.trace import TIME_STEP, Trace
 from checker.report.narrative import Lang, rule_title
