@@ -20,7 +20,9 @@ def register(subparsers: Any) -> None:
                    help="comma-separated properties to make hold (default: the imported "
                         "principles the case fails)")
     p.add_argument("--moves", default=None, help="the move catalogue (default: spec/moves.rev)")
-    p.add_argument("--max-moves", type=int, default=4, help="moves per bill at most (default 4)")
+    p.add_argument("--max-moves", type=int, default=None, metavar="K",
+                   help="moves per bill at most (default: as many as the catalogue has moves "
+                        "that apply; pruning keeps the checks few)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--workers", type=int, default=None,
                    help="Dask worker processes on a local cluster (default: none, in process; "
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from checker.repair.run import Failure, RepairInputError, repair
     from dsl.diagnostics import render
 
-    if args.max_moves < 1:
+    if args.max_moves is not None and args.max_moves < 1:
         print("revcheck: error: --max-moves must be at least 1", file=sys.stderr)
         return 2
     if args.workers is not None and args.workers < 0:

@@ -47,8 +47,11 @@ class Failure:
     files: dict[str, SourceFile]
 
 
-def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None, max_moves: int,
-           runner: TaskRunner, prune: bool = True) -> RepairReport | Failure:
+def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
+           max_moves: int | None, runner: TaskRunner, prune: bool = True
+           ) -> RepairReport | Failure:
+    """`max_moves` None: as many as there are applicable moves (two instances of one move
+    never go together)."""
     started = time.perf_counter()
     front = compile_file(case)
     errors = tuple(d for d in front.diagnostics if d.is_error)
@@ -75,9 +78,10 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None, m
     def run(texts: Sequence[str]) -> list[Outcome]:
         return runner.map(check_bill, list(texts))
 
-    result = search(usable, base, chosen, guarded, max_moves, run, make, body_digest, prune)
+    limit = max_moves if max_moves is not None else len({m.move for m in usable})
+    result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
     return RepairReport(case, model.name, catalogue, tuple(skipped), result,
-                        time.perf_counter() - started, runner.workers, max_moves)
+                        time.perf_counter() - started, runner.workers, limit)
 
 
 def _library_principles(model: Model, files: dict[str, SourceFile]) -> tuple[str, ...]:
