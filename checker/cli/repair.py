@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from checker.cli.common import emit
+from checker.cli.common import add_limit_options, emit, limit_options
+from checker.core.result import CheckOptions
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +32,7 @@ def register(subparsers: Any) -> None:
                    help="address of a running Dask scheduler (tcp://host:8786)")
     p.add_argument("-o", "--output", default=None,
                    help="write the report here and each repair beside it as repair_N.rev")
+    add_limit_options(p)
     p.set_defaults(func=run)
 
 
@@ -54,10 +56,11 @@ def run(args: argparse.Namespace) -> int:
     if args.principles is not None:
         principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
     workers = default_workers() if args.workers == 0 else args.workers
+    options = CheckOptions(engine="auto", **limit_options(args))
     try:
         with task_runner(workers, args.scheduler) as runner:
             report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
-                            args.max_moves, runner)
+                            args.max_moves, runner, options=options)
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
@@ -77,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
         for n in range(len(report.result.repairs)):
             emit(report.bill(n, extends).rstrip("\n"),
                  os.path.join(folder, f"repair_{n + 1}.rev"))
-    if report.result.repairs:
-        return 0
-    return 3 if report.result.unsettled else 1
+    return report.exit_code
 
 
 def _shown(path: str) -> str:

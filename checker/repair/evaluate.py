@@ -6,6 +6,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 
+from checker.core.result import CheckOptions
 from checker.core.trace import TIME_STEP
 from checker.core.verdict import Status, Verdict
 from dsl.model import SAFETY_FORMS, Invariant, LeadsTo, Model, NeverStep, RequiresEarlier
@@ -40,9 +41,9 @@ class Outcome:
         return dict(self.counterexamples).get(prop)
 
 
-def check_bill(text: str, max_states: int = 1_000_000) -> Outcome:
-    """Compile and check `text` (its `extends` is an absolute path); every property's status."""
-    from checker.core.result import CheckOptions
+def check_bill(text: str, options: CheckOptions | None = None) -> Outcome:
+    """Compile and check `text` (its `extends` is an absolute path); every property's status.
+    A state or time limit leaves the outcome incomplete: never a repair."""
     from checker.select import Refused, run_engines
     from dsl.frontend import compile_file
 
@@ -61,7 +62,7 @@ def check_bill(text: str, max_states: int = 1_000_000) -> Outcome:
         first = errors[0] if errors else None
         return Outcome((), (), error=f"{first.code}: {first.message}" if first else "no model")
     try:
-        result = run_engines(front.model, CheckOptions(max_states=max_states, engine="auto"))
+        result = run_engines(front.model, options or CheckOptions(engine="auto"))
     except Refused as exc:
         return Outcome((), (), error=str(exc))
     statuses = tuple((v.property, v.status.value) for v in result.verdicts)

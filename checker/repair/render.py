@@ -106,6 +106,7 @@ def render_json(report: RepairReport, extends: str) -> str:
         "stats": {"checked": s.checked, "cached": s.cached, "pruned_superset": s.pruned_superset,
                   "pruned_counterexample": s.pruned_counterexample,
                   "incompatible": s.incompatible, "levels": s.levels},
+        "exit_code": report.exit_code,
         "seconds": round(report.seconds, 3),
         "workers": report.workers,
     }

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checker.core.result import CheckOptions
 from checker.distributed import TaskRunner
 from checker.repair.bill import bill_text, body_digest
 from checker.repair.catalogue import Catalogue, MoveInstance, load_catalogue
@@ -36,6 +37,13 @@ class RepairReport:
     workers: int
     max_moves: int
 
+    @property
+    def exit_code(self) -> int:
+        """0 a repair found; 1 none within the bound; 3 none, and some candidate unsettled."""
+        if self.result.repairs:
+            return 0
+        return 3 if self.result.unsettled else 1
+
     def bill(self, index: int, extends: str) -> str:
         moves = tuple(self.result.instances[i] for i in self.result.repairs[index].moves)
         return bill_text(self.case_name, extends, moves, self.catalogue)
@@ -48,8 +56,8 @@ class Failure:
 
 
 def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
-           max_moves: int | None, runner: TaskRunner, prune: bool = True
-           ) -> RepairReport | Failure:
+           max_moves: int | None, runner: TaskRunner, prune: bool = True,
+           options: CheckOptions | None = None) -> RepairReport | Failure:
     """`max_moves` None: as many as there are applicable moves (two instances of one move
     never go together)."""
     started = time.perf_counter()
@@ -64,9 +72,13 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
     if catalogue is None:
         return Failure(tuple(diags), files)
     absolute = os.path.abspath(case)
-    base = check_bill(bill_text(model.name, absolute, (), catalogue))
+    options = options or CheckOptions(engine="auto")
+    base = check_bill(bill_text(model.name, absolute, (), catalogue), options)
     if base.error:
         raise RepairInputError(f"{case} cannot be checked: {base.error}")
+    if not base.complete:
+        raise RepairInputError(f"{case}: the check of the case itself stopped at a limit "
+                               "(--max-states, --timeout), so no repair can be judged")
     library = _library_principles(model, front.files)
     chosen = _chosen(principles, model, library, base)
     guarded = tuple(p for p in library if p not in chosen and base.status(p) == "holds")
@@ -76,7 +88,7 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
         return bill_text(model.name, absolute, moves, catalogue)
 
     def run(texts: Sequence[str]) -> list[Outcome]:
-        return runner.map(check_bill, list(texts))
+        return runner.map(check_bill, list(texts), options)
 
     limit = max_moves if max_moves is not None else len({m.move for m in usable})
     result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
