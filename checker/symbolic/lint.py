@@ -28,14 +28,15 @@ instances agree on their shared parameters: `pay(c1)` and `enforce(c2)` concern 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 from typing import Literal
 
 import z3
 
-from checker.symbolic.bmc import Monitor, Outcome, search
+from checker.symbolic.bmc import BadCondition, Monitor, Outcome, search
 from checker.symbolic.encode import Encoding, StateVars
 from dsl.model import Binary, Expr, Invariant, Model, Property, RequiresEarlier, RuleInstance
 from dsl.source import Span
@@ -104,7 +105,15 @@ class _Linter:
 
     def satisfiable(self, cond: Callable[[StateVars], z3.BoolRef]) -> bool:
         """`cond` holds in some well-typed state (reachable or not)."""
-        return self._solver.check(cond(self._probe)) != z3.unsat
+        answer: z3.CheckSatResult = self._solver.check(cond(self._probe))
+        return bool(answer != z3.unsat)
+
+    def _any_of(self, conds: Sequence[Callable[[StateVars], z3.BoolRef]]) -> BadCondition:
+        """A monitor's condition: some of `conds` holds in the state (the history is not read)."""
+        def bad(s: StateVars, _history: object) -> z3.BoolRef:
+            return self.enc.any([c(s) for c in conds])
+
+        return bad
 
     def _grouped(self) -> dict[str, list[RuleInstance]]:
         groups: dict[str, list[RuleInstance]] = {}
@@ -144,8 +153,7 @@ class _Linter:
                                    "unsatisfiable", "unsatisfiable outright"))
                 continue
             guards = [self._guard(r) for r in live]
-            bad = lambda s, h, gs=guards: self.enc.any([g(s) for g in gs])  # noqa: E731
-            items.append(_Check(Monitor(bad), lambda out, b=base: self._dead(b, out)))
+            items.append(_Check(Monitor(self._any_of(guards)), partial(self._dead, base)))
         return items
 
     def _dead(self, base: Finding, out: Outcome) -> Finding | None:
@@ -225,7 +233,7 @@ class _Linter:
                 return None
             return _with(base, what + " (the overlap is satisfiable)", self._bounded(out), "note")
 
-        return [_Check(Monitor(lambda s, h: self.enc.any([c(s) for c in conds])), report)]
+        return [_Check(Monitor(self._any_of(conds)), report)]
 
     def _overlap(self, x: RuleInstance, y: RuleInstance, s: StateVars, clash: bool) -> z3.BoolRef:
         enc = self.enc
@@ -263,8 +271,7 @@ class _Linter:
             if not self.satisfiable(bad):
                 items.append(_with(base, what, "unsatisfiable outright"))
                 continue
-            items.append(_Check(Monitor(lambda s, h, b=bad: b(s)),
-                                lambda out, b=base, p=prop: self._vacuous(b, out, p)))
+            items.append(_Check(Monitor(self._any_of([bad])), partial(self._vacuous, base, prop=prop)))
         return items
 
     def _vacuous(self, base: Finding, out: Outcome, prop: Property) -> Finding | None:
