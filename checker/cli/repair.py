@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             print(render(d, report.files), file=sys.stderr)
         return 2
     folder = os.path.dirname(args.output) if args.output else os.getcwd()
-    extends = os.path.relpath(os.path.abspath(args.case), os.path.abspath(folder or "."))
+    extends = _extends(args.case, folder or ".")
     text = (render_json if args.format == "json" else render_text)(report, extends)
     if not emit(text, args.output):
         return 2
@@ -87,3 +87,12 @@ def _shown(path: str) -> str:
     """The bundled catalogue by a short name when it lies under the working directory."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+def _extends(case: str, folder: str) -> str:
+    """The case as the bill names it: relative to the bill's folder when they share more than
+    the root, else absolute."""
+    case, folder = os.path.abspath(case), os.path.abspath(folder)
+    if os.path.commonpath([case, folder]) == os.path.dirname(os.path.sep):
+        return case
+    return os.path.relpath(case, folder)

@@ -9,8 +9,12 @@ from checker.repair.catalogue import Catalogue, MoveInstance
 
 
 def bill_name(case_name: str, moves: tuple[MoveInstance, ...]) -> str:
-    words = "_".join(re.sub(r"\W", "", m.move) for m in moves)
-    return f"{case_name}_repair_{words}" if moves else f"{case_name}_repair"
+    """Named by its moves when they are few, else by their number and a digest of the body."""
+    if not moves:
+        return f"{case_name}_repair"
+    if len(moves) <= 3:
+        return f"{case_name}_repair_" + "_".join(re.sub(r"\W", "", m.move) for m in moves)
+    return f"{case_name}_repair_{len(moves)}_moves_{body_digest(moves)[:8]}"
 
 
 def bill_text(case_name: str, extends: str, moves: tuple[MoveInstance, ...],
