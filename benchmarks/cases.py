@@ -37,11 +37,17 @@ def main(argv: list[str]) -> int:
         states = result.states if result is not None else 0
         engines = sorted({v.engine for v in result.verdicts}) if result is not None else ["error"]
         rate = f"{states / seconds:,.0f}" if states and seconds > 0 else "-"
-        name = str(Path(path).resolve().relative_to(ROOT)) if Path(path).resolve().is_relative_to(ROOT) else path
+        name = (
+            str(Path(path).resolve().relative_to(ROOT))
+            if Path(path).resolve().is_relative_to(ROOT)
+            else path
+        )
         print(f"{name:<48} {'+'.join(engines):<9} {states:>9,} {seconds:>8.2f} {rate:>10}")
         total_s += seconds
         total_states += states
-    print(f"{'total (' + str(len(paths)) + ' files)':<48} {'':<9} {total_states:>9,} {total_s:>8.2f}")
+    print(
+        f"{'total (' + str(len(paths)) + ' files)':<48} {'':<9} {total_states:>9,} {total_s:>8.2f}"
+    )
     return 0
 
 

@@ -40,8 +40,10 @@ def main() -> None:
     entries = len(report.entries)
     lawful = sum(1 for e in report.entries if e.status == "lawful")
     print(f"case {case}: compiled in {compile_s:.2f} s")
-    print(f"replay: {entries} entries ({lawful} lawful, {len(report.missed)} deadlines ran out) "
-          f"in {seconds:.3f} s, {entries / seconds:,.0f} entries/s")
+    print(
+        f"replay: {entries} entries ({lawful} lawful, {len(report.missed)} deadlines ran out) "
+        f"in {seconds:.3f} s, {entries / seconds:,.0f} entries/s"
+    )
     if lawful != entries:
         raise SystemExit("a docket written from a run of the case must be lawful at every entry")
 

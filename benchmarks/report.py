@@ -28,9 +28,14 @@ def main() -> None:
     started = time.perf_counter()
     site = build_site(paths, out, progress=lambda item: marks.append((item, time.perf_counter())))
     total = time.perf_counter() - started
-    checked = next((t for item, t in marks if item.startswith("pages of")), started + total) - started
-    states = sum(r.report.result.states for r in site.matrix.rows
-                 if r.report is not None and r.report.result is not None)
+    checked = (
+        next((t for item, t in marks if item.startswith("pages of")), started + total) - started
+    )
+    states = sum(
+        r.report.result.states
+        for r in site.matrix.rows
+        if r.report is not None and r.report.result is not None
+    )
     print(f"cases: {len(site.matrix.rows)}, pages: {len(site.pages)}, states explored: {states:,}")
     print(f"checking: {checked:.2f} s ({states / max(checked, 1e-9):,.0f} states/s)")
     print(f"pages:    {total - checked:.2f} s")

@@ -50,12 +50,16 @@ def main(argv: list[str]) -> None:
         theirs = run_spin(exported, optimize=True, hash_bits=bits)
         problems = compare(exported, theirs, ours)
         assert not problems, problems
-        print(f"{n:>3} {'revcheck':>14} {ours.states:>9,} {seconds:>8.2f} {ours.states / seconds:>10,.0f}")
+        print(
+            f"{n:>3} {'revcheck':>14} {ours.states:>9,} {seconds:>8.2f} {ours.states / seconds:>10,.0f}"
+        )
         print(f"{n:>3} {'spin gen+cc':>14} {'':>9} {theirs.compile_seconds:>8.2f} {'':>10}")
         rate = theirs.states / theirs.seconds if theirs.seconds else float("inf")
         print(f"{n:>3} {'pan':>14} {theirs.states:>9,} {theirs.seconds:>8.2f} {rate:>10,.0f}")
-        print(f"{n:>3} {'agree':>14} states {ours.states:,} = {theirs.states:,} - 1; "
-              f"invariant {ours.verdicts[0].word}; dead ends {ours.dead_end_count or 0}")
+        print(
+            f"{n:>3} {'agree':>14} states {ours.states:,} = {theirs.states:,} - 1; "
+            f"invariant {ours.verdicts[0].word}; dead ends {ours.dead_end_count or 0}"
+        )
 
 
 if __name__ == "__main__":

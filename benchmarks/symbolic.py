@@ -62,8 +62,9 @@ def main(argv: list[str]) -> int:
     for p in args.paths:
         path = Path(p)
         files += sorted(path.rglob("*.rev")) if path.is_dir() else [path]
-    head = (f"{'file':46} {'explicit':>8} {'symbolic':>8} {'sym cpu':>7}  "
-            + " ".join(f"{c:>5}" for c in COLUMNS))
+    head = f"{'file':46} {'explicit':>8} {'symbolic':>8} {'sym cpu':>7}  " + " ".join(
+        f"{c:>5}" for c in COLUMNS
+    )
     print(head + "  agree differ")
     total_sym = total_cpu = 0.0
     unsettled: list[str] = []
@@ -78,8 +79,11 @@ def main(argv: list[str]) -> int:
         if model.finite:
             ex, secs, _ = timed("explicit", model, CheckOptions(engine="explicit"))
             ex_s = f"{secs:.2f}"
-        sy, sy_secs, sy_cpu = timed("symbolic", model, CheckOptions(engine="symbolic", depth=args.depth,
-                                                            timeout_s=args.timeout))
+        sy, sy_secs, sy_cpu = timed(
+            "symbolic",
+            model,
+            CheckOptions(engine="symbolic", depth=args.depth, timeout_s=args.timeout),
+        )
         total_sym += sy_secs
         total_cpu += sy_cpu
         counts = Counter(settled_by(v) for v in sy.verdicts)
@@ -93,8 +97,10 @@ def main(argv: list[str]) -> int:
                 agree += e.status is v.status
                 differ += e.status is not v.status
         cells = " ".join(f"{counts.get(c, 0):>5}" for c in COLUMNS)
-        print(f"{name:46} {ex_s:>8} {sy_secs:>8.2f} {sy_cpu:>7.2f}  {cells}  {agree:>5} {differ:>6}",
-              flush=True)
+        print(
+            f"{name:46} {ex_s:>8} {sy_secs:>8.2f} {sy_cpu:>7.2f}  {cells}  {agree:>5} {differ:>6}",
+            flush=True,
+        )
     print(f"all files, symbolic: {total_sym:.2f} s wall, {total_cpu:.2f} s CPU")
     if unsettled:
         print("safety properties the symbolic engine left unsettled:")

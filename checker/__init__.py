@@ -1,9 +1,9 @@
 """revcheck's verification side: engines, verdicts, reports and the command line.
 
-    from checker import check_file
-    report = check_file("cases/prc/current.rev")
-    for outcome in report.outcomes:
-        print(outcome.property.name, outcome.verdict.word, outcome.verdict.how)
+from checker import check_file
+report = check_file("cases/prc/current.rev")
+for outcome in report.outcomes:
+    print(outcome.property.name, outcome.verdict.word, outcome.verdict.how)
 """
 
 from __future__ import annotations

@@ -43,7 +43,9 @@ def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> 
         scenarios, found = check_scenarios(model, options)
         outcomes += tuple(s.outcome for s in scenarios)
         diagnostics = (*diagnostics, *found)
-    return FileReport(path, diagnostics, front.files, result, outcomes, lint=lint, scenarios=scenarios)
+    return FileReport(
+        path, diagnostics, front.files, result, outcomes, lint=lint, scenarios=scenarios
+    )
 
 
 def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
@@ -51,9 +53,13 @@ def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None
     return check_model_file(str(path), options)
 
 
-def check_text(text: str, options: CheckOptions | None = None, directory: str | None = None) -> FileReport:
+def check_text(
+    text: str, options: CheckOptions | None = None, directory: str | None = None
+) -> FileReport:
     """Check source text (imports resolve from `directory`, default: the working directory)."""
-    return _check_compiled("<text>.rev", compile_text(text, directory=directory), options or CheckOptions())
+    return _check_compiled(
+        "<text>.rev", compile_text(text, directory=directory), options or CheckOptions()
+    )
 
 
 def _lint_summary(model: Model, options: CheckOptions) -> str:

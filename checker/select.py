@@ -95,22 +95,32 @@ def run_engines(model: Model, options: CheckOptions) -> ModelResult:
 def cross_check_impossible(model: Model) -> str:
     """Why `--cross-check` cannot compare two engines on `model`, said plainly."""
     names = ", ".join(f"'{n}'" for n in unbounded_slots(model))
-    return (f"cross-check not possible: unbounded integers ({names}); only the symbolic "
-            "engine can check this model, so its verdicts stand unchecked by a second engine")
+    return (
+        f"cross-check not possible: unbounded integers ({names}); only the symbolic "
+        "engine can check this model, so its verdicts stand unchecked by a second engine"
+    )
 
 
 def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
     """Both engines; the result of the one `options.engine` names (explicit unless symbolic)."""
     checked = cross_check(model, options)
     if checked.disagreements:
-        lines = [f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
-                 for d in checked.disagreements]
-        raise EngineDisagreement("the explicit and symbolic engines disagree on " + model.path
-                                 + "\n  " + "\n  ".join(lines))
+        lines = [
+            f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
+            for d in checked.disagreements
+        ]
+        raise EngineDisagreement(
+            "the explicit and symbolic engines disagree on "
+            + model.path
+            + "\n  "
+            + "\n  ".join(lines)
+        )
     return checked.symbolic if options.engine == "symbolic" else checked.result
 
 
-def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelResult) -> ModelResult:
+def _symbolic_after_limit(
+    model: Model, options: CheckOptions, explicit: ModelResult
+) -> ModelResult:
     """`--engine auto` when the explicit search hit the state limit: Z3 takes over.
 
     A definitive explicit verdict (a counterexample or witness found before the limit) is
@@ -126,14 +136,19 @@ def _symbolic_after_limit(model: Model, options: CheckOptions, explicit: ModelRe
     rest = replace(model, properties=tuple(p for p in model.properties if p.name in unsettled))
     symbolic = ENGINES["symbolic"](rest, replace(options, timeout_s=left))
     verdicts = tuple(
-        e if e.status is not Status.UNKNOWN
+        e
+        if e.status is not Status.UNKNOWN
         else _took_over(symbolic.verdict(e.property), e, options)
         for e in explicit.verdicts
     )
-    return replace(symbolic, verdicts=verdicts, states=explicit.states,
-                   limit_note=explicit.limit_note,
-                   transitions=explicit.transitions,
-                   seconds=explicit.seconds + symbolic.seconds)
+    return replace(
+        symbolic,
+        verdicts=verdicts,
+        states=explicit.states,
+        limit_note=explicit.limit_note,
+        transitions=explicit.transitions,
+        seconds=explicit.seconds + symbolic.seconds,
+    )
 
 
 def _took_over(s: Verdict | None, e: Verdict, options: CheckOptions) -> Verdict:
@@ -174,9 +189,15 @@ def compare_verdicts(e: Verdict, s: Verdict, depth: int) -> str | None:
         if e.trace is not None and s.trace is not None and len(e.trace) != len(s.trace):
             return f"shortest traces differ in length: {len(e.trace)} vs {len(s.trace)}"
         return None
-    if e.trace is not None and len(e.trace) <= depth and s.status in (Status.BOUNDED, Status.UNKNOWN):
+    if (
+        e.trace is not None
+        and len(e.trace) <= depth
+        and s.status in (Status.BOUNDED, Status.UNKNOWN)
+    ):
         if s.method.value == "bounded":
-            return f"the explicit engine has a trace of {len(e.trace)} steps within the bound {depth}"
+            return (
+                f"the explicit engine has a trace of {len(e.trace)} steps within the bound {depth}"
+            )
     return None
 
 

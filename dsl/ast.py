@@ -171,9 +171,7 @@ class MapTypeExpr:
     span: Span = _span()
 
 
-TypeExpr = (
-    BoolTypeExpr | IntTypeExpr | EnumTypeExpr | RangeTypeExpr | ElementTypeExpr | MapTypeExpr
-)
+TypeExpr = BoolTypeExpr | IntTypeExpr | EnumTypeExpr | RangeTypeExpr | ElementTypeExpr | MapTypeExpr
 
 
 @dataclass(frozen=True, slots=True)

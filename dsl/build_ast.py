@@ -68,8 +68,9 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     @v_args(meta=True)
     def start(self, meta: Any, children: list[Any]) -> ast.Module:
         kind, name, title, title_zh = children[0]
-        return ast.Module(kind, name, title, tuple(children[1:]), self.source.path, self._span(meta),
-                          title_zh)
+        return ast.Module(
+            kind, name, title, tuple(children[1:]), self.source.path, self._span(meta), title_zh
+        )
 
     @staticmethod
     def _header(kind: str, children: list[Any]) -> tuple[str, str, str, str]:
@@ -113,8 +114,14 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
     @v_args(meta=True)
     def allow_decl(self, meta: Any, children: list[Token]) -> ast.Allow:
         code, *rules, reason = children
-        return ast.Allow(str(code), tuple(str(r) for r in rules), unquote(reason), self._tspan(code),
-                         tuple(self._tspan(r) for r in rules), self._span(meta))
+        return ast.Allow(
+            str(code),
+            tuple(str(r) for r in rules),
+            unquote(reason),
+            self._tspan(code),
+            tuple(self._tspan(r) for r in rules),
+            self._span(meta),
+        )
 
     @v_args(meta=True, inline=True)
     def extends_decl(self, meta: Any, path: Token) -> ast.Extends:
@@ -547,7 +554,12 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
 
     def _quant(self, q: str, meta: Any, var: Token, set_name: Token, body: ast.Expr) -> ast.Expr:
         return ast.Quantified(
-            q, str(var), str(set_name), body, self._tspan(set_name), self._span(meta)  # type: ignore[arg-type]
+            q,
+            str(var),
+            str(set_name),
+            body,
+            self._tspan(set_name),
+            self._span(meta),  # type: ignore[arg-type]
         )
 
     @v_args(meta=True, inline=True)

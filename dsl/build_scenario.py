@@ -65,10 +65,18 @@ class ScenarioBuilder:
         cites = [c for c in children if isinstance(c, _Cites)]
         goal = children[-1]
         assert isinstance(goal, _Goal)
-        return ast.ScenarioDecl(name, title, given, steps, goal.form, goal.predicate,  # type: ignore[arg-type]
-                                self._text(meta), self._span(meta),
-                                tuple(n for c in cites for n in c.names),
-                                tuple(s for c in cites for s in c.spans))
+        return ast.ScenarioDecl(
+            name,
+            title,
+            given,
+            steps,
+            goal.form,
+            goal.predicate,  # type: ignore[arg-type]
+            self._text(meta),
+            self._span(meta),
+            tuple(n for c in cites for n in c.names),
+            tuple(s for c in cites for s in c.spans),
+        )
 
     def scenario_cites(self, names: list[Token]) -> _Cites:
         return _Cites(tuple(str(n) for n in names), tuple(self._tspan(n) for n in names))

@@ -20,7 +20,9 @@ def allowable_codes() -> list[str]:
     return [*LINT_CODES, *(c for c in CODES if c.startswith("W"))]
 
 
-def allowances(main: ast.Module, rules: set[str], diags: list[Diagnostic]) -> tuple[m.Allowance, ...]:
+def allowances(
+    main: ast.Module, rules: set[str], diags: list[Diagnostic]
+) -> tuple[m.Allowance, ...]:
     out: list[m.Allowance] = []
     known = allowable_codes()
     for d in main.decls:
@@ -29,37 +31,76 @@ def allowances(main: ast.Module, rules: set[str], diags: list[Diagnostic]) -> tu
         code = LINT_CODE_OF.get(d.code.replace("_", "-"), d.code)  # `allow dead_rule` is L601
         if code not in known:
             if code in CODES:
-                diags.append(error("E115", f"'{code}' is an error, and errors cannot be allowed",
-                                   d.code_span, "an error", help="fix what it reports instead"))
+                diags.append(
+                    error(
+                        "E115",
+                        f"'{code}' is an error, and errors cannot be allowed",
+                        d.code_span,
+                        "an error",
+                        help="fix what it reports instead",
+                    )
+                )
                 continue
             names = [n.replace("-", "_") for n in LINT_CODE_OF]
             close = difflib.get_close_matches(code, [*known, *names], n=1)
-            diags.append(error("E115", f"`allow` names no lint finding or warning '{d.code}'",
-                               d.code_span, "unknown code",
-                               help=f"did you mean '{close[0]}'?" if close
-                               else "the codes are listed in docs/output.md"))
+            diags.append(
+                error(
+                    "E115",
+                    f"`allow` names no lint finding or warning '{d.code}'",
+                    d.code_span,
+                    "unknown code",
+                    help=f"did you mean '{close[0]}'?"
+                    if close
+                    else "the codes are listed in docs/output.md",
+                )
+            )
             continue
         if not d.reason.strip():
-            diags.append(error("E115", f"`allow {d.code}` gives no reason", d.span, "empty reason",
-                               help="say why the finding was accepted: the reviewer's reading"))
+            diags.append(
+                error(
+                    "E115",
+                    f"`allow {d.code}` gives no reason",
+                    d.span,
+                    "empty reason",
+                    help="say why the finding was accepted: the reviewer's reading",
+                )
+            )
             continue
-        bad = [(r, s) for r, s in zip(d.rules, d.rule_spans or (d.span,) * len(d.rules), strict=False)
-               if r not in rules]
+        bad = [
+            (r, s)
+            for r, s in zip(d.rules, d.rule_spans or (d.span,) * len(d.rules), strict=False)
+            if r not in rules
+        ]
         for r, span in bad:
             close = difflib.get_close_matches(r, sorted(rules), n=1)
-            diags.append(error("E115", f"`allow {d.code} for` names no rule '{r}'", span,
-                               "no such rule", help=f"did you mean '{close[0]}'?" if close else ""))
+            diags.append(
+                error(
+                    "E115",
+                    f"`allow {d.code} for` names no rule '{r}'",
+                    span,
+                    "no such rule",
+                    help=f"did you mean '{close[0]}'?" if close else "",
+                )
+            )
         if bad:
             continue
         if d.rules and not code.startswith("L"):
-            diags.append(error("E115", f"a warning ({code}) can only be allowed for the whole procedure",
-                               d.code_span, help="drop `for …`"))
+            diags.append(
+                error(
+                    "E115",
+                    f"a warning ({code}) can only be allowed for the whole procedure",
+                    d.code_span,
+                    help="drop `for …`",
+                )
+            )
             continue
         out.append(m.Allowance(code, d.rules, d.reason, d.span))
     return tuple(out)
 
 
-def without_allowed(diags: list[Diagnostic], allows: tuple[m.Allowance, ...], path: str) -> list[Diagnostic]:
+def without_allowed(
+    diags: list[Diagnostic], allows: tuple[m.Allowance, ...], path: str
+) -> list[Diagnostic]:
     """The diagnostics minus the procedure's own warnings that an `allow` line accepts."""
     codes = {a.code for a in allows if not a.rules}
     return [d for d in diags if d.is_error or d.code not in codes or d.span.path != path]

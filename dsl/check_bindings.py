@@ -51,8 +51,15 @@ class BindingChecks(CheckingContext):
     def _library_declared(self, library: ast.Module) -> set[str]:
         names: set[str] = set()
         for d in library.decls:
-            if isinstance(d, ast.KindDecl | ast.OrganDecl | ast.ConstDecl | ast.SetDecl | ast.VarDecl
-                          | ast.ActorDecl):
+            if isinstance(
+                d,
+                ast.KindDecl
+                | ast.OrganDecl
+                | ast.ConstDecl
+                | ast.SetDecl
+                | ast.VarDecl
+                | ast.ActorDecl,
+            ):
                 names.add(d.name)
             if isinstance(d, ast.SetDecl):
                 names.update(d.elements)
@@ -105,10 +112,17 @@ class BindingChecks(CheckingContext):
             lib = libraries.get(d.library)
             if lib is None:
                 close = difflib.get_close_matches(d.library, list(libraries), n=1)
-                self.diags.append(error(
-                    "E114", f"`bind` names no imported library '{d.library}'", d.library_span,
-                    "not imported", help=f"did you mean '{close[0]}'?" if close
-                    else f"`import {d.library}` first"))
+                self.diags.append(
+                    error(
+                        "E114",
+                        f"`bind` names no imported library '{d.library}'",
+                        d.library_span,
+                        "not imported",
+                        help=f"did you mean '{close[0]}'?"
+                        if close
+                        else f"`import {d.library}` first",
+                    )
+                )
                 continue
             readable: list[str] = []
             for p in lib.decls:
@@ -120,20 +134,32 @@ class BindingChecks(CheckingContext):
             for (read, declared), (read_span, declared_span) in zip(d.pairs, spans, strict=False):
                 if read not in readable:
                     close = difflib.get_close_matches(read, readable, n=1)
-                    self.diags.append(error(
-                        "E114", f"no principle of '{d.library}' reads '{read}'", read_span,
-                        "nothing to bind", help=f"did you mean '{close[0]}'?" if close
-                        else "the names its principles read are listed in docs/language.md"))
+                    self.diags.append(
+                        error(
+                            "E114",
+                            f"no principle of '{d.library}' reads '{read}'",
+                            read_span,
+                            "nothing to bind",
+                            help=f"did you mean '{close[0]}'?"
+                            if close
+                            else "the names its principles read are listed in docs/language.md",
+                        )
+                    )
                     continue
                 if read in mapping:
                     self.diags.append(error("E101", f"'{read}' is bound twice", read_span))
                     continue
                 if declared not in case:
                     close = difflib.get_close_matches(declared, list(case), n=1)
-                    self.diags.append(error(
-                        "E102", f"unknown name '{declared}'", declared_span,
-                        "this procedure declares no such name",
-                        help=f"did you mean '{close[0]}'?" if close else ""))
+                    self.diags.append(
+                        error(
+                            "E102",
+                            f"unknown name '{declared}'",
+                            declared_span,
+                            "this procedure declares no such name",
+                            help=f"did you mean '{close[0]}'?" if close else "",
+                        )
+                    )
                     continue
                 mapping[read] = declared
         return out
@@ -153,21 +179,38 @@ class BindingChecks(CheckingContext):
         for d in self.program.main.decls:
             if isinstance(d, ast.KindDecl | ast.OrganDecl | ast.ActorDecl | ast.RuleDecl):
                 what = type(d).__name__.removesuffix("Decl").lower()
-                what = {"kind": "an act kind", "organ": "an organ", "actor": "an actor",
-                        "rule": "a rule"}[what]
+                what = {
+                    "kind": "an act kind",
+                    "organ": "an organ",
+                    "actor": "an actor",
+                    "rule": "a rule",
+                }[what]
                 vocabulary.setdefault(d.name, f"{what} of this procedure")
         for d in self.program.main.decls:
             if isinstance(d, ast.VarDecl | ast.ConstDecl | ast.SetDecl) and d.name in vocabulary:
-                sort = {ast.VarDecl: "variable", ast.ConstDecl: "constant", ast.SetDecl: "set"}[type(d)]
-                self.diags.append(warning(
-                    "W403", f"the {sort} '{d.name}' has the name of {vocabulary[d.name]}", d.span,
-                    "shadows a vocabulary name",
-                    help=f"beside `kind`, `actor` or `rule` in a step pattern '{d.name}' still means "
-                         f"the act kind (or actor, rule); rename the {sort} to avoid the confusion"))
+                sort = {ast.VarDecl: "variable", ast.ConstDecl: "constant", ast.SetDecl: "set"}[
+                    type(d)
+                ]
+                self.diags.append(
+                    warning(
+                        "W403",
+                        f"the {sort} '{d.name}' has the name of {vocabulary[d.name]}",
+                        d.span,
+                        "shadows a vocabulary name",
+                        help=f"beside `kind`, `actor` or `rule` in a step pattern '{d.name}' still means "
+                        f"the act kind (or actor, rule); rename the {sort} to avoid the confusion",
+                    )
+                )
 
     # ------------------------------------------------------------------ principles not modelled
-    def _not_modelled(self, prop: str, library: ast.Module, body: ast.PropertyBody,
-                      missing: list[str], aliases: dict[str, str]) -> str:
+    def _not_modelled(
+        self,
+        prop: str,
+        library: ast.Module,
+        body: ast.PropertyBody,
+        missing: list[str],
+        aliases: dict[str, str],
+    ) -> str:
         """The verdict's note for a principle that reads names the procedure lacks, and W404
         for each near miss (a declared name close to a missing one, a value the variable lacks)."""
         case = self._case_names()
@@ -177,22 +220,37 @@ class BindingChecks(CheckingContext):
             read = reverse.get(name, name)
             if name == "final":
                 continue
-            close = difflib.get_close_matches(name, [n for n in case if n not in missing], n=1,
-                                              cutoff=NEAR)
+            close = difflib.get_close_matches(
+                name, [n for n in case if n not in missing], n=1, cutoff=NEAR
+            )
             if close:
                 what, span = case[close[0]]
-                hints.append(f"the case has '{close[0]}' ({what}): bind it with "
-                             f"`{library.name} bind {read} = {close[0]}` or rename it")
-                self.diags.append(warning(
-                    "W404", f"'{close[0]}' is close to '{read}', which the principle '{prop}' reads; "
-                    f"the principle is not modelled", span, f"did you mean '{read}'?",
-                    help=f"rename it to '{read}', or `{library.name} bind {read} = {close[0]}`"))
+                hints.append(
+                    f"the case has '{close[0]}' ({what}): bind it with "
+                    f"`{library.name} bind {read} = {close[0]}` or rename it"
+                )
+                self.diags.append(
+                    warning(
+                        "W404",
+                        f"'{close[0]}' is close to '{read}', which the principle '{prop}' reads; "
+                        f"the principle is not modelled",
+                        span,
+                        f"did you mean '{read}'?",
+                        help=f"rename it to '{read}', or `{library.name} bind {read} = {close[0]}`",
+                    )
+                )
         shown = ", ".join(f"`{reverse.get(n, n)}`" for n in dict.fromkeys(missing))
         note = f"not modelled: needs {shown}"
         return note + (f" ({'; '.join(hints)})" if hints else "")
 
-    def _misfit(self, prop: str, library: ast.Module, body: ast.PropertyBody,
-                errors: list[Diagnostic], aliases: dict[str, str]) -> tuple[str, list[Diagnostic]]:
+    def _misfit(
+        self,
+        prop: str,
+        library: ast.Module,
+        body: ast.PropertyBody,
+        errors: list[Diagnostic],
+        aliases: dict[str, str],
+    ) -> tuple[str, list[Diagnostic]]:
         """Errors lowering a principle that reads names the procedure declares: the case's
         names do not fit how the principle reads them (W405, not modelled). Errors in a
         principle that reads nothing of the case stay errors: the library is wrong."""
@@ -203,20 +261,32 @@ class BindingChecks(CheckingContext):
         if not ours or not errors:
             return "", errors
         first = errors[0]
-        near = [aliases.get(n.name, n.name) for n in nodes_in(body)
-                if isinstance(n, ast.Name) and _within(n.span, first.span)]
+        near = [
+            aliases.get(n.name, n.name)
+            for n in nodes_in(body)
+            if isinstance(n, ast.Name) and _within(n.span, first.span)
+        ]
         ours = [n for n in ours if n in near] or ours
         names = ", ".join(f"'{n}'" for n in dict.fromkeys(ours))
         for n in dict.fromkeys(ours):
             what, span = case[n]
-            self.diags.append(warning(
-                "W405", f"'{n}' ({what}) does not fit how the principle '{prop}' reads it: "
-                f"{first.message}", span, "the principle is not modelled",
-                help=f"see {first.span}; declare it as the library's comments say, or bind "
-                     f"the principle's name to another of yours with `{library.name} bind`"))
+            self.diags.append(
+                warning(
+                    "W405",
+                    f"'{n}' ({what}) does not fit how the principle '{prop}' reads it: "
+                    f"{first.message}",
+                    span,
+                    "the principle is not modelled",
+                    help=f"see {first.span}; declare it as the library's comments say, or bind "
+                    f"the principle's name to another of yours with `{library.name} bind`",
+                )
+            )
         return f"not modelled: {names} of this procedure do not fit: {first.message}", []
 
 
 def _within(inner: Span, outer: Span) -> bool:
-    return inner.path == outer.path and (outer.line, outer.col) <= (inner.line, inner.col) and (
-        (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col))
+    return (
+        inner.path == outer.path
+        and (outer.line, outer.col) <= (inner.line, inner.col)
+        and ((inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col))
+    )

@@ -104,8 +104,13 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             if d.parent is not None and d.parent not in self.organ_decls:
                 close = difflib.get_close_matches(d.parent, list(self.organ_decls), n=1)
                 self.diags.append(
-                    error("E106", f"unknown organ '{d.parent}'", d.parent_span, "not declared",
-                          help=f"did you mean '{close[0]}'?" if close else "")
+                    error(
+                        "E106",
+                        f"unknown organ '{d.parent}'",
+                        d.parent_span,
+                        "not declared",
+                        help=f"did you mean '{close[0]}'?" if close else "",
+                    )
                 )
             self.organs[d.name] = m.Organ(d.name, d.parent, d.label, d.span)
         self.kinds: dict[str, m.ActKind] = {}
@@ -121,12 +126,19 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             if d.organ not in self.organs:
                 close = difflib.get_close_matches(d.organ, list(self.organs), n=1)
                 self.diags.append(
-                    error("E106", f"unknown organ '{d.organ}'", d.organ_span, "not declared",
-                          help=f"did you mean '{close[0]}'?" if close
-                          else "declare it (organ NAME is court) or `import principles`")
+                    error(
+                        "E106",
+                        f"unknown organ '{d.organ}'",
+                        d.organ_span,
+                        "not declared",
+                        help=f"did you mean '{close[0]}'?"
+                        if close
+                        else "declare it (organ NAME is court) or `import principles`",
+                    )
                 )
-            self.actors[d.name] = m.Actor(d.name, d.organ, d.label, self._chain(d.organ, d.span),
-                                          d.span, d.title_zh)
+            self.actors[d.name] = m.Actor(
+                d.name, d.organ, d.label, self._chain(d.organ, d.span), d.span, d.title_zh
+            )
 
     def _chain(self, organ: str, span: Span) -> tuple[str, ...]:
         chain: list[str] = []
@@ -146,7 +158,8 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self.sets: dict[str, tuple[str, ...]] = {}
         self.variables: dict[str, m.Variable] = {}
         self.rule_names: set[str] = {
-            d.name for _, d in self._decls(ast.RuleDecl)  # type: ignore[attr-defined]
+            d.name
+            for _, d in self._decls(ast.RuleDecl)  # type: ignore[attr-defined]
         }
         # sets, constants and variables share one namespace: the first one *written* wins,
         # whichever of the three kinds is processed first below
@@ -160,7 +173,9 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             if id(d) in self.duplicate_values:
                 continue
             seen: set[str] = set()
-            for el, sp in zip(d.elements, d.element_spans or [d.span] * len(d.elements), strict=False):
+            for el, sp in zip(
+                d.elements, d.element_spans or [d.span] * len(d.elements), strict=False
+            ):
                 if el in seen:
                     self.diags.append(error("E101", f"'{el}' appears twice in set '{d.name}'", sp))
                 seen.add(el)
@@ -190,8 +205,14 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         declared = {d.name for _, d in self._decls(ast.VarDecl)}  # type: ignore[attr-defined]
         for name in names_in(e):
             if name.name in declared and name.name not in scope.bound:
-                self.diags.append(error("E204", f"{what} must be a constant", name.span,
-                                        f"'{name.name}' is a variable"))
+                self.diags.append(
+                    error(
+                        "E204",
+                        f"{what} must be a constant",
+                        name.span,
+                        f"'{name.name}' is a variable",
+                    )
+                )
                 return None
         return self.lowering.constant(e, scope, what)
 
@@ -211,18 +232,37 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
                 lo_v = self._constant(lo, scope, "the lower bound")
                 hi_v = self._constant(hi, scope, "the upper bound")
                 for bound, value in ((lo, lo_v), (hi, hi_v)):
-                    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                        self.diags.append(error("E201", "the bounds of a range must be numbers",
-                                                span_of(bound), "this is a truth value" if isinstance(value, bool) else f"this is `{value}`"))
-                if not isinstance(lo_v, int) or not isinstance(hi_v, int) or isinstance(lo_v, bool) or isinstance(hi_v, bool):
+                    if value is not None and (
+                        isinstance(value, bool) or not isinstance(value, int)
+                    ):
+                        self.diags.append(
+                            error(
+                                "E201",
+                                "the bounds of a range must be numbers",
+                                span_of(bound),
+                                "this is a truth value"
+                                if isinstance(value, bool)
+                                else f"this is `{value}`",
+                            )
+                        )
+                if (
+                    not isinstance(lo_v, int)
+                    or not isinstance(hi_v, int)
+                    or isinstance(lo_v, bool)
+                    or isinstance(hi_v, bool)
+                ):
                     return None
                 if hi_v < lo_v:
                     self.diags.append(error("E207", f"the range {lo_v}..{hi_v} is empty", t.span))
                     return None
                 if hi_v - lo_v > MAX_RANGE:
                     self.diags.append(
-                        error("E303", f"the range {lo_v}..{hi_v} is too large to enumerate", t.span,
-                              help="use `int` (unbounded) and the symbolic engine")
+                        error(
+                            "E303",
+                            f"the range {lo_v}..{hi_v} is too large to enumerate",
+                            t.span,
+                            help="use `int` (unbounded) and the symbolic engine",
+                        )
                     )
                     return None
                 return m.IntType(lo_v, hi_v)
@@ -239,8 +279,13 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
     def _unknown_set(self, name: str, span: Span) -> None:
         close = difflib.get_close_matches(name, list(self.sets), n=1)
         self.diags.append(
-            error("E102", f"unknown set '{name}'", span, "not declared",
-                  help=f"did you mean '{close[0]}'?" if close else "declare it: set NAME = {a, b}")
+            error(
+                "E102",
+                f"unknown set '{name}'",
+                span,
+                "not declared",
+                help=f"did you mean '{close[0]}'?" if close else "declare it: set NAME = {a, b}",
+            )
         )
 
     def _variables(self) -> None:
@@ -269,7 +314,9 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             var = m.Variable(d.name, t, len(self.slots), keys, index_set, d.span)
             self.variables[d.name] = var
             for k in keys if keys is not None else (None,):
-                self.slots.append(m.Slot(f"{d.name}[{k}]" if k is not None else d.name, d.name, k, t))
+                self.slots.append(
+                    m.Slot(f"{d.name}[{k}]" if k is not None else d.name, d.name, k, t)
+                )
             self.initial.extend(self._initial(d, var))
 
     def _initial(self, d: ast.VarDecl, var: m.Variable) -> list[tuple[m.Value, ...] | None]:
@@ -280,8 +327,10 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             return [m.domain_of(t)] * n
         if init is None:
             default: m.Value = (
-                False if isinstance(t, m.BoolType)
-                else (t.lo if t.lo is not None else 0) if isinstance(t, m.IntType)
+                False
+                if isinstance(t, m.BoolType)
+                else (t.lo if t.lo is not None else 0)
+                if isinstance(t, m.IntType)
                 else t.values[0]
             )
             return [(default,)] * n
@@ -300,8 +349,12 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             missing = [k for k in var.keys if k not in values]
             if missing:
                 self.diags.append(
-                    error("E202", f"no initial value for {', '.join(f'{d.name}[{k}]' for k in missing)}",
-                          init.span, help="give every entry a value, or one value for all")
+                    error(
+                        "E202",
+                        f"no initial value for {', '.join(f'{d.name}[{k}]' for k in missing)}",
+                        init.span,
+                        help="give every entry a value, or one value for all",
+                    )
                 )
             return [values.get(k, (self._default(t),)) for k in var.keys]
         return [(self._init_value(init, var, d.name),)] * n
@@ -320,7 +373,9 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self._check_value(lowered.value, vt, var.type, span_of(expr), name, "E202")
         return lowered.value
 
-    def _check_value(self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: Code) -> bool:
+    def _check_value(
+        self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: Code
+    ) -> bool:
         """A constant written to `name`: right type and inside its declared range."""
         ok_type = (
             (isinstance(t, m.BoolType) and isinstance(value, bool))
@@ -333,12 +388,19 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             )
             return False
         if isinstance(t, m.IntType) and not t.contains(value):  # type: ignore[arg-type]
-            self.diags.append(error(code, f"{value} is outside the range {t} of '{name}'", span,
-                                    "out of range"))
+            self.diags.append(
+                error(code, f"{value} is outside the range {t} of '{name}'", span, "out of range")
+            )
             return False
         if isinstance(t, m.EnumType) and value not in t.values:
-            self.diags.append(error(code, f"'{value}' is not a value of '{name}'", span,
-                                    f"'{name}' is one of {{{', '.join(t.values)}}}"))
+            self.diags.append(
+                error(
+                    code,
+                    f"'{value}' is not a value of '{name}'",
+                    span,
+                    f"'{name}' is one of {{{', '.join(t.values)}}}",
+                )
+            )
             return False
         return True
 
@@ -356,11 +418,26 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         main = self.program.main
         self.allows = allowances(main, {r.rule for r in rules}, self.diags)
         return m.Model(
-            main.name, main.title, main.kind == "library", main.path,
-            tuple(self.sources.values()), tuple(self.organs.values()), tuple(self.kinds.values()),
-            tuple(self.actors.values()), tuple(self.sets.items()), tuple(self.variables.values()),
-            tuple(self.slots), tuple(self.initial), tuple(rules), final, tuple(properties),
-            tuple(expectations), main.span, self._value_titles(), tuple(scenarios), self.allows,
+            main.name,
+            main.title,
+            main.kind == "library",
+            main.path,
+            tuple(self.sources.values()),
+            tuple(self.organs.values()),
+            tuple(self.kinds.values()),
+            tuple(self.actors.values()),
+            tuple(self.sets.items()),
+            tuple(self.variables.values()),
+            tuple(self.slots),
+            tuple(self.initial),
+            tuple(rules),
+            final,
+            tuple(properties),
+            tuple(expectations),
+            main.span,
+            self._value_titles(),
+            tuple(scenarios),
+            self.allows,
             title_zh=main.title_zh,
         )
 
@@ -372,9 +449,15 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             var = self.variables.get(d.var)
             if var is None:
                 close = difflib.get_close_matches(d.var, list(self.variables), n=1)
-                self.diags.append(error("E102", f"unknown variable '{d.var}'", d.span,
-                                        "`value` titles a variable's value",
-                                        help=f"did you mean '{close[0]}'?" if close else ""))
+                self.diags.append(
+                    error(
+                        "E102",
+                        f"unknown variable '{d.var}'",
+                        d.span,
+                        "`value` titles a variable's value",
+                        help=f"did you mean '{close[0]}'?" if close else "",
+                    )
+                )
                 continue
             if d.value is not None and not self._value_fits(var.type, d.value, d.var, d.span):
                 continue
@@ -382,12 +465,20 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         return tuple(out)
 
     def _value_fits(self, t: m.Type, value: m.Value, name: str, span: Span) -> bool:
-        fits = (isinstance(t, m.BoolType) and isinstance(value, bool)) or (
-            isinstance(t, m.IntType) and isinstance(value, int) and not isinstance(value, bool)
-            and t.contains(value)) or (isinstance(t, m.EnumType) and value in t.values)
+        fits = (
+            (isinstance(t, m.BoolType) and isinstance(value, bool))
+            or (
+                isinstance(t, m.IntType)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and t.contains(value)
+            )
+            or (isinstance(t, m.EnumType) and value in t.values)
+        )
         if not fits:
-            self.diags.append(error("E202", f"'{value}' is not a value of '{name}'", span,
-                                    f"'{name}' is {t}"))
+            self.diags.append(
+                error("E202", f"'{value}' is not a value of '{name}'", span, f"'{name}' is {t}")
+            )
         return fits
 
 
@@ -407,7 +498,6 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(key)
             out.append(d)
     return out
-
 
 
 __all__ = ["Program", "check_program", "SymbolType"]

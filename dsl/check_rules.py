@@ -28,7 +28,6 @@ MAX_INSTANCES = 10_000
 class RuleChecks(CheckingContext):
     """The rule half of `ModelChecker` (a mixin: it shares the checker's tables)."""
 
-
     def _rules(self) -> list[m.RuleInstance]:
         instances: list[m.RuleInstance] = []
         for mod, d in self._decls(ast.RuleDecl):
@@ -48,11 +47,22 @@ class RuleChecks(CheckingContext):
         for c in d.clauses:
             key = type(c)
             if key in found:
-                word = {ast.By: "by", ast.KindClause: "kind", ast.Cites: "cites", ast.When: "when",
-                        ast.Then: "then", ast.Modality: "duty/power"}[key]
+                word = {
+                    ast.By: "by",
+                    ast.KindClause: "kind",
+                    ast.Cites: "cites",
+                    ast.When: "when",
+                    ast.Then: "then",
+                    ast.Modality: "duty/power",
+                }[key]
                 self.diags.append(
-                    error("E302", f"rule '{d.name}' has more than one `{word}`", span_of(c),
-                          "second clause", help="combine them into one clause")
+                    error(
+                        "E302",
+                        f"rule '{d.name}' has more than one `{word}`",
+                        span_of(c),
+                        "second clause",
+                        help="combine them into one clause",
+                    )
                 )
                 continue
             found[key] = c
@@ -66,25 +76,52 @@ class RuleChecks(CheckingContext):
         modality = c.get(ast.Modality)
         actor = ""
         if by is None:
-            self.diags.append(error("E301", f"rule '{d.name}' does not say who acts", d.span,
-                                    "no `by`", help="add `by ACTOR`: every act has an acting organ or party"))
+            self.diags.append(
+                error(
+                    "E301",
+                    f"rule '{d.name}' does not say who acts",
+                    d.span,
+                    "no `by`",
+                    help="add `by ACTOR`: every act has an acting organ or party",
+                )
+            )
         else:
             assert isinstance(by, ast.By)
             actor = by.actor
             if actor not in self.actors:
                 close = difflib.get_close_matches(actor, list(self.actors), n=1)
-                self.diags.append(error("E108", f"unknown actor '{actor}'", by.span, "not declared",
-                                        help=f"did you mean '{close[0]}'?" if close else "declare it: actor NAME is ORGAN"))
+                self.diags.append(
+                    error(
+                        "E108",
+                        f"unknown actor '{actor}'",
+                        by.span,
+                        "not declared",
+                        help=f"did you mean '{close[0]}'?"
+                        if close
+                        else "declare it: actor NAME is ORGAN",
+                    )
+                )
         kind_name = None
         if kind is None:
-            self.diags.append(warning("W402", f"rule '{d.name}' does not say what kind of act it is", d.span))
+            self.diags.append(
+                warning("W402", f"rule '{d.name}' does not say what kind of act it is", d.span)
+            )
         else:
             assert isinstance(kind, ast.KindClause)
             kind_name = kind.kind
             if kind_name not in self.kinds:
                 close = difflib.get_close_matches(kind_name, list(self.kinds), n=1)
-                self.diags.append(error("E107", f"unknown act kind '{kind_name}'", kind.span, "not declared",
-                                        help=f"did you mean '{close[0]}'?" if close else "declare it: kind NAME, or `import principles`"))
+                self.diags.append(
+                    error(
+                        "E107",
+                        f"unknown act kind '{kind_name}'",
+                        kind.span,
+                        "not declared",
+                        help=f"did you mean '{close[0]}'?"
+                        if close
+                        else "declare it: kind NAME, or `import principles`",
+                    )
+                )
         citations: tuple[str, ...] = ()
         if cites is None:
             if self.sources:  # a puzzle that declares no sources at all cites nothing
@@ -95,8 +132,17 @@ class RuleChecks(CheckingContext):
             for name, sp in zip(cites.sources, cites.source_spans, strict=True):
                 if name not in self.sources:
                     close = difflib.get_close_matches(name, list(self.sources), n=1)
-                    self.diags.append(error("E105", f"unknown source '{name}'", sp, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else 'declare it: source NAME "title"'))
+                    self.diags.append(
+                        error(
+                            "E105",
+                            f"unknown source '{name}'",
+                            sp,
+                            "not declared",
+                            help=f"did you mean '{close[0]}'?"
+                            if close
+                            else 'declare it: source NAME "title"',
+                        )
+                    )
         duty = False
         deadline = None
         if modality is not None:
@@ -107,7 +153,11 @@ class RuleChecks(CheckingContext):
                 if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
                     deadline = days
                 elif days is not None:
-                    self.diags.append(error("E201", "a deadline is a whole number of days", span_of(modality.within)))
+                    self.diags.append(
+                        error(
+                            "E201", "a deadline is a whole number of days", span_of(modality.within)
+                        )
+                    )
         for p in d.params:
             if p.set_name not in self.sets:
                 self._unknown_set(p.set_name, p.span)
@@ -115,13 +165,25 @@ class RuleChecks(CheckingContext):
         named: set[str] = set()
         for p in d.params:  # `rule r(p in S, p in S)`: the second `p` would shadow the first
             if p.name in named:
-                self.diags.append(error("E101", f"parameter '{p.name}' appears twice in rule '{d.name}'",
-                                        p.span, "a second parameter of this name"))
+                self.diags.append(
+                    error(
+                        "E101",
+                        f"parameter '{p.name}' appears twice in rule '{d.name}'",
+                        p.span,
+                        "a second parameter of this name",
+                    )
+                )
                 return []
             named.add(p.name)
         count = math.prod(len(self.sets[p.set_name]) for p in d.params)
         if count > MAX_INSTANCES:  # refuse before instantiating (hostile input)
-            self.diags.append(error("E303", f"rule '{d.name}' has {count:,} instances, more than {MAX_INSTANCES:,}", d.span))
+            self.diags.append(
+                error(
+                    "E303",
+                    f"rule '{d.name}' has {count:,} instances, more than {MAX_INSTANCES:,}",
+                    d.span,
+                )
+            )
             return []
         origin = self.program.rule_origins.get(d.name, d.span.path)
         out = []
@@ -136,11 +198,24 @@ class RuleChecks(CheckingContext):
                 guard = self.lowering.boolean(when.guard, scope, "a rule's condition (`when`)")
             updates = self._updates(c.get(ast.Then), scope, d.name)
             name = d.name if not d.params else f"{d.name}({', '.join(binding)})"
-            out.append(m.RuleInstance(
-                name, d.name, tuple((p.name, v) for p, v in zip(d.params, binding, strict=True)),
-                actor, kind_name, citations, guard, updates, duty, deadline, d.title, origin, d.span,
-                d.title_zh,
-            ))
+            out.append(
+                m.RuleInstance(
+                    name,
+                    d.name,
+                    tuple((p.name, v) for p, v in zip(d.params, binding, strict=True)),
+                    actor,
+                    kind_name,
+                    citations,
+                    guard,
+                    updates,
+                    duty,
+                    deadline,
+                    d.title,
+                    origin,
+                    d.span,
+                    d.title_zh,
+                )
+            )
         return out
 
     def _updates(self, then: object, scope: Scope, rule: str) -> tuple[m.Update, ...]:
@@ -152,11 +227,20 @@ class RuleChecks(CheckingContext):
             var = self.variables.get(a.target)
             if var is None:
                 if a.target in self.consts:
-                    self.diags.append(error("E201", f"'{a.target}' is a constant and cannot be assigned", a.span))
+                    self.diags.append(
+                        error("E201", f"'{a.target}' is a constant and cannot be assigned", a.span)
+                    )
                 else:
                     close = difflib.get_close_matches(a.target, list(self.variables), n=1)
-                    self.diags.append(error("E102", f"unknown variable '{a.target}'", a.span, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else ""))
+                    self.diags.append(
+                        error(
+                            "E102",
+                            f"unknown variable '{a.target}'",
+                            a.span,
+                            "not declared",
+                            help=f"did you mean '{close[0]}'?" if close else "",
+                        )
+                    )
                 continue
             value, vt = self.lowering.lower(a.value, scope)
             targets: list[tuple[int, m.Expr]] = []
@@ -167,30 +251,62 @@ class RuleChecks(CheckingContext):
                 targets.append((var.first_slot, value))
             else:
                 if a.index is None:
-                    self.diags.append(error("E205", f"'{a.target}' is a map: assign one entry, e.g. {a.target}[{var.keys[0] if var.keys else 'x'}]", a.span))
+                    self.diags.append(
+                        error(
+                            "E205",
+                            f"'{a.target}' is a map: assign one entry, e.g. {a.target}[{var.keys[0] if var.keys else 'x'}]",
+                            a.span,
+                        )
+                    )
                     continue
                 key, kt = self.lowering.lower(a.index, scope)
                 if isinstance(key, m.Lit):
                     if key.value not in var.keys:
-                        self.diags.append(error("E205", f"'{key.value}' is not an element of '{var.index_set}'", span_of(a.index)))
+                        self.diags.append(
+                            error(
+                                "E205",
+                                f"'{key.value}' is not an element of '{var.index_set}'",
+                                span_of(a.index),
+                            )
+                        )
                         continue
                     targets.append((var.first_slot + var.keys.index(key.value), value))
                 else:
                     if not (isinstance(kt, m.EnumType) and set(kt.values) <= set(var.keys)):
-                        self.diags.append(error("E205", f"the index of '{a.target}' must be an element of '{var.index_set}'", span_of(a.index)))
+                        self.diags.append(
+                            error(
+                                "E205",
+                                f"the index of '{a.target}' must be an element of '{var.index_set}'",
+                                span_of(a.index),
+                            )
+                        )
                         continue
                     for i, k in enumerate(var.keys):
                         old = m.SlotRef(var.first_slot + i, f"{a.target}[{k}]")
-                        targets.append((var.first_slot + i, m.Ite(m.Binary("==", key, m.Lit(k)), value, old)))
+                        targets.append(
+                            (var.first_slot + i, m.Ite(m.Binary("==", key, m.Lit(k)), value, old))
+                        )
             if not self._assignable(vt, var.type):
-                self.diags.append(error("E201", f"'{a.target}' holds {type_name(var.type)}, not {type_name(vt)}", span_of(a.value)))
+                self.diags.append(
+                    error(
+                        "E201",
+                        f"'{a.target}' holds {type_name(var.type)}, not {type_name(vt)}",
+                        span_of(a.value),
+                    )
+                )
                 continue
             if isinstance(value, m.Lit) and not isinstance(vt, ErrorType):
                 self._check_value(value.value, vt, var.type, span_of(a.value), a.target, "E203")
             for slot, expr in targets:
                 if slot in updates:
-                    self.diags.append(error("E206", f"rule '{rule}' assigns {self.slots[slot].name} twice in one step", a.span,
-                                            help="assignments in `then` happen at once; assign each variable once"))
+                    self.diags.append(
+                        error(
+                            "E206",
+                            f"rule '{rule}' assigns {self.slots[slot].name} twice in one step",
+                            a.span,
+                            help="assignments in `then` happen at once; assign each variable once",
+                        )
+                    )
                     continue
                 updates[slot] = m.Update(slot, expr)
         return tuple(updates[s] for s in sorted(updates))
@@ -207,4 +323,3 @@ class RuleChecks(CheckingContext):
         if isinstance(vt, m.EnumType):
             return set(vt.values) <= set(t.values)
         return False
-

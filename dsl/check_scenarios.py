@@ -42,7 +42,9 @@ def conjuncts(e: m.Expr) -> list[m.Expr]:
 class ScenarioChecks(CheckingContext):
     """The scenario part of `ModelChecker` (a mixin: it shares the checker's tables)."""
 
-    scenario_names: tuple[str, ...] = ()  # every declared scenario, also one with errors (for `expect`)
+    scenario_names: tuple[
+        str, ...
+    ] = ()  # every declared scenario, also one with errors (for `expect`)
 
     def _scenarios(self, rules: list[m.RuleInstance]) -> list[m.Scenario]:
         out = []
@@ -59,12 +61,30 @@ class ScenarioChecks(CheckingContext):
             for name, sp in zip(d.cites, d.cite_spans, strict=True):
                 if name not in self.sources:
                     close = difflib.get_close_matches(name, list(self.sources), n=1)
-                    self.diags.append(error("E105", f"unknown source '{name}'", sp, "not declared",
-                                            help=f"did you mean '{close[0]}'?" if close else ""))
+                    self.diags.append(
+                        error(
+                            "E105",
+                            f"unknown source '{name}'",
+                            sp,
+                            "not declared",
+                            help=f"did you mean '{close[0]}'?" if close else "",
+                        )
+                    )
             if given is None or any(s is None for s in steps):
                 continue
-            out.append(m.Scenario(d.name, d.title, given, tuple(s for s in steps if s is not None),
-                                  d.goal, predicate, d.text, d.span, d.cites))
+            out.append(
+                m.Scenario(
+                    d.name,
+                    d.title,
+                    given,
+                    tuple(s for s in steps if s is not None),
+                    d.goal,
+                    predicate,
+                    d.text,
+                    d.span,
+                    d.cites,
+                )
+            )
         return out
 
     def _given(self, d: ast.ScenarioDecl) -> tuple[m.GivenFact, ...] | None:
@@ -78,10 +98,15 @@ class ScenarioChecks(CheckingContext):
                 read = slots_in(part)
                 if len(read) != 1:
                     names = sorted(self.slots[i].name for i in read)
-                    self.diags.append(error(
-                        "E312", "a `given` fact must be about the initial value of one variable",
-                        span_of(g), f"this reads {', '.join(names)}" if names else "",
-                        help="write one fact per variable: `given basis == revoked and held == 2`"))
+                    self.diags.append(
+                        error(
+                            "E312",
+                            "a `given` fact must be about the initial value of one variable",
+                            span_of(g),
+                            f"this reads {', '.join(names)}" if names else "",
+                            help="write one fact per variable: `given basis == revoked and held == 2`",
+                        )
+                    )
                     ok = False
                     continue
                 facts.append(m.GivenFact(read.pop(), part, "", span_of(g)))
@@ -91,8 +116,15 @@ class ScenarioChecks(CheckingContext):
         declared = {r.rule for r in rules}
         if s.rule not in declared:
             close = difflib.get_close_matches(s.rule, sorted(declared), n=1)
-            self.diags.append(error("E102", f"unknown rule '{s.rule}'", s.span, "no such rule",
-                                    help=f"did you mean '{close[0]}'?" if close else ""))
+            self.diags.append(
+                error(
+                    "E102",
+                    f"unknown rule '{s.rule}'",
+                    s.span,
+                    "no such rule",
+                    help=f"did you mean '{close[0]}'?" if close else "",
+                )
+            )
             return None
         instances = [r for r in rules if r.rule == s.rule]
         if s.args:
@@ -100,10 +132,15 @@ class ScenarioChecks(CheckingContext):
             instances = [r for r in instances if r.name == wanted]
             if not instances:
                 arity = len(next(r for r in rules if r.rule == s.rule).binding)
-                self.diags.append(error(
-                    "E201", f"'{wanted}' is no instance of rule '{s.rule}'", s.span,
-                    f"the rule takes {arity} argument{'' if arity == 1 else 's'}",
-                    help="name elements of the rule's parameter sets, in order"))
+                self.diags.append(
+                    error(
+                        "E201",
+                        f"'{wanted}' is no instance of rule '{s.rule}'",
+                        s.span,
+                        f"the rule takes {arity} argument{'' if arity == 1 else 's'}",
+                        help="name elements of the rule's parameter sets, in order",
+                    )
+                )
                 return None
         after = None
         if s.after is not None:

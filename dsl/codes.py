@@ -111,7 +111,10 @@ CODES: dict[Code, str] = {
 # Their severity depends on how a finding was established (docs/output.md, "Lint levels").
 LINT_CODES: dict[str, tuple[str, str]] = {
     "L601": ("dead-rule", "a rule that can never apply (dead provision)"),
-    "L602": ("competence-conflict", "organs of different kinds competent for the same decision in one situation"),
+    "L602": (
+        "competence-conflict",
+        "organs of different kinds competent for the same decision in one situation",
+    ),
     "L603": ("contradiction", "rules that apply in the same situation with contradictory effects"),
     "L604": ("vacuous-property", "a property that holds only because its premise never happens"),
 }
@@ -126,4 +129,3 @@ def checked(code: str) -> Code:
 
 
 ALL_CODES: tuple[Code, ...] = get_args(Code)
-

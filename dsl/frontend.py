@@ -43,10 +43,14 @@ def compile_file(path: str) -> FrontendResult:
     return FrontendResult(model, all_diags, files)
 
 
-def compile_text(text: str, path: str = "<text>.rev", directory: str | None = None) -> FrontendResult:
+def compile_text(
+    text: str, path: str = "<text>.rev", directory: str | None = None
+) -> FrontendResult:
     """Compile source text (for notebooks and tests); imports resolve from `directory`."""
     folder = directory or os.getcwd()
-    with tempfile.NamedTemporaryFile("w", suffix=".rev", dir=folder, delete=False, encoding="utf-8") as f:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".rev", dir=folder, delete=False, encoding="utf-8"
+    ) as f:
         f.write(text)
         tmp = f.name
     try:
@@ -54,5 +58,8 @@ def compile_text(text: str, path: str = "<text>.rev", directory: str | None = No
     finally:
         os.unlink(tmp)
     # present the temporary file under the caller's name
-    renamed = {path if k == tmp or k.endswith(os.path.basename(tmp)) else k: v for k, v in result.files.items()}
+    renamed = {
+        path if k == tmp or k.endswith(os.path.basename(tmp)) else k: v
+        for k, v in result.files.items()
+    }
     return FrontendResult(result.model, result.diagnostics, renamed)

@@ -37,8 +37,12 @@ def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None,
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start : exc.start].decode("utf-8")) + 1  # characters, not bytes
         return None, [
-            error("E003", f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                  Span(path, line, col, line, col + 1), help="save the file as UTF-8")
+            error(
+                "E003",
+                f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                Span(path, line, col, line, col + 1),
+                help="save the file as UTF-8",
+            )
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -46,8 +50,13 @@ def read_source(path: str, span: Span | None = None) -> tuple[SourceFile | None,
         pos = text.index("\x00")
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        return None, [error("E003", f"{path} contains a NUL character: is it a binary file?",
-                            Span(path, line, col, line, col + 1))]
+        return None, [
+            error(
+                "E003",
+                f"{path} contains a NUL character: is it a binary file?",
+                Span(path, line, col, line, col + 1),
+            )
+        ]
     return SourceFile(path, text), []
 
 
@@ -83,7 +92,9 @@ class Loader:
         source, diags = read_source(path, span)
         self.diags.extend(diags)
         if source is None:
-            if diags and diags[0].code == "E003":  # keep a lossy copy so the error can show the line
+            if (
+                diags and diags[0].code == "E003"
+            ):  # keep a lossy copy so the error can show the line
                 try:
                     raw = read_regular(path, MAX_FILE_BYTES)
                     lossy = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")
@@ -113,14 +124,28 @@ class Loader:
             else:
                 target = find_library(decl.target, module.path)
             if target is None:
-                self.diags.append(error("E103", f"cannot find the library '{decl.target}'", decl.span,
-                                        "not found", help="looked beside this file, in spec/ folders above it, and in REVCHECK_PATH"))
+                self.diags.append(
+                    error(
+                        "E103",
+                        f"cannot find the library '{decl.target}'",
+                        decl.span,
+                        "not found",
+                        help="looked beside this file, in spec/ folders above it, and in REVCHECK_PATH",
+                    )
+                )
                 continue
             key = str(real_path(target))
             if key in stack:
-                chain = " → ".join(Path(p).name for p in (*stack[stack.index(key):], key))
-                self.diags.append(error("E104", f"import cycle: '{decl.target}' imports this file again",
-                                        decl.span, "closes the cycle", help=f"the imports run {chain}"))
+                chain = " → ".join(Path(p).name for p in (*stack[stack.index(key) :], key))
+                self.diags.append(
+                    error(
+                        "E104",
+                        f"import cycle: '{decl.target}' imports this file again",
+                        decl.span,
+                        "closes the cycle",
+                        help=f"the imports run {chain}",
+                    )
+                )
                 continue
             if key in self.libraries:
                 continue
@@ -128,15 +153,22 @@ class Loader:
             if lib is None:
                 continue
             if lib.kind != "library":
-                self.diags.append(error("E112", f"'{decl.target}' is a procedure; only libraries can be imported",
-                                        decl.span, help="use `extends` to amend a procedure"))
+                self.diags.append(
+                    error(
+                        "E112",
+                        f"'{decl.target}' is a procedure; only libraries can be imported",
+                        decl.span,
+                        help="use `extends` to amend a procedure",
+                    )
+                )
                 continue
             self.load_imports(lib, (*stack, key))
             self.libraries[key] = lib
             self.library_order.append(key)
 
-    def load(self, path: str, stack: tuple[str, ...] = (),
-             span: Span | None = None) -> tuple[ast.Module | None, dict[str, str]]:
+    def load(
+        self, path: str, stack: tuple[str, ...] = (), span: Span | None = None
+    ) -> tuple[ast.Module | None, dict[str, str]]:
         """Parse `path`, load its imports, and consolidate it with the law it `extends`
         (`span`: the `extends` line that named `path`, where a read error is reported)."""
         module = self.parse_file(path, span)
@@ -147,10 +179,18 @@ class Loader:
         extends = [d for d in module.decls if isinstance(d, ast.Extends)]
         if not extends:
             for d in module.decls:
-                if isinstance(d, ast.Repeal | ast.Amend | ast.AmendVar | ast.AmendProperty | ast.Insert):
-                    self.diags.append(error("E111", "an amendment needs a law to amend", d.span,
-                                            "this file has no `extends`",
-                                            help='add `extends "path/to/law.rev"` after the header'))
+                if isinstance(
+                    d, ast.Repeal | ast.Amend | ast.AmendVar | ast.AmendProperty | ast.Insert
+                ):
+                    self.diags.append(
+                        error(
+                            "E111",
+                            "an amendment needs a law to amend",
+                            d.span,
+                            "this file has no `extends`",
+                            help='add `extends "path/to/law.rev"` after the header',
+                        )
+                    )
             origins = {d.name: module.path for d in module.decls if isinstance(d, ast.RuleDecl)}
             return module, origins
         if len(extends) > 1:
@@ -173,7 +213,12 @@ class Loader:
         return amend(base, module, origins, self.diags)
 
 
-_REPEALABLE = {"rule": ast.RuleDecl, "var": ast.VarDecl, "property": ast.PropertyDecl, "expect": ast.ExpectDecl}
+_REPEALABLE = {
+    "rule": ast.RuleDecl,
+    "var": ast.VarDecl,
+    "property": ast.PropertyDecl,
+    "expect": ast.ExpectDecl,
+}
 
 
 def origin_key(kind: str, name: str) -> str:
@@ -212,7 +257,9 @@ def amend(
     from_base = {id(d) for d in base.decls}  # `repeal final` removes only the base's lines
 
     def find(cls: type, name: str) -> int | None:
-        return next((i for i, d in enumerate(decls) if isinstance(d, cls) and _decl_name(d) == name), None)
+        return next(
+            (i for i, d in enumerate(decls) if isinstance(d, cls) and _decl_name(d) == name), None
+        )
 
     for d in bill.decls:
         match d:
@@ -222,15 +269,27 @@ def amend(
             case ast.Repeal(target="final"):
                 finals = [x for x in decls if isinstance(x, ast.FinalDecl) and id(x) in from_base]
                 if not finals:
-                    diags.append(error("E111", "the law being amended has no `final` lines to repeal",
-                                       d.span, "nothing to repeal"))
+                    diags.append(
+                        error(
+                            "E111",
+                            "the law being amended has no `final` lines to repeal",
+                            d.span,
+                            "nothing to repeal",
+                        )
+                    )
                     continue
                 decls = [x for x in decls if not any(x is f for f in finals)]
             case ast.Repeal(target=target, name=name):
                 i = find(_REPEALABLE[target], name)
                 if i is None:
-                    diags.append(error("E111", f"the law being amended has no {target} '{name}' to repeal",
-                                       d.span, "nothing to repeal"))
+                    diags.append(
+                        error(
+                            "E111",
+                            f"the law being amended has no {target} '{name}' to repeal",
+                            d.span,
+                            "nothing to repeal",
+                        )
+                    )
                     continue
                 del decls[i]
                 origins.pop(name if target == "rule" else origin_key(target, name), None)
@@ -243,8 +302,15 @@ def amend(
             case ast.Amend(name=name):
                 i = find(ast.RuleDecl, name)
                 if i is None:
-                    diags.append(error("E111", f"the law being amended has no rule '{name}' to amend",
-                                       d.span, "nothing to amend", help="use `insert rule` for a new rule"))
+                    diags.append(
+                        error(
+                            "E111",
+                            f"the law being amended has no rule '{name}' to amend",
+                            d.span,
+                            "nothing to amend",
+                            help="use `insert rule` for a new rule",
+                        )
+                    )
                     continue
                 old = decls[i]
                 assert isinstance(old, ast.RuleDecl)
@@ -252,28 +318,48 @@ def amend(
                 given = {type(c): c for c in d.clauses}
                 kept = tuple(given.pop(type(c), c) for c in old.clauses)
                 clauses = kept + tuple(c for c in d.clauses if type(c) in given)
-                decls[i] = replace(old, clauses=clauses, title=d.title or old.title,
-                                   title_zh=d.title_zh or old.title_zh)
+                decls[i] = replace(
+                    old,
+                    clauses=clauses,
+                    title=d.title or old.title,
+                    title_zh=d.title_zh or old.title_zh,
+                )
                 origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
             case ast.AmendVar(var=var) | ast.AmendProperty(property=var):
                 kind = "var" if isinstance(d, ast.AmendVar) else "property"
                 i = find(type(var), var.name)
                 if i is None:
-                    diags.append(error("E111", f"the law being amended has no {kind} '{var.name}' to amend",
-                                       d.span, "nothing to amend", help=f"declare a new {kind} without `amend`"))
+                    diags.append(
+                        error(
+                            "E111",
+                            f"the law being amended has no {kind} '{var.name}' to amend",
+                            d.span,
+                            "nothing to amend",
+                            help=f"declare a new {kind} without `amend`",
+                        )
+                    )
                     continue
                 old = decls[i]
                 if isinstance(var, ast.PropertyDecl):  # no title given: the old one stays
                     assert isinstance(old, ast.PropertyDecl)
-                    var = replace(var, title=var.title or old.title,
-                                  title_zh=var.title_zh or old.title_zh)
+                    var = replace(
+                        var, title=var.title or old.title, title_zh=var.title_zh or old.title_zh
+                    )
                 decls[i] = var
                 key = origin_key(kind, var.name)
-                origins[key] = f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"
+                origins[key] = (
+                    f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"
+                )
             case ast.Insert(rule=rule):
                 if find(ast.RuleDecl, rule.name) is not None:
-                    diags.append(error("E101", f"rule '{rule.name}' already exists in the law being amended",
-                                       d.span, help="use `amend rule` to change it"))
+                    diags.append(
+                        error(
+                            "E101",
+                            f"rule '{rule.name}' already exists in the law being amended",
+                            d.span,
+                            help="use `amend rule` to change it",
+                        )
+                    )
                     continue
                 decls.append(rule)
                 origins[rule.name] = f"inserted by {bill.path}"
@@ -284,15 +370,28 @@ def amend(
                 decls.append(d)
             case ast.RuleDecl(name=name):
                 if find(ast.RuleDecl, name) is not None:
-                    diags.append(error("E101", f"rule '{name}' already exists in the law being amended",
-                                       d.span, help="use `amend rule` to change it, or `repeal rule` first"))
+                    diags.append(
+                        error(
+                            "E101",
+                            f"rule '{name}' already exists in the law being amended",
+                            d.span,
+                            help="use `amend rule` to change it, or `repeal rule` first",
+                        )
+                    )
                     continue
                 decls.append(d)
                 origins[name] = f"inserted by {bill.path}"
             case _:
                 decls.append(d)
-    merged = ast.Module("procedure", bill.name, bill.title or base.title, tuple(decls), bill.path, bill.span,
-                        bill.title_zh or base.title_zh)
+    merged = ast.Module(
+        "procedure",
+        bill.name,
+        bill.title or base.title,
+        tuple(decls),
+        bill.path,
+        bill.span,
+        bill.title_zh or base.title_zh,
+    )
     return merged, origins
 
 

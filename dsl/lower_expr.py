@@ -203,13 +203,20 @@ class ExprLowering:
 
     def _final(self, e: ast.FinalRef, scope: Scope) -> tuple[m.Expr, T]:
         if not scope.final_allowed:
-            self.err("E201", "`final` (the lawful end states) can only be used in a property", e.span)
+            self.err(
+                "E201", "`final` (the lawful end states) can only be used in a property", e.span
+            )
             return m.Lit(False), ErrorType()
         if scope.final is None:
             scope.missing.append("final")
             if scope.report_unknown:
-                self.err("E102", "the procedure declares no lawful end states", e.span,
-                         "`final` is undefined", help="add a line `final CONDITION`")
+                self.err(
+                    "E102",
+                    "the procedure declares no lawful end states",
+                    e.span,
+                    "`final` is undefined",
+                    help="add a line `final CONDITION`",
+                )
             return m.Lit(False), ErrorType()
         return scope.final, BOOL
 
@@ -253,16 +260,24 @@ class ExprLowering:
             return m.SlotRef(var.first_slot, name), var.type
         if name in scope.consts:
             v = scope.consts[name]
-            return m.Lit(v), (BOOL if isinstance(v, bool) else INT if isinstance(v, int) else SymbolType(v))
+            return m.Lit(v), (
+                BOOL if isinstance(v, bool) else INT if isinstance(v, int) else SymbolType(v)
+            )
         if name in scope.symbols or (
             scope.in_step_pattern
             and (name in scope.kinds or name in scope.actors or name in scope.rules)
         ):
             return m.Lit(name), SymbolType(name)
         if name in scope.sets:
-            self.err("E201", f"'{name}' is a set; use it with `in`, `forall`, `sum` or `count`", e.span)
+            self.err(
+                "E201", f"'{name}' is a set; use it with `in`, `forall`, `sum` or `count`", e.span
+            )
             return m.Lit(False), ErrorType()
-        for table, what in ((scope.actors, "an actor"), (scope.kinds, "an act kind"), (scope.rules, "a rule")):
+        for table, what in (
+            (scope.actors, "an actor"),
+            (scope.kinds, "an act kind"),
+            (scope.rules, "a rule"),
+        ):
             if name in table:  # declared, but only a step pattern can name it
                 scope.missing.append(name)
                 if scope.report_unknown:
@@ -353,8 +368,12 @@ class ExprLowering:
         """`kind == appeal`: beside a step attribute a name is read in that attribute's own
         namespace (act kinds, actors, rules) first, so a variable or constant of the same name
         cannot capture it (issue 12: `var appeal` made `remedy_after_decision` fail)."""
-        if (scope.in_step_pattern and isinstance(other, ast.StepField) and isinstance(e, ast.Name)
-                and e.name not in scope.bound):
+        if (
+            scope.in_step_pattern
+            and isinstance(other, ast.StepField)
+            and isinstance(e, ast.Name)
+            and e.name not in scope.bound
+        ):
             table = {"kind": scope.kinds, "actor": scope.actors, "rule": scope.rules}[other.field]
             name = scope.alias(e.name)
             if name in table:
@@ -391,8 +410,13 @@ class ExprLowering:
             folded = make_binary(op, left, right)
             if isinstance(folded, m.Lit) and _too_large(folded.value):
                 # operands are below the limit, so computing this one step was cheap
-                self.err("E210", f"this computes a number of more than {MAX_DIGITS:,} digits",
-                         e.span, "too large", help="constants and bounds must stay below 10^1000")
+                self.err(
+                    "E210",
+                    f"this computes a number of more than {MAX_DIGITS:,} digits",
+                    e.span,
+                    "too large",
+                    help="constants and bounds must stay below 10^1000",
+                )
                 return m.Lit(0), ErrorType()
             return folded, INT
         if op in ("<", "<=", ">", ">="):
@@ -426,7 +450,9 @@ class ExprLowering:
             )
             if not ints:
                 return m.Lit(False), ErrorType()
-            result = make_binary("and", make_binary("<=", lo, operand), make_binary("<=", operand, hi))
+            result = make_binary(
+                "and", make_binary("<=", lo, operand), make_binary("<=", operand, hi)
+            )
         elif isinstance(coll, ast.Name):
             set_name = scope.alias(coll.name)
             if set_name not in scope.sets:
@@ -468,7 +494,9 @@ class ExprLowering:
                     f"unknown organ '{e.organ}'",
                     e.organ_span,
                     "not declared",
-                    help=f"did you mean '{close[0]}'?" if close else "declare it: organ NAME is court",
+                    help=f"did you mean '{close[0]}'?"
+                    if close
+                    else "declare it: organ NAME is court",
                 )
             return m.Lit(False), BOOL
         if isinstance(operand_t, ErrorType):  # already reported; `False` is no actor

@@ -62,9 +62,7 @@ Value = bool | int | str
 # --------------------------------------------------------------------------- expressions
 
 StepField = Literal["rule", "actor", "kind"]
-BinaryOp = Literal[
-    "and", "or", "implies", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*"
-]
+BinaryOp = Literal["and", "or", "implies", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +301,9 @@ class Property:
     title: str = ""
     text: str = ""  # the property as written, for reports
     origin: str = ""  # the file that declared it (a library for principles)
-    missing: str = ""  # non-empty: the model lacks what the property needs (verdict: not applicable)
+    missing: str = (
+        ""  # non-empty: the model lacks what the property needs (verdict: not applicable)
+    )
     span: Span = field(default=NO_SPAN, compare=False)
     # a library principle: (name it reads, the procedure's name it was resolved to), for reports
     reads: tuple[tuple[str, str], ...] = ()

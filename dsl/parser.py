@@ -48,8 +48,9 @@ def _lark() -> Lark:
     grammar = resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
     # cache=True: Lark keeps the LALR tables in the temp folder, keyed by the grammar's hash
     # and Lark's version (0.13 s -> 0.02 s per process; rebuilt if missing or unreadable)
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                cache=True)
+    return Lark(
+        grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True
+    )
 
 
 def _describe(terminal: str) -> str:
@@ -130,11 +131,15 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
         if expected == {"BIND"} and history:  # `rul decide {`: a name where a declaration starts
             prev = history[-1]
             close = difflib.get_close_matches(str(prev), [*TOP_LEVEL, "allow"], n=1)
-            return error("E001", f"unexpected name `{prev}`",
-                         _token_span(path, prev),
-                         "expected a declaration",
-                         help=f"did you mean `{close[0]}`?" if close
-                         else "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`")
+            return error(
+                "E001",
+                f"unexpected name `{prev}`",
+                _token_span(path, prev),
+                "expected a declaration",
+                help=f"did you mean `{close[0]}`?"
+                if close
+                else "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`",
+            )
         span = _token_span(path, tok)
         message = f"unexpected {_token_words(tok)}"
         label = f"expected {_expected_words(expected)}"
@@ -202,7 +207,9 @@ def _blank_before(text: str, line: int) -> str:
 
 def _resume_line(source: SourceFile, after_line: int) -> int | None:
     for n in range(after_line + 1, len(source.lines) + 1):
-        if _RESUME.match(source.line(n)) and not source.line(n).startswith(("procedure", "library")):
+        if _RESUME.match(source.line(n)) and not source.line(n).startswith(
+            ("procedure", "library")
+        ):
             return n
     return None
 
@@ -263,6 +270,10 @@ def _parse(source: SourceFile) -> tuple[ast.Module | None, list[Diagnostic]]:
         ]
     for tok in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "NUMBER"):
         if len(tok) > MAX_DIGITS:
-            span = Span(source.path, tok.line or 1, tok.column or 1, tok.line or 1, (tok.column or 1) + 1)
-            return None, [error("E001", f"a number with more than {MAX_DIGITS} digits", span, "too long")]
+            span = Span(
+                source.path, tok.line or 1, tok.column or 1, tok.line or 1, (tok.column or 1) + 1
+            )
+            return None, [
+                error("E001", f"a number with more than {MAX_DIGITS} digits", span, "too long")
+            ]
     return build_module(tree, source), []

@@ -34,7 +34,9 @@ _INDENT = "  "
 
 def quote(text: str) -> str:
     """A STRING token whose `build_ast.unquote` is `text`."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -243,7 +245,11 @@ def pretty_decl(d: ast.Decl) -> str:
         case ast.ActorDecl(name=name, organ=organ, label=label, title_zh=title_zh):
             return f"actor {name} is {organ}{_title(label)}{_zh(title_zh)}"
         case ast.ValueDecl(var=var, value=value, title=title, title_zh=title_zh):
-            key = "" if value is None else f" = {str(value).lower() if isinstance(value, bool) else value}"
+            key = (
+                ""
+                if value is None
+                else f" = {str(value).lower() if isinstance(value, bool) else value}"
+            )
             return f"value {var}{key} {quote(title)}{_zh(title_zh)}"
         case ast.ConstDecl(name=name, value=value):
             return f"const {name} = {pretty_expr(value)}"
@@ -257,7 +263,9 @@ def pretty_decl(d: ast.Decl) -> str:
         case ast.FinalDecl(predicate=p):
             return f"final {pretty_expr(p)}"
         case ast.PropertyDecl(name=name, title=title, body=body, title_zh=title_zh):
-            return f"property {name}{_title(title)}{_zh(title_zh)} {{ {pretty_property_body(body)} }}"
+            return (
+                f"property {name}{_title(title)}{_zh(title_zh)} {{ {pretty_property_body(body)} }}"
+            )
         case ast.ExpectDecl(property=prop, verdict=verdict, reason=reason):
             return f"expect {prop} {verdict}{_title(reason)}"
         case ast.Repeal(target="final"):
@@ -285,7 +293,9 @@ def _scenario(d: ast.ScenarioDecl) -> str:
         steps = []
         for s in d.steps:
             args = f"({', '.join(s.args)})" if s.args else ""
-            steps.append(s.rule + args + (f" with {pretty_expr(s.after)}" if s.after is not None else ""))
+            steps.append(
+                s.rule + args + (f" with {pretty_expr(s.after)}" if s.after is not None else "")
+            )
         lines.append("  happened " + ",\n           ".join(steps))
     lines.append(f"  then {d.goal} {pretty_expr(d.predicate)}")
     return "\n".join(lines) + "\n}"

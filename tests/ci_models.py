@@ -84,10 +84,13 @@ repeal rule give_back
 amend rule decide { when stage in {executed, pending} }
 """
 
-WORSE_ACKNOWLEDGED = WORSE.replace('procedure worse', 'procedure worse_ack') + """
+WORSE_ACKNOWLEDGED = (
+    WORSE.replace("procedure worse", "procedure worse_ack")
+    + """
 expect no_early_decision fails "the bill lets the bureau decide at once"
 expect can_return fails "the bill abolishes return"
 """
+)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -99,5 +102,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def revcheck(*args: str, cwd: Path | str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the command line in a fresh interpreter, as CI would."""
-    return subprocess.run([sys.executable, "-m", "checker.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -124,8 +124,16 @@ class Builder:
         ups = tuple(Update(ref.slot, _e(v)) for ref, v in (updates or {}).items())
         self.rules.append(
             RuleInstance(
-                name, rule or name, (), actor, kind, (), _e(guard), ups,
-                duty=duty or within is not None, deadline_days=within,
+                name,
+                rule or name,
+                (),
+                actor,
+                kind,
+                (),
+                _e(guard),
+                ups,
+                duty=duty or within is not None,
+                deadline_days=within,
             )
         )
 

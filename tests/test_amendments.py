@@ -53,7 +53,10 @@ def test_repeal_removes_the_rule_and_its_origin() -> None:
 
 
 def test_amend_replaces_only_the_clauses_given_and_keeps_their_place() -> None:
-    base, amended = rules_of(FIXTURES / "base.rev")["decide"], rules_of(FIXTURES / "bill_one.rev")["decide"]
+    base, amended = (
+        rules_of(FIXTURES / "base.rev")["decide"],
+        rules_of(FIXTURES / "bill_one.rev")["decide"],
+    )
     assert [type(c) for c in amended.clauses] == [type(c) for c in base.clauses]
     assert clause(amended, ast.Cites).sources == ("bill1_s1", "art2")  # type: ignore[attr-defined]
     assert clause(amended, ast.By) == clause(base, ast.By)
@@ -78,11 +81,17 @@ def test_chain_of_two_bills_records_every_amendment() -> None:
     program, _, _ = load_program(str(FIXTURES / "bill_two.rev"))
     assert program is not None
     origin = program.rule_origins["decide"]
-    assert re.fullmatch(r".*base\.rev, amended by .*bill_one\.rev, amended by .*bill_two\.rev", origin)
-    assert re.fullmatch(r"inserted by .*bill_one\.rev, amended by .*bill_two\.rev", program.rule_origins["hear"])
+    assert re.fullmatch(
+        r".*base\.rev, amended by .*bill_one\.rev, amended by .*bill_two\.rev", origin
+    )
+    assert re.fullmatch(
+        r"inserted by .*bill_one\.rev, amended by .*bill_two\.rev", program.rule_origins["hear"]
+    )
     decide = rules_of(FIXTURES / "bill_two.rev")["decide"]
     assert clause(decide, ast.Modality) == ast.Modality(duty=False)  # bill two: power
-    assert clause(decide, ast.When) == clause(rules_of(FIXTURES / "bill_one.rev")["decide"], ast.When)
+    assert clause(decide, ast.When) == clause(
+        rules_of(FIXTURES / "bill_one.rev")["decide"], ast.When
+    )
 
 
 def test_repeal_var_and_the_bill_takes_the_last_word_on_expectations() -> None:
@@ -95,8 +104,10 @@ def test_repeal_var_and_the_bill_takes_the_last_word_on_expectations() -> None:
 
 def test_repeal_property_takes_its_expect_with_it(tmp_path: Path) -> None:
     bill = tmp_path / "bill.rev"
-    bill.write_text(f'procedure b\nextends "{FIXTURES / "base.rev"}"\nrepeal property decided_reachable\n',
-                    encoding="utf-8")
+    bill.write_text(
+        f'procedure b\nextends "{FIXTURES / "base.rev"}"\nrepeal property decided_reachable\n',
+        encoding="utf-8",
+    )
     front = compile_file(str(bill))
     assert front.model is not None, front.diagnostics
     assert "decided_reachable" not in [e.property for e in front.model.expectations]
@@ -120,11 +131,19 @@ def test_amend_var_replaces_type_and_initial_in_place() -> None:
     amended, origins = decls_of(FIXTURES / "vars_one.rev")
     i, stage = named(amended, ast.VarDecl, "stage")
     assert i == named(base, ast.VarDecl, "stage")[0]  # the same place as in the base
-    assert stage == ast.VarDecl("stage", ast.EnumTypeExpr(("idle", "pending", "decided", "closed")), ast.Name("idle"))
+    assert stage == ast.VarDecl(
+        "stage", ast.EnumTypeExpr(("idle", "pending", "decided", "closed")), ast.Name("idle")
+    )
     _, noted = named(amended, ast.VarDecl, "noted")
-    assert noted == ast.VarDecl("noted", ast.RangeTypeExpr(ast.Number(0), ast.Number(2)), ast.Number(0))
-    assert re.fullmatch(r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")])
-    assert sum(isinstance(d, ast.VarDecl) for d in amended) == sum(isinstance(d, ast.VarDecl) for d in base)
+    assert noted == ast.VarDecl(
+        "noted", ast.RangeTypeExpr(ast.Number(0), ast.Number(2)), ast.Number(0)
+    )
+    assert re.fullmatch(
+        r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")]
+    )
+    assert sum(isinstance(d, ast.VarDecl) for d in amended) == sum(
+        isinstance(d, ast.VarDecl) for d in base
+    )
 
 
 def test_amend_property_replaces_body_and_title_and_keeps_its_expect() -> None:
@@ -138,9 +157,15 @@ def test_amend_property_replaces_body_and_title_and_keeps_its_expect() -> None:
     assert order(amended) == order(base)  # replaced in place
     assert isinstance(prop, ast.PropertyDecl)
     assert prop.title == "a case can be closed"
-    assert prop.body == ast.PropertyBody("reachable", (ast.BinOp("==", ast.Name("stage"), ast.Name("closed")),))
-    expects = [d for d in amended if isinstance(d, ast.ExpectDecl) and d.property == "decided_reachable"]
-    assert [(e.verdict, e.reason) for e in expects] == [("holds", "art. 2")]  # the base's, unchanged
+    assert prop.body == ast.PropertyBody(
+        "reachable", (ast.BinOp("==", ast.Name("stage"), ast.Name("closed")),)
+    )
+    expects = [
+        d for d in amended if isinstance(d, ast.ExpectDecl) and d.property == "decided_reachable"
+    ]
+    assert [(e.verdict, e.reason) for e in expects] == [
+        ("holds", "art. 2")
+    ]  # the base's, unchanged
     assert origin_key("property", "decided_reachable") in origins
     assert origin_key("property", "no_court_start") not in origins  # untouched: no provenance
 
@@ -153,7 +178,9 @@ def test_repeal_final_removes_the_base_lines_and_keeps_the_bills() -> None:
 
 def test_a_bills_final_is_added_without_repeal_final(tmp_path: Path) -> None:
     bill = tmp_path / "bill.rev"
-    bill.write_text(f'procedure b\nextends "{FIXTURES / "base.rev"}"\nfinal stage == idle\n', encoding="utf-8")
+    bill.write_text(
+        f'procedure b\nextends "{FIXTURES / "base.rev"}"\nfinal stage == idle\n', encoding="utf-8"
+    )
     assert len([d for d in decls_of(bill)[0] if isinstance(d, ast.FinalDecl)]) == 2
 
 
@@ -161,17 +188,26 @@ def test_chain_of_two_bills_amending_vars_properties_and_finals() -> None:
     amended, origins = decls_of(FIXTURES / "vars_two.rev")
     _, noted = named(amended, ast.VarDecl, "noted")
     assert noted == ast.VarDecl("noted", ast.BoolTypeExpr(), ast.Boolean(False))
-    assert re.fullmatch(r".*base\.rev, amended by .*vars_one\.rev, amended by .*vars_two\.rev",
-                        origins[origin_key("var", "noted")])
-    assert re.fullmatch(r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")])
+    assert re.fullmatch(
+        r".*base\.rev, amended by .*vars_one\.rev, amended by .*vars_two\.rev",
+        origins[origin_key("var", "noted")],
+    )
+    assert re.fullmatch(
+        r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")]
+    )
     _, prop = named(amended, ast.PropertyDecl, "decided_reachable")
     assert isinstance(prop, ast.PropertyDecl)
     assert prop.title == "a case can be closed"  # bill two gives no title: bill one's stays
     assert prop.body.operands[0] == ast.BinOp(
-        "and", ast.BinOp("==", ast.Name("stage"), ast.Name("closed")), ast.Name("noted"))
+        "and", ast.BinOp("==", ast.Name("stage"), ast.Name("closed")), ast.Name("noted")
+    )
     finals = [d.predicate for d in amended if isinstance(d, ast.FinalDecl)]
     assert finals == [prop.body.operands[0]]  # bill two repealed bill one's final line
-    expects = [d.reason for d in amended if isinstance(d, ast.ExpectDecl) and d.property == "decided_reachable"]
+    expects = [
+        d.reason
+        for d in amended
+        if isinstance(d, ast.ExpectDecl) and d.property == "decided_reachable"
+    ]
     assert expects == ["vars bill two: a closed case with its note"]
 
 
@@ -182,8 +218,10 @@ def test_bills_amending_vars_and_properties_meet_their_expectations(name: str) -
 
 def test_repeal_var_forgets_its_provenance(tmp_path: Path) -> None:
     bill = tmp_path / "bill.rev"
-    bill.write_text(f'procedure b\nextends "{FIXTURES / "vars_one.rev"}"\nrepeal var noted\nrepeal rule note\n',
-                    encoding="utf-8")
+    bill.write_text(
+        f'procedure b\nextends "{FIXTURES / "vars_one.rev"}"\nrepeal var noted\nrepeal rule note\n',
+        encoding="utf-8",
+    )
     _, origins = decls_of(bill)
     assert origin_key("var", "noted") not in origins and origin_key("var", "stage") in origins
 
@@ -217,8 +255,17 @@ def test_new_forms_round_trip_through_pretty() -> None:
     module, diags = parse(SourceFile("<bill>.rev", text))
     assert module is not None and not diags
     kinds = [type(d).__name__ for d in module.decls]
-    assert kinds == ["Extends", "AmendVar", "AmendVar", "AmendVar", "AmendProperty", "AmendProperty",
-                     "Repeal", "Repeal", "FinalDecl"]
+    assert kinds == [
+        "Extends",
+        "AmendVar",
+        "AmendVar",
+        "AmendVar",
+        "AmendProperty",
+        "AmendProperty",
+        "Repeal",
+        "Repeal",
+        "FinalDecl",
+    ]
     assert module.decls[6] == ast.Repeal("final", "")
     printed = pretty(module)
     assert "\namend var x : 0..5 = 0\n" in printed and "\nrepeal final\n" in printed
@@ -228,7 +275,9 @@ def test_new_forms_round_trip_through_pretty() -> None:
     assert pretty(again) == printed
 
 
-@pytest.mark.parametrize("text", ["repeal final x", "amend var x", "amend final x == 1", "amend expect p holds"])
+@pytest.mark.parametrize(
+    "text", ["repeal final x", "amend var x", "amend final x == 1", "amend expect p holds"]
+)
 def test_malformed_new_forms_are_syntax_errors(text: str) -> None:
     module, diags = parse(SourceFile("<bill>.rev", f"procedure b\n{text}\n"))
     assert module is None and diags and all(d.code.startswith("E0") for d in diags)
@@ -240,15 +289,20 @@ _EXPECT = re.compile(r"([EW]\d{3})@(\d+):(\d+)")
 
 
 def expected_codes(path: Path) -> set[tuple[str, int, int]]:
-    return {(m[1], int(m[2]), int(m[3])) for m in _EXPECT.finditer(path.read_text(encoding="utf-8"))}
+    return {
+        (m[1], int(m[2]), int(m[3])) for m in _EXPECT.finditer(path.read_text(encoding="utf-8"))
+    }
 
 
 @pytest.mark.parametrize("name", ["bad_bill", "extends_library"])
 def test_diagnostics_of_bills(name: str) -> None:
     path = FIXTURES / f"{name}.rev"
     front = compile_file(str(path))
-    found = {(d.code, d.span.line, d.span.col) for d in front.diagnostics
-             if Path(d.span.path).resolve() == path.resolve()}
+    found = {
+        (d.code, d.span.line, d.span.col)
+        for d in front.diagnostics
+        if Path(d.span.path).resolve() == path.resolve()
+    }
     assert front.model is None
     assert found == expected_codes(path)
 
@@ -308,5 +362,8 @@ def test_every_case_meets_its_expectations(tmp_path: Path, monkeypatch: pytest.M
         if p["match"] in ("differs", "fails")
     ]
     assert problems == []
-    assert all(not f["diagnostics"] or all(d["severity"] != "error" for d in f["diagnostics"]) for f in report["files"])
+    assert all(
+        not f["diagnostics"] or all(d["severity"] != "error" for d in f["diagnostics"])
+        for f in report["files"]
+    )
     assert code in (0, 3)  # 3 only while some verdict is still unsettled

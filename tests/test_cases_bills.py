@@ -27,8 +27,9 @@ allow L603 for redo "reviewed: redo only"
 
 def test_repealing_a_rule_repeals_its_allow_lines(tmp_path: Path) -> None:
     (tmp_path / "base.rev").write_text(BASE, encoding="utf-8")
-    (tmp_path / "bill.rev").write_text('procedure bill "no redo"\nextends "base.rev"\nrepeal rule redo\n',
-                                       encoding="utf-8")
+    (tmp_path / "bill.rev").write_text(
+        'procedure bill "no redo"\nextends "base.rev"\nrepeal rule redo\n', encoding="utf-8"
+    )
     result = compile_file(str(tmp_path / "bill.rev"))
     assert result.model is not None, [(d.code, d.message) for d in result.diagnostics]
     assert not [d for d in result.diagnostics if d.code == "E115"]

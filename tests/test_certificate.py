@@ -28,7 +28,9 @@ def certify(case: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> dict[s
     return json.loads(out.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def verify(case: Path, cert: dict[str, Any], path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def verify(
+    case: Path, cert: dict[str, Any], path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     path.write_text(json.dumps(cert), encoding="utf-8")
     code = main(["verify-certificate", str(case), str(path)])
     return code, capsys.readouterr().out
@@ -39,7 +41,9 @@ def entry(cert: dict[str, Any], prop: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
-def test_certificates_of_shipped_cases_verify(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_certificates_of_shipped_cases_verify(
+    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     front = compile_file(str(case))
     if front.model is None or front.model.is_library:
         pytest.skip(f"{case.name} does not compile now (its own tests say why), or is a library")
@@ -70,7 +74,9 @@ def test_what_each_verdict_carries(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "recovered" in proof["invariant"] and "==" in proof["invariant"]
 
 
-def test_a_changed_trace_step_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_trace_step_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(JUGS, tmp_path / "c.json", capsys)
     bad = copy.deepcopy(cert)
     states = entry(bad, "never_four")["evidence"]["trace"]["states"]
@@ -81,7 +87,9 @@ def test_a_changed_trace_step_is_rejected(tmp_path: Path, capsys: pytest.Capture
     assert "rejected: property never_four: trace: step 2: " in out
 
 
-def test_a_dropped_trace_step_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dropped_trace_step_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(JUGS, tmp_path / "c.json", capsys)
     bad = copy.deepcopy(cert)
     trace = entry(bad, "never_four")["evidence"]["trace"]
@@ -91,7 +99,9 @@ def test_a_dropped_trace_step_is_rejected(tmp_path: Path, capsys: pytest.Capture
     assert code == 1 and "rejected: property never_four: trace: step 1: " in out
 
 
-def test_an_altered_digest_or_count_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_altered_digest_or_count_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(JUGS, tmp_path / "c.json", capsys)
     bad = copy.deepcopy(cert)
     digest = bad["files"][0]["state_space"]["digest"]
@@ -106,42 +116,53 @@ def test_an_altered_digest_or_count_is_rejected(tmp_path: Path, capsys: pytest.C
     assert code == 1 and "rejected: state space: the certificate counts 15 states" in out
 
 
-def test_a_flipped_exhaustive_verdict_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_flipped_exhaustive_verdict_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(JUGS, tmp_path / "c.json", capsys)
     bad = copy.deepcopy(cert)
     entry(bad, "total_at_most_eight")["verdict"] = "fails"
     code, out = verify(JUGS, bad, tmp_path / "bad.json", capsys)
     assert code == 1
-    assert "rejected: property total_at_most_eight: verdict: on the re-enumerated states it holds" in out
+    assert (
+        "rejected: property total_at_most_eight: verdict: on the re-enumerated states it holds"
+        in out
+    )
     bad = copy.deepcopy(cert)
     bad["files"][0]["dead_ends"]["count"] = 3
     code, out = verify(JUGS, bad, tmp_path / "bad.json", capsys)
     assert code == 1 and "rejected: dead ends: the certificate counts 3" in out
 
 
-def test_a_weakened_invariant_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_weakened_invariant_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(DISTRIBUTION, tmp_path / "c.json", capsys)
     proof = entry(cert, "conservation")["evidence"]
     bad = copy.deepcopy(cert)
     entry(bad, "conservation")["evidence"]["invariant"] = f"({proof['invariant']}) or true"
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
     assert code == 1
-    assert "rejected: property conservation: invariant: implication: a state satisfies the " \
-           "invariant but not the property" in out
+    assert (
+        "rejected: property conservation: invariant: implication: a state satisfies the "
+        "invariant but not the property" in out
+    )
     # drop the first lemma: the rest no longer keeps itself under every step
-    first = next(v for v in cert["files"][0]["verdicts"]
-                 if v["evidence"]["kind"] == "inductive-invariant")
+    first = next(
+        v for v in cert["files"][0]["verdicts"] if v["evidence"]["kind"] == "inductive-invariant"
+    )
     lemma = entry(cert, first["property"])
     text = proof["invariant"]
     model = compile_file(str(DISTRIBUTION)).model
     assert model is not None
     from checker.core.show_expr import show
     from dsl.model import Invariant
+
     prop = model.property(lemma["property"])
     assert prop is not None and isinstance(prop.form, Invariant)
     head = show(prop.form.predicate)
     assert text.startswith(head + " and ") or text.startswith("(" + head + ") and ")
-    weaker = text[len(head) + len(" and "):] if text.startswith(head) else text[len(head) + 7:]
+    weaker = text[len(head) + len(" and ") :] if text.startswith(head) else text[len(head) + 7 :]
     bad = copy.deepcopy(cert)
     entry(bad, "conservation")["evidence"]["invariant"] = weaker
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
@@ -149,21 +170,29 @@ def test_a_weakened_invariant_is_rejected(tmp_path: Path, capsys: pytest.Capture
     assert "rejected: property conservation: invariant: consecution (rule " in out
 
 
-def test_an_invariant_that_is_not_an_expression_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_invariant_that_is_not_an_expression_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert = certify(DISTRIBUTION, tmp_path / "c.json", capsys)
     bad = copy.deepcopy(cert)
     entry(bad, "conservation")["evidence"]["invariant"] = "recoverd == 0"
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
-    assert code == 1 and "rejected: property conservation: invariant: `recoverd == 0` is not an " \
-                         "expression of the case" in out
-    entry(bad, "conservation")["evidence"]["invariant"] = "true } rule x { by y when true then z := 1"
+    assert (
+        code == 1
+        and "rejected: property conservation: invariant: `recoverd == 0` is not an "
+        "expression of the case"
+        in out
+    )
+    entry(bad, "conservation")["evidence"]["invariant"] = (
+        "true } rule x { by y when true then z := 1"
+    )
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
     assert code == 1 and "one line without braces" in out
 
 
 def test_bad_certificate_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.json"
-    broken.write_text("{\n  \"schema\": \n}", encoding="utf-8")
+    broken.write_text('{\n  "schema": \n}', encoding="utf-8")
     assert main(["verify-certificate", str(JUGS), str(broken)]) == 2
     err = capsys.readouterr().err
     assert "error[E001]" in err and "broken.json:3:" in err
@@ -189,7 +218,9 @@ def test_no_dead_ends_rests_on_an_invariant_for_a_symbolic_proof(
     assert code == 1 and "rejected: dead ends: invariant: initiation" in out
     bad["files"][0]["dead_ends"]["count"] = 1
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
-    assert code == 1 and "rejected: dead ends: an invariant can only show that there are none" in out
+    assert (
+        code == 1 and "rejected: dead ends: an invariant can only show that there are none" in out
+    )
 
 
 DELAYED_COPY = """procedure delayed_copy "follower copies leader one step late: not 1-inductive"
@@ -203,7 +234,9 @@ property follower_nonnegative { always follower >= 0 }
 """
 
 
-def test_a_spacer_invariant_is_certified_and_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_spacer_invariant_is_certified_and_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = tmp_path / "delayed_copy.rev"
     case.write_text(DELAYED_COPY, encoding="utf-8")
     cert = certify(case, tmp_path / "c.json", capsys)
@@ -214,7 +247,9 @@ def test_a_spacer_invariant_is_certified_and_checked(tmp_path: Path, capsys: pyt
     code, out = verify(case, cert, tmp_path / "c.json", capsys)
     assert code == 0 and "verified: property follower_nonnegative" in out
     bad = copy.deepcopy(cert)
-    entry(bad, "follower_nonnegative")["evidence"]["invariant"] = "follower >= 0"  # the property alone
+    entry(bad, "follower_nonnegative")["evidence"]["invariant"] = (
+        "follower >= 0"  # the property alone
+    )
     code, out = verify(case, bad, tmp_path / "bad.json", capsys)
     assert code == 1
     assert "rejected: property follower_nonnegative: invariant: consecution (rule 'advance')" in out

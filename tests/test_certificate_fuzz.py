@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 JUGS = ROOT / "tests" / "models" / "jugs.rev"
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.text(max_size=8)
     | st.sampled_from([{"#bigint": "3"}, {"#bigint": "x"}, {"#bigint": "9" * 5000}, 1e300]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -55,15 +60,34 @@ def _mutate(doc: Any, path: tuple[Any, ...], value: Any, delete: bool) -> Any:
 def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
     folder = tmp_path_factory.mktemp("docs")
     report, cert = folder / "report.json", folder / "cert.json"
-    main(["check", str(JUGS), "--format", "json", "--output", str(report), "--certificate", str(cert)])
-    return json.loads(report.read_text(encoding="utf-8")), json.loads(cert.read_text(encoding="utf-8"))
+    main(
+        [
+            "check",
+            str(JUGS),
+            "--format",
+            "json",
+            "--output",
+            str(report),
+            "--certificate",
+            str(cert),
+        ]
+    )
+    return json.loads(report.read_text(encoding="utf-8")), json.loads(
+        cert.read_text(encoding="utf-8")
+    )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data(), value=JSON_VALUES, delete=st.booleans())
 def test_mutated_documents_never_break_the_commands(
-    documents: tuple[Any, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    data: st.DataObject, value: Any, delete: bool,
+    documents: tuple[Any, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: st.DataObject,
+    value: Any,
+    delete: bool,
 ) -> None:
     for command, doc in (("replay-trace", documents[0]), ("verify-certificate", documents[1])):
         paths = _paths(doc)

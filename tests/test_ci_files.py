@@ -29,10 +29,14 @@ def test_documented_workflow_parses_and_uses_real_options() -> None:
     assert block is not None
     workflow = yaml.safe_load(block.group(1))
     steps = workflow["jobs"]["check"]["steps"]
-    uploads = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")]
+    uploads = [
+        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")
+    ]
     assert len(uploads) == 2 and all(s["if"].startswith("always()") for s in uploads)
     parser = build_parser()
-    commands = re.findall(r"^\s*(?:run: )?(revcheck (?:check|diff) .*?)(?: \|\|.*| >>.*)?$", block.group(1), re.M)
+    commands = re.findall(
+        r"^\s*(?:run: )?(revcheck (?:check|diff) .*?)(?: \|\|.*| >>.*)?$", block.group(1), re.M
+    )
     assert len(commands) == 4
     for line in commands:
         args = shlex.split(re.sub(r"\$\{\{[^}]*\}\}", "main", line))[1:]

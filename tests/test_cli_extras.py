@@ -14,10 +14,23 @@ CASES = Path(__file__).parent.parent / "cases"
 
 
 def test_explain_prints_the_trace_and_the_articles(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", str(CASES / "prc" / "current.rev"), "trial_execution_separation", "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                str(CASES / "prc" / "current.rev"),
+                "trial_execution_separation",
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Verdict: fails" in out and "The articles relied on:" in out
-    assert "substantive_decision" in out and "原执行机构" in out  # the details; the article's original
+    assert (
+        "substantive_decision" in out and "原执行机构" in out
+    )  # the details; the article's original
 
 
 def test_explain_an_unknown_property_suggests_a_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,7 +46,9 @@ def test_graph_projection_in_dot_and_mermaid(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out.startswith("stateDiagram-v2")
 
 
-def test_graph_refuses_a_huge_drawing_and_unknown_variables(capsys: pytest.CaptureFixture[str]) -> None:
+def test_graph_refuses_a_huge_drawing_and_unknown_variables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["graph", str(CASES / "prc" / "current.rev")]) == 2
     assert "--project" in capsys.readouterr().err
     assert main(["graph", str(MODELS / "jugs.rev"), "--project", "nope"]) == 2
@@ -54,7 +69,9 @@ def test_a_disagreement_between_engines_is_an_internal_error(
     assert "internal error" in err and "disagree" in err and "Traceback" not in err
 
 
-def test_lint_summary_in_check_and_lint_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_lint_summary_in_check_and_lint_formats(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["check", str(CASES / "de" / "zpo_717.rev"), "--lint"]) == 0
     assert "lint: no findings" in capsys.readouterr().out
     out = tmp_path / "lint.sarif"
@@ -83,7 +100,9 @@ def test_auto_hands_over_to_z3_at_the_state_limit() -> None:
     auto = check_text(COUNTERS, CheckOptions(max_states=5_000, engine="auto"))
     verdict = auto.outcomes[0].verdict
     assert verdict.status is Status.HOLDS and verdict.method is Method.K_INDUCTION
-    assert auto.result is not None and auto.result.engine == "symbolic" and auto.result.states == 5_000
+    assert (
+        auto.result is not None and auto.result.engine == "symbolic" and auto.result.states == 5_000
+    )
     explicit = check_text(COUNTERS, CheckOptions(max_states=5_000, engine="explicit"))
     assert explicit.outcomes[0].verdict.status is Status.UNKNOWN  # never "holds" at a limit
 

@@ -27,5 +27,10 @@ def test_corpus_entry(path: Path) -> None:
     for engine in (result.result, result.symbolic):
         for exp in front.model.expectations:
             verdict = engine.verdict(exp.property)
-            assert verdict is not None and verdict.status.value == exp.verdict, (engine.engine, verdict)
-    assert [r.rule for r in result.result.range_errors] == [r.rule for r in result.symbolic.range_errors]
+            assert verdict is not None and verdict.status.value == exp.verdict, (
+                engine.engine,
+                verdict,
+            )
+    assert [r.rule for r in result.result.range_errors] == [
+        r.rule for r in result.symbolic.range_errors
+    ]

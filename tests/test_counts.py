@@ -20,40 +20,72 @@ HERE = Path(__file__).resolve().parent / "counts"
 
 # fixture -> (extra options, the summary line `check` prints, its exit code)
 GOLDEN: dict[str, tuple[list[str], str, int]] = {
-    "differs": ([], "1 file(s): 0 expectation(s) met, 1 problem(s) (1 verdict(s) differ from "
-                "expect), 0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) "
-                "with errors — exit 1", 1),
-    "fails": ([], "1 file(s): 0 expectation(s) met, 1 problem(s) (1 unexpected failure(s)), "
-              "0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) with "
-              "errors — exit 1", 1),
-    "range_error": ([], "1 file(s): 0 expectation(s) met, 1 problem(s) (1 range error(s)), "
-                    "0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) with "
-                    "errors — exit 1", 1),
-    "bad_input": ([], "1 file(s): 0 expectation(s) met, 0 problem(s), 0 unsettled, "
-                  "0 not applicable, 0 dead end(s), 0 warning(s), 1 file(s) with errors "
-                  "(1 error(s)) — exit 2", 2),
-    "dead_end": ([], "1 file(s): 0 expectation(s) met, 0 problem(s), 0 unsettled, "
-                 "0 not applicable, 1 dead end(s), 0 warning(s), 0 file(s) with errors — exit 0", 0),
-    "not_applicable": ([], "1 file(s): 1 expectation(s) met, 0 problem(s), 0 unsettled, "
-                       "1 not applicable, 0 dead end(s), 1 warning(s), 0 file(s) with errors "
-                       "— exit 0", 0),
-    "unsettled": (["--engine", "explicit", "--max-states", "5"],
-                  "1 file(s): 0 expectation(s) met, 0 problem(s), 2 unsettled, 0 not applicable, "
-                  "0 dead end(s), 0 warning(s), 0 file(s) with errors — exit 3", 3),
+    "differs": (
+        [],
+        "1 file(s): 0 expectation(s) met, 1 problem(s) (1 verdict(s) differ from "
+        "expect), 0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) "
+        "with errors — exit 1",
+        1,
+    ),
+    "fails": (
+        [],
+        "1 file(s): 0 expectation(s) met, 1 problem(s) (1 unexpected failure(s)), "
+        "0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) with "
+        "errors — exit 1",
+        1,
+    ),
+    "range_error": (
+        [],
+        "1 file(s): 0 expectation(s) met, 1 problem(s) (1 range error(s)), "
+        "0 unsettled, 0 not applicable, 0 dead end(s), 0 warning(s), 0 file(s) with "
+        "errors — exit 1",
+        1,
+    ),
+    "bad_input": (
+        [],
+        "1 file(s): 0 expectation(s) met, 0 problem(s), 0 unsettled, "
+        "0 not applicable, 0 dead end(s), 0 warning(s), 1 file(s) with errors "
+        "(1 error(s)) — exit 2",
+        2,
+    ),
+    "dead_end": (
+        [],
+        "1 file(s): 0 expectation(s) met, 0 problem(s), 0 unsettled, "
+        "0 not applicable, 1 dead end(s), 0 warning(s), 0 file(s) with errors — exit 0",
+        0,
+    ),
+    "not_applicable": (
+        [],
+        "1 file(s): 1 expectation(s) met, 0 problem(s), 0 unsettled, "
+        "1 not applicable, 0 dead end(s), 1 warning(s), 0 file(s) with errors "
+        "— exit 0",
+        0,
+    ),
+    "unsettled": (
+        ["--engine", "explicit", "--max-states", "5"],
+        "1 file(s): 0 expectation(s) met, 0 problem(s), 2 unsettled, 0 not applicable, "
+        "0 dead end(s), 0 warning(s), 0 file(s) with errors — exit 3",
+        3,
+    ),
 }
 
 
 def run(tmp_path: Path, name: str, fmt: str) -> tuple[int, str]:
     options, _, _ = GOLDEN[name]
     out = tmp_path / f"{name}.{fmt}"
-    code = main(["check", str(HERE / f"{name}.rev"), "--format", fmt, "--output", str(out), *options])
+    code = main(
+        ["check", str(HERE / f"{name}.rev"), "--format", fmt, "--output", str(out), *options]
+    )
     return code, out.read_text("utf-8")
 
 
 def numbers(line: str) -> dict[str, int]:
     """The summary line's counts, by the word after each number."""
-    pairs = re.findall(r"(\d+) (expectation|problem|unsettled|not applicable|dead end|warning|"
-                       r"file\(s\) with errors)", line.split(": ", 1)[1])
+    pairs = re.findall(
+        r"(\d+) (expectation|problem|unsettled|not applicable|dead end|warning|"
+        r"file\(s\) with errors)",
+        line.split(": ", 1)[1],
+    )
     return {word: int(n) for n, word in pairs}
 
 

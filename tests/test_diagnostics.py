@@ -67,8 +67,7 @@ def expectations(source: SourceFile) -> set[Key]:
 
 def actual(result: FrontendResult) -> set[Key]:
     return {
-        (os.path.realpath(d.span.path), d.code, d.span.line, d.span.col)
-        for d in result.diagnostics
+        (os.path.realpath(d.span.path), d.code, d.span.line, d.span.col) for d in result.diagnostics
     }
 
 
@@ -174,8 +173,16 @@ def test_deep_expression_without_brackets_is_E004(tmp_path: Path) -> None:
 
 def test_brackets_inside_strings_and_comments_do_not_count_as_nesting(tmp_path: Path) -> None:
     text = (
-        'procedure p "' + "(" * 100 + '\\" ((("\n'
-        + "// " + "{" * 100 + "\n/* " + "[" * 50 + "\n" + "(" * 50 + " */\nvar x : bool\n"
+        'procedure p "'
+        + "(" * 100
+        + '\\" ((("\n'
+        + "// "
+        + "{" * 100
+        + "\n/* "
+        + "[" * 50
+        + "\n"
+        + "(" * 50
+        + " */\nvar x : bool\n"
     )
     assert _compile(text, tmp_path).errors == ()
 
@@ -245,7 +252,9 @@ def test_cli_reports_bad_input_with_exit_2(name: str, tmp_path: Path) -> None:
     assert any(row.split("| ", 1)[-1].startswith(caret) for row in out.splitlines()), out
 
 
-def test_cli_in_process_on_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_cli_in_process_on_a_missing_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from checker.cli import main
 
     assert main(["check", str(tmp_path / "missing.rev")]) == 2
@@ -260,7 +269,10 @@ def test_cli_in_process_on_a_missing_file(capsys: pytest.CaptureFixture[str], tm
 def test_every_front_end_code_has_a_fixture_or_a_test() -> None:
     covered = set(COVERED_HERE)
     for fixture in [*FIXTURE_FILES, *sorted((FIXTURES / "lib").rglob("*.rev"))]:
-        covered |= {code for _, code, _, _ in expectations(SourceFile(str(fixture), fixture.read_text("utf-8")))}
+        covered |= {
+            code
+            for _, code, _, _ in expectations(SourceFile(str(fixture), fixture.read_text("utf-8")))
+        }
     assert sorted(set(CODES) - covered - set(NOT_FRONT_END)) == []
     assert sorted(covered & set(NOT_FRONT_END)) == []
     assert sorted(covered - set(CODES)) == []

@@ -78,8 +78,11 @@ def test_reachable_steps_with_shortest_witnesses(laws: Path) -> None:
         ("hear", "bench", "trial_organ", "hearing"),
         ("decide", "bench", "trial_organ", "substantive_decision"),
     }
-    lengths = {w.label.rule: len(w.trace) for w in reach.removed_steps + reach.added_steps
-               if w.label.actor != "bench" or w.label.rule != "decide"}
+    lengths = {
+        w.label.rule: len(w.trace)
+        for w in reach.removed_steps + reach.added_steps
+        if w.label.actor != "bench" or w.label.rule != "decide"
+    }
     assert lengths == {"start_ex_officio": 1, "decide": 2, "hear": 2}
     for w in reach.removed_steps + reach.added_steps:
         assert w.trace.steps[-1][0] == w.label.rule  # the witness ends with the step itself
@@ -97,7 +100,10 @@ def test_rules_added_repealed_amended(laws: Path) -> None:
     }
     assert "actor: bureau (enforcement_organ) → bench (trial_organ)" in by_name["decide"].details
     when = by_name["decide"].clause("when")
-    assert when is not None and (when.old, when.new) == ("stage == pending", "stage == pending and heard")
+    assert when is not None and (when.old, when.new) == (
+        "stage == pending",
+        "stage == pending and heard",
+    )
     # each change is located on the bill's own line
     assert by_name["start_ex_officio"].span.path.endswith("reform.rev")
     assert by_name["start_ex_officio"].span.line == 6
@@ -108,7 +114,9 @@ def test_rules_added_repealed_amended(laws: Path) -> None:
 
 def test_rule_comparison_reads_slots_by_name(laws: Path) -> None:
     """A bill that only adds a variable renumbers no rule into an amendment."""
-    write(laws, "more_vars.rev", 'procedure more_vars\nextends "law.rev"\nvar note : bool = false\n')
+    write(
+        laws, "more_vars.rev", 'procedure more_vars\nextends "law.rev"\nvar note : bool = false\n'
+    )
     diff = diff_paths("law.rev", "more_vars.rev")
     assert diff.rules == ()
     assert all(c is Change.UNCHANGED for c in changes(diff).values())
@@ -144,9 +152,13 @@ def test_regression_expected_by_the_new_version_needs_allow_removed(laws: Path) 
     regressed = [p for p in diff.properties if p.change is Change.REGRESSED]
     assert len(regressed) == 2 and all(p.acknowledged for p in regressed)
     assert {(c.kind, c.name) for c in diff.law_regressions} == {
-        (LawChangeKind.EXPECT_WEAKENED, "no_early_decision"), (LawChangeKind.EXPECT_WEAKENED, "can_return")}
+        (LawChangeKind.EXPECT_WEAKENED, "no_early_decision"),
+        (LawChangeKind.EXPECT_WEAKENED, "can_return"),
+    }
     assert diff.exit_code("regression") == 1
-    allowed = diff_paths("law.rev", "worse_ack.rev", allow=frozenset({"no_early_decision", "can_return"}))
+    allowed = diff_paths(
+        "law.rev", "worse_ack.rev", allow=frozenset({"no_early_decision", "can_return"})
+    )
     assert allowed.law_regressions == () and all(c.allowed for c in allowed.law)
     assert allowed.exit_code("regression") == 0
     assert allowed.exit_code("change") == 1
@@ -169,7 +181,9 @@ amend rule decide { when stage in {executed, pending} }
 """
 
 
-def test_repealing_a_property_is_a_regression_with_its_text(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_repealing_a_property_is_a_regression_with_its_text(
+    laws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(laws, "quiet.rev", REPEAL_PROPERTY)
     diff = diff_paths("law.rev", "quiet.rev")
     assert diff.regressions == ()  # no remaining property regressed: only the gate below catches it
@@ -184,33 +198,51 @@ def test_repealing_a_property_is_a_regression_with_its_text(laws: Path, capsys: 
     assert "allowed (--allow-removed)" in capsys.readouterr().out
 
 
-def test_reclassifying_an_actor_is_a_regression(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reclassifying_an_actor_is_a_regression(
+    laws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     law = (laws / "law.rev").read_text(encoding="utf-8")
-    write(laws, "law2.rev", law.replace('actor bench   is trial_organ', 'actor bench   is enforcement_organ'))
+    write(
+        laws,
+        "law2.rev",
+        law.replace("actor bench   is trial_organ", "actor bench   is enforcement_organ"),
+    )
     diff = diff_paths("law.rev", "law2.rev")
     (change,) = diff.law_regressions
     assert (change.kind, change.name) == (LawChangeKind.ACTOR_RECLASSIFIED, "bench")
-    assert (change.old, change.new) == ("actor bench is trial_organ", "actor bench is enforcement_organ")
+    assert (change.old, change.new) == (
+        "actor bench is trial_organ",
+        "actor bench is enforcement_organ",
+    )
     assert main(["diff", "law.rev", "law2.rev", "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["law"][0]["change"] == "actor reclassified" and doc["law"][0]["regression"] is True
 
 
-def test_weakening_a_guard_prints_old_and_new_condition(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_weakening_a_guard_prints_old_and_new_condition(
+    laws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(laws, "weaker.rev", WEAKER_GUARD)
     diff = diff_paths("law.rev", "weaker.rev")
     (rule,) = diff.rules
     when = rule.clause("when")
-    assert when is not None and (when.old, when.new) == ("stage == pending", "stage in {executed, pending}")
+    assert when is not None and (when.old, when.new) == (
+        "stage == pending",
+        "stage in {executed, pending}",
+    )
     assert main(["diff", "law.rev", "weaker.rev"]) == 1  # no_early_decision regresses
     out = capsys.readouterr().out
     assert "old: stage == pending" in out and "new: stage in {executed, pending}" in out
 
 
 def test_changed_act_kind_is_a_regression(laws: Path) -> None:
-    write(laws, "kind.rev", 'procedure k "x"\nextends "law.rev"\namend rule decide { kind hearing }\n')
+    write(
+        laws, "kind.rev", 'procedure k "x"\nextends "law.rev"\namend rule decide { kind hearing }\n'
+    )
     diff = diff_paths("law.rev", "kind.rev")
-    assert (LawChangeKind.RULE_KIND_CHANGED, "decide") in {(c.kind, c.name) for c in diff.law_regressions}
+    assert (LawChangeKind.RULE_KIND_CHANGED, "decide") in {
+        (c.kind, c.name) for c in diff.law_regressions
+    }
 
 
 def test_same_file_is_unchanged(laws: Path) -> None:
@@ -221,10 +253,16 @@ def test_same_file_is_unchanged(laws: Path) -> None:
 
 @pytest.mark.parametrize(
     ("new", "fail_on", "code"),
-    [("reform.rev", "regression", 0), ("reform.rev", "change", 1), ("worse.rev", "regression", 1),
-     ("law.rev", "change", 0)],
+    [
+        ("reform.rev", "regression", 0),
+        ("reform.rev", "change", 1),
+        ("worse.rev", "regression", 1),
+        ("law.rev", "change", 0),
+    ],
 )
-def test_fail_on_exit_codes(laws: Path, new: str, fail_on: str, code: int, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_exit_codes(
+    laws: Path, new: str, fail_on: str, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["diff", "law.rev", new, "--fail-on", fail_on]) == code
     assert f"exit {code}" in capsys.readouterr().out
 
@@ -254,7 +292,11 @@ def test_json_report(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["exit_code"] == 0 and doc["fail_on"] == "regression"
     assert doc["old"]["procedure"] == "law" and doc["new"]["procedure"] == "reform"
     sep = next(p for p in doc["properties"] if p["name"] == "separation")
-    assert sep["change"] == "fixed" and sep["before"]["status"] == "fails" and sep["after"]["status"] == "holds"
+    assert (
+        sep["change"] == "fixed"
+        and sep["before"]["status"] == "fails"
+        and sep["after"]["status"] == "holds"
+    )
     assert sep["before"]["trace"]["vars"] == ["stage"]
     added = {s["rule"]: s for s in doc["steps"]["added"]}
     assert added["hear"]["organ"] == "trial_organ"
@@ -263,7 +305,10 @@ def test_json_report(laws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert witness["steps"][-1]["citations"][0]["source"] == "art1"
     assert len(witness["states"]) == 4
     assert {r["rule"]: r["change"] for r in doc["rules"]} == {
-        "decide": "amended", "hear": "added", "start_ex_officio": "repealed"}
+        "decide": "amended",
+        "hear": "added",
+        "start_ex_officio": "repealed",
+    }
     assert doc["dead_ends"] == {"removed": [], "new": [], "removed_count": 0, "new_count": 0}
 
 
@@ -273,9 +318,23 @@ GIT = shutil.which("git")
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=revcheck tests", "-c", "user.email=tests@example.org",
-                    "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-                   cwd=repo, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=revcheck tests",
+            "-c",
+            "user.email=tests@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -289,7 +348,9 @@ def repo(tmp_path: Path) -> Path:
     amended = LAW.replace("rule decide           { by bureau", "rule decide           { by bench")
     amended = amended.replace(
         "rule start_ex_officio { by bureau  kind initiation  cites art1\n"
-        "                        when stage == executed  then stage := pending }\n", "")
+        "                        when stage == executed  then stage := pending }\n",
+        "",
+    )
     assert amended != LAW
     write(tmp_path, "cases/law.rev", amended)
     git(tmp_path, "add", ".")
@@ -299,13 +360,18 @@ def repo(tmp_path: Path) -> Path:
 
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
 def test_diff_two_commits_of_a_rule_set(repo: Path) -> None:
-    done = revcheck("diff", "HEAD~1:cases/law.rev", "HEAD:cases/law.rev", "--format", "json", cwd=repo)
+    done = revcheck(
+        "diff", "HEAD~1:cases/law.rev", "HEAD:cases/law.rev", "--format", "json", cwd=repo
+    )
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert doc["old"]["revision"] == "HEAD~1" and doc["old"]["path"] == "cases/law.rev"
     assert {p["name"]: p["change"] for p in doc["properties"]}["separation"] == "fixed"
     assert {p["name"]: p["change"] for p in doc["properties"]}["disposition"] == "fixed"
-    assert {r["rule"]: r["change"] for r in doc["rules"]} == {"decide": "amended", "start_ex_officio": "repealed"}
+    assert {r["rule"]: r["change"] for r in doc["rules"]} == {
+        "decide": "amended",
+        "start_ex_officio": "repealed",
+    }
     assert {s["rule"] for s in doc["steps"]["removed"]} == {"start_ex_officio", "decide"}
     assert "revcheck-rev-" not in done.stdout  # no temporary checkout paths leak out
     # a revision against the working tree, and a path relative to a subfolder (git's ./ form)
@@ -316,11 +382,16 @@ def test_diff_two_commits_of_a_rule_set(repo: Path) -> None:
 
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
 def test_bill_at_a_revision_resolves_extends(repo: Path) -> None:
-    done = revcheck("diff", "HEAD~1:cases/law.rev", "HEAD~1:cases/reform.rev", "--format", "sarif", cwd=repo)
+    done = revcheck(
+        "diff", "HEAD~1:cases/law.rev", "HEAD~1:cases/reform.rev", "--format", "sarif", cwd=repo
+    )
     assert done.returncode == 0, done.stderr
     log = json.loads(done.stdout)
-    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
-            for r in log["runs"][0]["results"] for loc in r.get("locations", [])}
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+        for loc in r.get("locations", [])
+    }
     assert "cases/reform.rev" in uris
     assert not any("revcheck-rev-" in u or ":" in u for u in uris)
 
@@ -328,8 +399,10 @@ def test_bill_at_a_revision_resolves_extends(repo: Path) -> None:
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
 @pytest.mark.parametrize(
     ("old", "message"),
-    [("NOPE~7:cases/law.rev", "unknown revision 'NOPE~7'"),
-     ("HEAD:cases/absent.rev", "'cases/absent.rev' does not exist at revision 'HEAD'")],
+    [
+        ("NOPE~7:cases/law.rev", "unknown revision 'NOPE~7'"),
+        ("HEAD:cases/absent.rev", "'cases/absent.rev' does not exist at revision 'HEAD'"),
+    ],
 )
 def test_bad_revisions_exit_2(repo: Path, old: str, message: str) -> None:
     done = revcheck("diff", old, "cases/law.rev", cwd=repo)
@@ -351,7 +424,9 @@ def test_revision_outside_a_repository_exits_2(tmp_path: Path) -> None:
 REFORM_PROPOSAL = ROOT / "cases" / "prc" / "reform_proposal.rev"
 
 
-@pytest.mark.skipif(not REFORM_PROPOSAL.exists(), reason="cases/prc/reform_proposal.rev is not written yet")
+@pytest.mark.skipif(
+    not REFORM_PROPOSAL.exists(), reason="cases/prc/reform_proposal.rev is not written yet"
+)
 def test_prc_reform_proposal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     diff = diff_paths("cases/prc/current.rev", "cases/prc/reform_proposal.rev")

@@ -68,7 +68,9 @@ def num(depth: int) -> st.SearchStrategy[Expr]:
     leaf = st.one_of(
         st.integers(0, 3).map(Lit),
         st.just(N),
-        st.builds(lambda o, c: Binary(o, N, Lit(c)), st.sampled_from(["+", "-"]), st.integers(1, 2)),
+        st.builds(
+            lambda o, c: Binary(o, N, Lit(c)), st.sampled_from(["+", "-"]), st.integers(1, 2)
+        ),
     )
     if depth == 0:
         return leaf
@@ -87,16 +89,26 @@ def colour() -> st.SearchStrategy[Expr]:
 def cond(depth: int) -> st.SearchStrategy[Expr]:
     leaf = st.one_of(
         st.just(B),
-        st.builds(lambda o, a, b: Binary(o, a, b), st.sampled_from(["==", "<", ">=", "!="]), st.just(N), st.integers(0, 3).map(Lit)),
+        st.builds(
+            lambda o, a, b: Binary(o, a, b),
+            st.sampled_from(["==", "<", ">=", "!="]),
+            st.just(N),
+            st.integers(0, 3).map(Lit),
+        ),
         st.builds(lambda c: Binary("==", E, Lit(c)), st.sampled_from(COLOURS.values)),
-        st.builds(lambda vs: In(E, tuple(vs)), st.lists(st.sampled_from(COLOURS.values), max_size=2, unique=True)),
+        st.builds(
+            lambda vs: In(E, tuple(vs)),
+            st.lists(st.sampled_from(COLOURS.values), max_size=2, unique=True),
+        ),
     )
     if depth == 0:
         return leaf
     sub = cond(depth - 1)
     return st.one_of(
         leaf,
-        st.builds(lambda o, a, b: Binary(o, a, b), st.sampled_from(["and", "or", "implies"]), sub, sub),
+        st.builds(
+            lambda o, a, b: Binary(o, a, b), st.sampled_from(["and", "or", "implies"]), sub, sub
+        ),
         st.builds(Not, sub),
         st.builds(lambda a: Binary("<=", a, Lit(2)), num(depth - 1)),
     )
@@ -104,12 +116,23 @@ def cond(depth: int) -> st.SearchStrategy[Expr]:
 
 def pattern() -> st.SearchStrategy[StepPattern]:
     attr = st.one_of(
-        st.builds(lambda r: Binary("==", StepAttr("rule"), Lit(r)), st.sampled_from(["r0", "r1", "r2", "r3"])),
-        st.builds(lambda a: Binary("==", StepAttr("actor"), Lit(a)), st.sampled_from(["court", "party"])),
-        st.builds(lambda k: Binary("==", StepAttr("kind"), Lit(k)), st.sampled_from(["decision", "initiation"])),
+        st.builds(
+            lambda r: Binary("==", StepAttr("rule"), Lit(r)),
+            st.sampled_from(["r0", "r1", "r2", "r3"]),
+        ),
+        st.builds(
+            lambda a: Binary("==", StepAttr("actor"), Lit(a)), st.sampled_from(["court", "party"])
+        ),
+        st.builds(
+            lambda k: Binary("==", StepAttr("kind"), Lit(k)),
+            st.sampled_from(["decision", "initiation"]),
+        ),
     )
     return st.builds(
-        lambda a, c, with_c: StepPattern(Binary("and", a, c) if with_c else a), attr, cond(1), st.booleans()
+        lambda a, c, with_c: StepPattern(Binary("and", a, c) if with_c else a),
+        attr,
+        cond(1),
+        st.booleans(),
     )
 
 
@@ -164,7 +187,9 @@ def assert_agree(model: Model) -> None:
 
 
 @settings(
-    derandomize=True, deadline=None, max_examples=100,
+    derandomize=True,
+    deadline=None,
+    max_examples=100,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(models())
@@ -183,8 +208,11 @@ def assert_spacer_agrees(model: Model) -> None:
             assert e.status is s.status, (e, s)
     enc = Encoding(model)
     builder = _Verdicts(enc, CheckOptions(engine="symbolic"))
-    jobs = [builder.job(p) for p in model.properties
-            if isinstance(p.form, (Invariant, Reachable, NeverStep))]
+    jobs = [
+        builder.job(p)
+        for p in model.properties
+        if isinstance(p.form, (Invariant, Reachable, NeverStep))
+    ]
     monitors = [j.monitor for j in jobs if isinstance(j, _Job)]
     reachable = list(explore(model).depth)
     for out in search(enc, monitors, DEPTH, induction=False):
@@ -194,7 +222,9 @@ def assert_spacer_agrees(model: Model) -> None:
 
 
 @settings(
-    derandomize=True, deadline=None, max_examples=30,
+    derandomize=True,
+    deadline=None,
+    max_examples=30,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(models())

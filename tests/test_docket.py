@@ -79,7 +79,12 @@ def test_deadline_that_ran_out_between_entries() -> None:
     r = _replay(SMALL, DOCKETS / "small_late.json")
     assert r.first_unlawful is None
     (m,) = r.missed
-    assert (m.rule, str(m.since), str(m.last_day), m.before_entry) == ("order", "2024-03-01", "2024-03-11", 4)
+    assert (m.rule, str(m.since), str(m.last_day), m.before_entry) == (
+        "order",
+        "2024-03-01",
+        "2024-03-11",
+        4,
+    )
     assert r.exit_code == 1
     opened = r.entries[2].open_duties
     assert [(d.rule, str(d.due)) for d in opened] == [("order", "2024-03-11")]
@@ -97,24 +102,38 @@ def test_in_time_on_the_last_day() -> None:
 def test_late_hearing_under_the_apk_is_reported_from_a_csv_docket() -> None:
     """АПК РФ art. 324(2) (the case's `hear_application`, a duty within 30 days): an application
     of 1 March heard on 15 April ran out on 31 March; every act is still lawful."""
-    r = _replay(str(ROOT / "cases" / "ru" / "arbitrazh_325_326.rev"), DOCKETS / "apk_late_hearing.csv")
+    r = _replay(
+        str(ROOT / "cases" / "ru" / "arbitrazh_325_326.rev"), DOCKETS / "apk_late_hearing.csv"
+    )
     assert r.first_unlawful is None
-    assert [(m.rule, str(m.last_day), m.before_entry) for m in r.missed] == [("hear_application", "2024-03-31", 6)]
-    assert "resolve_in_new_act" in [d.rule for d in r.entries[3].open_duties]  # art. 326(1), not taken up
+    assert [(m.rule, str(m.last_day), m.before_entry) for m in r.missed] == [
+        ("hear_application", "2024-03-31", 6)
+    ]
+    assert "resolve_in_new_act" in [
+        d.rule for d in r.entries[3].open_duties
+    ]  # art. 326(1), not taken up
 
 
 def test_csv_docket_replays_like_json() -> None:
     a = _replay(SMALL, DOCKETS / "small_late.json")
     b = _replay(SMALL, DOCKETS / "small_late.csv")
-    assert [(x.status, x.rule, x.changes) for x in a.entries] == [(x.status, x.rule, x.changes) for x in b.entries]
+    assert [(x.status, x.rule, x.changes) for x in a.entries] == [
+        (x.status, x.rule, x.changes) for x in b.entries
+    ]
     assert a.missed == b.missed
 
 
-def _small(entries: list[dict[str, object]], initial: dict[str, object] | None = None) -> ReplayReport:
+def _small(
+    entries: list[dict[str, object]], initial: dict[str, object] | None = None
+) -> ReplayReport:
     model = compile_file(SMALL).model
     assert model is not None
-    return replay(model, parse_json(json.dumps({"initial": initial or {"title": "court_title"},
-                                                "entries": entries})))
+    return replay(
+        model,
+        parse_json(
+            json.dumps({"initial": initial or {"title": "court_title"}, "entries": entries})
+        ),
+    )
 
 
 def test_act_by_an_incompetent_actor_is_unlawful() -> None:
@@ -124,8 +143,12 @@ def test_act_by_an_incompetent_actor_is_unlawful() -> None:
 
 
 def test_act_whose_condition_fails_names_the_condition() -> None:
-    r = _small([{"date": "2024-01-01", "actor": "bureau", "act": "execute"},
-                {"date": "2024-01-02", "actor": "debtor", "act": "apply"}])
+    r = _small(
+        [
+            {"date": "2024-01-01", "actor": "bureau", "act": "execute"},
+            {"date": "2024-01-02", "actor": "debtor", "act": "apply"},
+        ]
+    )
     assert r.first_unlawful == 2
     assert any("basis != effective" in why for why in r.entries[1].reasons)
 
@@ -135,18 +158,39 @@ def test_recorded_values_that_differ_are_noted() -> None:
     assert r.first_unlawful is None and "held = 2" in r.entries[0].notes[0]
 
 
-@pytest.mark.parametrize(("entries", "entry", "field"), [
-    ([{"date": "2024-01-01", "actor": "bureau", "act": "execute"},
-      {"date": "2024-01-02", "actor": "judge", "act": "revoke"}], 2, "actor"),
-    ([{"date": "2024-01-01", "actor": "bureau", "act": "seize_everything"}], 1, "act"),
-    ([{"date": "2024-01-05", "actor": "bureau", "act": "execute"},
-      {"date": "2024-01-04", "actor": "bureau", "act": "revoke"}], 2, "date"),
-    ([{"date": "5 January", "actor": "bureau", "act": "execute"}], 1, "date"),
-    ([{"date": "2024-01-01", "actor": "bureau"}], 1, "act"),
-    ([{"date": "2024-01-01", "actor": "bureau", "act": "execute", "when": "x"}], 1, "when"),
-    ([{"date": "2024-01-01", "actor": "bureau", "act": "execute", "article": "art_99"}], 1, "article"),
-])
-def test_malformed_entries_name_entry_and_field(entries: list[dict[str, object]], entry: int, field: str) -> None:
+@pytest.mark.parametrize(
+    ("entries", "entry", "field"),
+    [
+        (
+            [
+                {"date": "2024-01-01", "actor": "bureau", "act": "execute"},
+                {"date": "2024-01-02", "actor": "judge", "act": "revoke"},
+            ],
+            2,
+            "actor",
+        ),
+        ([{"date": "2024-01-01", "actor": "bureau", "act": "seize_everything"}], 1, "act"),
+        (
+            [
+                {"date": "2024-01-05", "actor": "bureau", "act": "execute"},
+                {"date": "2024-01-04", "actor": "bureau", "act": "revoke"},
+            ],
+            2,
+            "date",
+        ),
+        ([{"date": "5 January", "actor": "bureau", "act": "execute"}], 1, "date"),
+        ([{"date": "2024-01-01", "actor": "bureau"}], 1, "act"),
+        ([{"date": "2024-01-01", "actor": "bureau", "act": "execute", "when": "x"}], 1, "when"),
+        (
+            [{"date": "2024-01-01", "actor": "bureau", "act": "execute", "article": "art_99"}],
+            1,
+            "article",
+        ),
+    ],
+)
+def test_malformed_entries_name_entry_and_field(
+    entries: list[dict[str, object]], entry: int, field: str
+) -> None:
     with pytest.raises(DocketError) as info:
         _small(entries)
     assert (info.value.entry, info.value.field) == (entry, field)
@@ -179,7 +223,10 @@ def test_cli_exit_codes_and_messages(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["replay", SMALL, str(tmp_path / "missing.json")]) == 2
     assert main(["replay", SMALL, str(DOCKETS / "small_late.json"), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["schema"] == "revcheck/replay/1" and data["deadlines_missed"][0]["last_day"] == "2024-03-11"
+    assert (
+        data["schema"] == "revcheck/replay/1"
+        and data["deadlines_missed"][0]["last_day"] == "2024-03-11"
+    )
     assert [e["status"] for e in data["entries"]] == ["lawful"] * 5
 
 
@@ -202,18 +249,28 @@ def test_random_runs_replay_as_lawful_and_a_disabled_act_is_not() -> None:
         for e in docket["entries"][:k]:
             inst = e["act"] if "args" not in e else f"{e['act']}({', '.join(e['args'])})"
             state = apply(model, next(x for x in model.rules if x.name == inst), state)
-        disabled = next((x for x in model.rules if not x.binding and not evaluate(x.guard, state)), None)
+        disabled = next(
+            (x for x in model.rules if not x.binding and not evaluate(x.guard, state)), None
+        )
         if disabled is None:
             continue
-        docket["entries"][k] = {"date": docket["entries"][k]["date"], "actor": disabled.actor, "act": disabled.rule}
+        docket["entries"][k] = {
+            "date": docket["entries"][k]["date"],
+            "actor": disabled.actor,
+            "act": disabled.rule,
+        }
         r = replay(model, parse_json(json.dumps(docket)))
         assert r.first_unlawful == k + 1
 
 
 def test_an_act_given_by_its_article_is_the_rule_that_applies() -> None:
     """No `act`, only `article`: the rule of that actor citing it whose condition holds."""
-    r = _small([{"date": "2024-01-01", "actor": "bureau", "article": "art_1"},
-                {"date": "2024-01-02", "actor": "debtor", "article": "art_1"}])
+    r = _small(
+        [
+            {"date": "2024-01-01", "actor": "bureau", "article": "art_1"},
+            {"date": "2024-01-02", "actor": "debtor", "article": "art_1"},
+        ]
+    )
     first, second = r.entries
     assert (first.rule, first.status) == ("execute", "lawful")
     assert "fits several acts" in first.notes[0]  # bureau's execute and revoke both apply
@@ -221,7 +278,9 @@ def test_an_act_given_by_its_article_is_the_rule_that_applies() -> None:
     assert any("basis != effective" in why for why in second.reasons)
 
 
-def test_as_of_reports_a_deadline_running_out_after_the_last_entry(capsys: pytest.CaptureFixture[str]) -> None:
+def test_as_of_reports_a_deadline_running_out_after_the_last_entry(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The application of 1 March is still undecided: as of 20 March its 10 days ran out on 11 March."""
     data = json.loads((DOCKETS / "small_late.json").read_text())
     data["entries"] = data["entries"][:3]
@@ -232,6 +291,8 @@ def test_as_of_reports_a_deadline_running_out_after_the_last_entry(capsys: pytes
     r = replay(model, parse_json(json.dumps(data)), as_of=datetime.date(2024, 3, 20))
     (m,) = r.missed
     assert (m.rule, str(m.last_day), m.before_entry) == ("order", "2024-03-11", 4)
-    assert replay(model, parse_json(json.dumps(data)), as_of=datetime.date(2024, 3, 11)).missed == ()
+    assert (
+        replay(model, parse_json(json.dumps(data)), as_of=datetime.date(2024, 3, 11)).missed == ()
+    )
     assert main(["replay", SMALL, str(DOCKETS / "small_late.json"), "--as-of", "2024-01-01"]) == 2
     assert "after the --as-of date" in capsys.readouterr().err

@@ -12,8 +12,9 @@ from checker.cli import main
 from tests.ci_models import LAW, revcheck, write
 
 MISMATCH = LAW.replace("expect separation fails", "expect separation holds")
-UNEXPECTED_FAILURE = LAW.replace('expect no_early_decision holds\n', "").replace(
-    "stage == pending  then stage := decided", "stage in {executed, pending}  then stage := decided")
+UNEXPECTED_FAILURE = LAW.replace("expect no_early_decision holds\n", "").replace(
+    "stage == pending  then stage := decided", "stage in {executed, pending}  then stage := decided"
+)
 HOLDS_ONLY = """procedure counter "a counter that stays in range"
 organ clerk "clerk"
 actor c is clerk
@@ -36,7 +37,9 @@ def test_0_every_expectation_met(folder: Path) -> None:
     assert main(["check", "law.rev"]) == 0
 
 
-def test_1_a_verdict_differs_from_its_expectation(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_1_a_verdict_differs_from_its_expectation(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(folder, "law.rev", MISMATCH)
     assert main(["check", "law.rev"]) == 1
     assert "MISMATCH" in capsys.readouterr().out
@@ -49,9 +52,14 @@ def test_1_a_property_fails_without_expectation(folder: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("procedure broken\nrule r {\n", "error[E"), ("procedure p\nvar x : 0..3 = 0\nrule r { when y > 0 }\n", "error[E")],
+    [
+        ("procedure broken\nrule r {\n", "error[E"),
+        ("procedure p\nvar x : 0..3 = 0\nrule r { when y > 0 }\n", "error[E"),
+    ],
 )
-def test_2_bad_input(folder: Path, text: str, needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_2_bad_input(
+    folder: Path, text: str, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(folder, "bad.rev", text)
     assert main(["check", "bad.rev"]) == 2
     out = capsys.readouterr().out
@@ -83,15 +91,18 @@ def test_3_unsettled_at_a_state_limit(folder: Path, capsys: pytest.CaptureFixtur
 def test_3_does_not_hide_a_wrong_verdict(folder: Path) -> None:
     write(folder, "counter.rev", HOLDS_ONLY)
     write(folder, "law.rev", MISMATCH)
-    assert main(["check", "counter.rev", "law.rev", "--max-states", "10", "--engine", "explicit"]) == 1
+    assert (
+        main(["check", "counter.rev", "law.rev", "--max-states", "10", "--engine", "explicit"]) == 1
+    )
 
 
 def _boom(*_args: object, **_kwargs: object) -> None:
     raise RuntimeError("simulated engine bug")
 
 
-def test_4_internal_error_without_traceback(folder: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_4_internal_error_without_traceback(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(folder, "law.rev", LAW)
     monkeypatch.setattr(checker.explicit.search, "check", _boom)
     assert main(["check", "law.rev"]) == 4
@@ -123,7 +134,9 @@ def test_4_in_a_real_process(folder: Path, debug: bool) -> None:
 
     write(folder, "law.rev", LAW)
     args = [*(["--debug"] if debug else []), "check", "law.rev"]
-    done = subprocess.run([sys.executable, "-c", BROKEN_ENGINE, *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_ENGINE, *args], capture_output=True, text=True, check=False
+    )
     if debug:
         assert done.returncode == 1  # Python's own exit status for an uncaught exception
         assert "Traceback" in done.stderr and "simulated engine bug" in done.stderr
@@ -139,4 +152,7 @@ def test_exit_codes_in_a_real_process(folder: Path) -> None:
     assert revcheck("check", "law.rev").returncode == 0
     assert revcheck("check", "mismatch.rev").returncode == 1
     assert revcheck("check", "absent.rev").returncode == 2
-    assert revcheck("check", "counter.rev", "--max-states", "10", "--engine", "explicit").returncode == 3
+    assert (
+        revcheck("check", "counter.rev", "--max-states", "10", "--engine", "explicit").returncode
+        == 3
+    )

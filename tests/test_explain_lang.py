@@ -44,7 +44,9 @@ def test_steps_are_numbered_plain_language_with_articles(report, lang: str) -> N
     plain = _plain(text, lang)
     steps = re.findall(r"^\s+(\d+)\. ", plain, flags=re.M)
     assert steps[:4] == ["0", "1", "2", "3"]
-    found = sorted(i for i in _identifiers(report) if re.search(rf"(?<![\w]){re.escape(i)}(?![\w])", plain))
+    found = sorted(
+        i for i in _identifiers(report) if re.search(rf"(?<![\w]){re.escape(i)}(?![\w])", plain)
+    )
     assert found == [], f"identifiers outside the details part: {found}"
     for formula in ("==", ":=", "!=", " -> "):
         assert formula not in plain

@@ -58,8 +58,10 @@ def test_titles_round_trip_through_the_pretty_printer() -> None:
 
 def test_a_value_title_for_an_unknown_variable_or_value_is_an_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.rev"
-    bad.write_text(TEXT + 'value stag = open "x"\nvalue stage = shut "y"\nvalue units = 7 "z"\n',
-                   encoding="utf-8")
+    bad.write_text(
+        TEXT + 'value stag = open "x"\nvalue stage = shut "y"\nvalue units = 7 "z"\n',
+        encoding="utf-8",
+    )
     front = compile_file(str(bad))
     errors = [d for d in front.diagnostics if d.is_error]
     assert [d.code for d in errors] == ["E102", "E202", "E202"]

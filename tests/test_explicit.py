@@ -480,8 +480,10 @@ def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: 
     and stopping at the first violation changes no verdict of a safety-only model."""
     options = CheckOptions(max_states=limit or 1_000_000)
     watch, _ = plan(model)
-    steps = Watch(watch.states, tuple(p.form.pattern for p in model.properties
-                                      if isinstance(p.form, NeverStep)))
+    steps = Watch(
+        watch.states,
+        tuple(p.form.pattern for p in model.properties if isinstance(p.form, NeverStep)),
+    )
     full = explore(model, options)
     inlined = explore(model, options, watch, keep_edges=False)
     generic = explore(model, options, steps, keep_edges=False)
@@ -501,8 +503,9 @@ def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: 
     assert generic.watched is not None
     for p, edge in generic.watched.first_step.items():
         assert edge == next(full.matching_edges(full.compiled.pattern(p).per_rule), None)
-    safety = replace(model, properties=tuple(
-        p for p in model.properties if isinstance(p.form, SAFETY_ONLY)))
+    safety = replace(
+        model, properties=tuple(p for p in model.properties if isinstance(p.form, SAFETY_ONLY))
+    )
     quick, slow = check(safety, options, first_violation=True), check(safety, options)
     for a, b in zip(quick.verdicts, slow.verdicts, strict=True):
         if a.status is not Status.UNKNOWN or quick.complete:

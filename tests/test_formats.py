@@ -44,12 +44,41 @@ def test_json_schema_fields(folder: Path) -> None:
     doc = json.loads(text)
     assert code == 0 and doc["schema"] == "revcheck/check/1" and doc["exit_code"] == 0
     f = doc["files"][0]
-    for key in ("path", "diagnostics", "refusal", "library", "procedure", "title", "engine", "states",
-                "transitions", "complete", "seconds", "properties", "dead_ends", "range_errors"):
+    for key in (
+        "path",
+        "diagnostics",
+        "refusal",
+        "library",
+        "procedure",
+        "title",
+        "engine",
+        "states",
+        "transitions",
+        "complete",
+        "seconds",
+        "properties",
+        "dead_ends",
+        "range_errors",
+    ):
         assert key in f
     sep = next(p for p in f["properties"] if p["name"] == "separation")
-    for key in ("title", "text", "origin", "expected", "reason", "match", "verdict", "status", "method",
-                "how", "states", "bound", "engine", "note", "trace"):
+    for key in (
+        "title",
+        "text",
+        "origin",
+        "expected",
+        "reason",
+        "match",
+        "verdict",
+        "status",
+        "method",
+        "how",
+        "states",
+        "bound",
+        "engine",
+        "note",
+        "trace",
+    ):
         assert key in sep
     trace = sep["trace"]
     assert trace["#meta"]["format"] == "ITF" and trace["vars"] == ["stage"]
@@ -58,7 +87,11 @@ def test_json_schema_fields(folder: Path) -> None:
     assert len(trace["steps"]) == len(trace["states"]) - 1
     last = trace["steps"][-1]
     assert (last["rule"], last["actor"], last["organ"], last["kind"]) == (
-        "decide", "bureau", "enforcement_organ", "substantive_decision")
+        "decide",
+        "bureau",
+        "enforcement_organ",
+        "substantive_decision",
+    )
     assert [c["source"] for c in last["citations"]] == ["art1", "art2"]
     assert last["changes"] == [{"var": "stage", "before": "pending", "after": "decided"}]
 
@@ -83,9 +116,17 @@ def test_sarif_check_read_by_sarif_tools(folder: Path) -> None:
     # the mismatch is an error located at the property; the expected failure is a suppressed note
     assert by_code["separation"]["Severity"] == "error"
     assert by_code["separation"]["Location"] == "mismatch.rev"
-    assert by_code["separation"]["Line"] == MISMATCH.splitlines().index(
-        'property separation "the enforcement organ does not decide" {') + 1
-    assert "Counterexample: 1. apply (obligor); 2. decide (bureau)" in by_code["separation"]["Description"]
+    assert (
+        by_code["separation"]["Line"]
+        == MISMATCH.splitlines().index(
+            'property separation "the enforcement organ does not decide" {'
+        )
+        + 1
+    )
+    assert (
+        "Counterexample: 1. apply (obligor); 2. decide (bureau)"
+        in by_code["separation"]["Description"]
+    )
     assert by_code["disposition"]["Severity"] == "note"
     assert "no_early_decision" not in by_code  # holds as expected: nothing to report
     rules = sarif.get_rules_by_id("separation")  # type: ignore[attr-defined]
@@ -93,13 +134,19 @@ def test_sarif_check_read_by_sarif_tools(folder: Path) -> None:
     result = next(r for r in raw["runs"][0]["results"] if r["ruleId"] == "separation")
     related = result["relatedLocations"]
     assert [r["message"]["text"].split(":")[0] for r in related] == ["step 1", "step 2"]
-    decide_line = MISMATCH.splitlines().index(
-        "rule decide           { by bureau  kind substantive_decision  cites art1, art2") + 1
+    decide_line = (
+        MISMATCH.splitlines().index(
+            "rule decide           { by bureau  kind substantive_decision  cites art1, art2"
+        )
+        + 1
+    )
     assert related[1]["physicalLocation"]["region"]["startLine"] == decide_line
     assert "cites art1, art2" in related[1]["message"]["text"]
     assert result["codeFlows"][0]["threadFlows"][0]["locations"][0]["executionOrder"] == 1
     suppressed = next(r for r in raw["runs"][0]["results"] if r["ruleId"] == "disposition")
-    assert suppressed["suppressions"] == [{"kind": "inSource", "justification": "art. 1: ex officio start"}]
+    assert suppressed["suppressions"] == [
+        {"kind": "inSource", "justification": "art. 1: ex officio start"}
+    ]
 
 
 def test_sarif_dead_ends_and_bad_input(folder: Path) -> None:
@@ -108,9 +155,18 @@ def test_sarif_dead_ends_and_bad_input(folder: Path) -> None:
     assert code == 2
     records = _load_sarif(text, folder / "mixed.sarif").get_records()  # type: ignore[attr-defined]
     dead = [r for r in records if r["Code"] == "dead-end"]
-    assert len(dead) == 1 and dead[0]["Severity"] == "warning" and "stage = returned" in dead[0]["Description"]
+    assert (
+        len(dead) == 1
+        and dead[0]["Severity"] == "warning"
+        and "stage = returned" in dead[0]["Description"]
+    )
     diag = [r for r in records if r["Location"] == "bad.rev"]
-    assert diag and diag[0]["Severity"] == "error" and diag[0]["Code"].startswith("E") and diag[0]["Line"] == 3
+    assert (
+        diag
+        and diag[0]["Severity"] == "error"
+        and diag[0]["Code"].startswith("E")
+        and diag[0]["Line"] == 3
+    )
 
 
 def test_sarif_diff_read_by_sarif_tools(folder: Path) -> None:
@@ -119,7 +175,9 @@ def test_sarif_diff_read_by_sarif_tools(folder: Path) -> None:
     records = _load_sarif(text, folder / "diff.sarif").get_records()  # type: ignore[attr-defined]
     codes = [r["Code"] for r in records]
     assert codes.count("regression") == 2
-    regression = next(r for r in records if r["Code"] == "regression" and "no_early_decision" in r["Description"])
+    regression = next(
+        r for r in records if r["Code"] == "regression" and "no_early_decision" in r["Description"]
+    )
     assert regression["Severity"] == "error" and regression["Location"] == "law.rev"
     assert "New counterexample: 1. decide (bureau)" in regression["Description"]
     repeal = next(r for r in records if r["Code"] == "rule-repealed")
@@ -166,7 +224,9 @@ def test_junit_check_read_by_junitparser(folder: Path) -> None:
 
 
 def test_junit_skipped_for_unsettled(folder: Path) -> None:
-    code, text = run("check", "law.rev", "--format", "junit", "--max-states", "2", "--engine", "explicit")
+    code, text = run(
+        "check", "law.rev", "--format", "junit", "--max-states", "2", "--engine", "explicit"
+    )
     assert code in (1, 3)
     (folder / "limit.xml").write_text(text, encoding="utf-8")
     xml = junitparser.JUnitXml.fromfile(str(folder / "limit.xml"))
@@ -195,8 +255,9 @@ def test_junit_diff_read_by_junitparser(folder: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
 @pytest.mark.parametrize("command", [["check", "law.rev"], ["diff", "law.rev", "reform.rev"]])
-def test_output_file_for_every_format(folder: Path, fmt: str, command: list[str],
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_for_every_format(
+    folder: Path, fmt: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     target = folder / "out" / f"report.{fmt}"
     target.parent.mkdir()
     assert main([*command, "--format", fmt, "--output", str(target)]) == 0
@@ -210,8 +271,22 @@ def test_output_file_for_every_format(folder: Path, fmt: str, command: list[str]
         assert "law" in text
 
 
-def test_output_to_an_unwritable_place_is_bad_input(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "law.rev", "--format", "sarif", "--output", str(folder / "no" / "such" / "dir" / "x")]) == 2
+def test_output_to_an_unwritable_place_is_bad_input(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "check",
+                "law.rev",
+                "--format",
+                "sarif",
+                "--output",
+                str(folder / "no" / "such" / "dir" / "x"),
+            ]
+        )
+        == 2
+    )
     assert "cannot write" in capsys.readouterr().err
 
 
@@ -227,13 +302,18 @@ def test_lint_findings_in_every_format(folder: Path) -> None:
 
     # two powers with different effects are a choice, not a contradiction: make `decide` a duty
     Path("worse_duty.rev").write_text(
-        WORSE.replace("{ when stage in {executed, pending} }", "{ when stage in {executed, pending}  duty }"),
+        WORSE.replace(
+            "{ when stage in {executed, pending} }", "{ when stage in {executed, pending}  duty }"
+        ),
         encoding="utf-8",
     )
     front = compile_file("worse_duty.rev")
     assert front.model is not None
     bad = compile_file("bad.rev")
-    files = [LintFile("worse_duty.rev", lint(front.model)), LintFile("bad.rev", diagnostics=bad.diagnostics, files=bad.files)]
+    files = [
+        LintFile("worse_duty.rev", lint(front.model)),
+        LintFile("bad.rev", diagnostics=bad.diagnostics, files=bad.files),
+    ]
     assert files[0].findings, "the bill's duty `decide` contradicts `apply` in one situation"
     assert lint_exit_code(files) == 2 and lint_exit_code(files[:1]) in (0, 1)
     doc = json.loads(render_lint("json", files))

@@ -178,7 +178,9 @@ def test_quantifiers_are_unrolled_over_their_sets(tmp_path: Path) -> None:
     assert prop(model, "some_paid").form == m.Reachable(
         chain("or", [m.Binary(">", s, m.Lit(0)) for s in (s1, s2, s3)])
     )
-    assert prop(model, "total").form == m.Invariant(m.Binary("<=", chain("+", [s1, s2, s3]), m.Lit(9)))
+    assert prop(model, "total").form == m.Invariant(
+        m.Binary("<=", chain("+", [s1, s2, s3]), m.Lit(9))
+    )
     ites = [m.Ite(m.Binary(">", s, m.Lit(1)), m.Lit(1), m.Lit(0)) for s in (s1, s2, s3)]
     assert prop(model, "counted").form == m.Invariant(m.Binary("<", chain("+", ites), m.Lit(3)))
     # 3 x 3 terms, each repeated for every `b`
@@ -221,7 +223,7 @@ def test_constants_are_folded(tmp_path: Path) -> None:
 def test_actor_is_organ_follows_the_organ_hierarchy(tmp_path: Path) -> None:
     model = compiled(
         HEADER
-        + "organ execution_division is enforcement_organ \"执行局\"\n"
+        + 'organ execution_division is enforcement_organ "执行局"\n'
         + "actor bureau is execution_division\nactor judge is trial_organ\nactor debtor is party\n"
         + "var x : bool\n"
         + "rule a { by bureau kind initiation cites art1 }\n"
@@ -245,7 +247,9 @@ def test_actor_is_organ_follows_the_organ_hierarchy(tmp_path: Path) -> None:
     assert where("by_court") == m.In(actor, ("bureau", "judge"))
     assert where("by_enforcement") == m.Binary("==", actor, m.Lit("bureau"))
     assert where("by_party") == m.Binary(
-        "and", m.Binary("==", actor, m.Lit("debtor")), m.Binary("==", m.StepAttr("kind"), m.Lit("initiation"))
+        "and",
+        m.Binary("==", actor, m.Lit("debtor")),
+        m.Binary("==", m.StepAttr("kind"), m.Lit("initiation")),
     )
     assert where("nobody") == m.In(actor, ())
     assert where("constant") == m.Lit(True)
@@ -262,7 +266,7 @@ def test_library_import_from_a_spec_folder(tmp_path: Path) -> None:
             + "property no_ruling { never step where kind == ruling }\n",
             "spec/more.rev": "library more\nimport vocab\norgan panel is tribunal\n",
             "cases/x/lib_beside.rev": "library lib_beside\nkind filing\n",
-            "cases/x/main.rev": "procedure main\nimport more\nimport vocab\nimport \"lib_beside.rev\"\n"
+            "cases/x/main.rev": 'procedure main\nimport more\nimport vocab\nimport "lib_beside.rev"\n'
             + "actor t is panel\nvar x : bool\n"
             + "rule r { by t kind ruling when not x then x := true }\n"
             + "rule s { by t kind filing }\n"
@@ -380,7 +384,9 @@ def test_a_chain_of_two_bills(tmp_path: Path) -> None:
     decide = rule(model, "decide")
     assert (decide.actor, decide.kind) == ("judge", "procedural_decision")  # both bills apply
     assert decide.origin.count("amended by") == 2
-    assert rule(model, "reopen").actor == "judge"  # repealed by the first, re-inserted by the second
+    assert (
+        rule(model, "reopen").actor == "judge"
+    )  # repealed by the first, re-inserted by the second
     assert [e.property for e in model.expectations] == ["trial_execution_separation"]
 
 
@@ -424,7 +430,9 @@ def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
     assert d.help == "did you mean '已执行'?"
 
 
-@pytest.mark.parametrize("path", sorted(Path(__file__).resolve().parent.joinpath("models").glob("*.rev")))
+@pytest.mark.parametrize(
+    "path", sorted(Path(__file__).resolve().parent.joinpath("models").glob("*.rev"))
+)
 def test_the_known_models_compile_without_diagnostics(path: Path) -> None:
     result = compile_file(str(path))
     ok(result)

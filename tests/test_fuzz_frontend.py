@@ -38,7 +38,7 @@ _WORK = Path(tempfile.mkdtemp(prefix="revcheck-fuzz-"))
 atexit.register(shutil.rmtree, _WORK, ignore_errors=True)
 _counter = itertools.count()
 
-VALID = '''procedure fuzz_seed "A program using most of the language"
+VALID = """procedure fuzz_seed "A program using most of the language"
 import principles
 
 source cpl_244 "Civil Procedure Law, art. 244" zh "民事诉讼法第二百四十四条"
@@ -72,7 +72,7 @@ property decided_then { stage == decided leads_to held == total within 60 days }
 property remedy { after step where kind == substantive_decision possible step where actor is court }
 expect trial_execution_separation fails "the bureau decides"
 expect conservation holds
-'''
+"""
 
 
 def _corpus() -> list[str]:
@@ -127,11 +127,15 @@ def test_random_bytes(data: bytes) -> None:
 
 
 WORDS = (
-    "procedure library import extends source organ kind actor const set var rule final property "
-    "expect repeal amend insert when then by cites duty power within days and or not implies in "
-    "is true false forall exists sum count step where requires earlier after possible always "
-    "never reachable eventually leads_to holds fails any int bool zh text"
-).split() + list("{}()[],;:=+-*<>\"") + ["==", "!=", "<=", ">=", ":=", "..", "//", "/*", "*/", "0", "99999999999", "x", "执行"]
+    (
+        "procedure library import extends source organ kind actor const set var rule final property "
+        "expect repeal amend insert when then by cites duty power within days and or not implies in "
+        "is true false forall exists sum count step where requires earlier after possible always "
+        "never reachable eventually leads_to holds fails any int bool zh text"
+    ).split()
+    + list('{}()[],;:=+-*<>"')
+    + ["==", "!=", "<=", ">=", ":=", "..", "//", "/*", "*/", "0", "99999999999", "x", "执行"]
+)
 
 
 @settings(FUZZ, max_examples=120)
@@ -152,9 +156,11 @@ def mutated(draw: st.DrawFn) -> str:
         n = len(text)
         i = draw(st.integers(0, n))
         j = draw(st.integers(i, min(n, i + 40)))
-        op = draw(st.sampled_from(
-            ["delete", "insert", "unicode", "duplicate", "swap", "truncate", "token"]
-        ))
+        op = draw(
+            st.sampled_from(
+                ["delete", "insert", "unicode", "duplicate", "swap", "truncate", "token"]
+            )
+        )
         if op == "delete":
             text = text[:i] + text[j:]
         elif op == "insert":
@@ -205,7 +211,7 @@ def test_generated_modules(module: ast.Module) -> None:
 
 # ----------------------------------------------------------------------------- hostile sizes
 
-HEADER = "procedure hostile\nimport principles\nactor b is court\nsource s \"S\"\n"
+HEADER = 'procedure hostile\nimport principles\nactor b is court\nsource s "S"\n'
 
 
 def _set(n: int) -> str:
@@ -213,15 +219,28 @@ def _set(n: int) -> str:
 
 
 HOSTILE = {
-    "brackets-64": HEADER + "var x : bool\nproperty p { always " + "(" * 63 + "x" + ")" * 63 + " }\n",
+    "brackets-64": HEADER
+    + "var x : bool\nproperty p { always "
+    + "(" * 63
+    + "x"
+    + ")" * 63
+    + " }\n",
     "brackets-100000": HEADER + "var x : bool\nproperty p { always " + "(" * 100_000 + "x }\n",
     "unclosed-brackets": HEADER + "rule r {\n  when (((\n",
-    "index-nesting": HEADER + "set s = {a}\nvar m : [s] bool\nproperty p { always " + "m[" * 5000 + "a" + "]" * 5000 + " }\n",
+    "index-nesting": HEADER
+    + "set s = {a}\nvar m : [s] bool\nproperty p { always "
+    + "m[" * 5000
+    + "a"
+    + "]" * 5000
+    + " }\n",
     "not-chain": HEADER + "var x : bool\nproperty p { always " + "not " * 5000 + "x }\n",
     "minus-chain": HEADER + "var x : 0..3\nproperty p { always " + "- " * 5000 + "x == 0 }\n",
     "and-chain": HEADER + "var x : bool\nproperty p { always " + "x and " * 5000 + "x }\n",
     "implies-chain": HEADER + "var x : bool\nproperty p { always " + "x implies " * 5000 + "x }\n",
-    "quantifier-chain": HEADER + "set s = {a}\nvar x : bool\nproperty p { always " + "forall y in s: " * 5000 + "x }\n",
+    "quantifier-chain": HEADER
+    + "set s = {a}\nvar x : bool\nproperty p { always "
+    + "forall y in s: " * 5000
+    + "x }\n",
     "huge-range": HEADER + "var x : 0..99999999999\n",
     "huge-negative-range": HEADER + "var x : -99999999999..99999999999 = any\n",
     "range-limit-any": HEADER + "var x : 0..999999 = any\n",
@@ -231,9 +250,12 @@ HOSTILE = {
     "huge-set": HEADER + f"set s = {_set(20_000)}\nvar x : s\n",
     "huge-map": HEADER + f"set s = {_set(20_000)}\nvar m : [s] bool\n",
     "huge-enum": HEADER + f"var x : {_set(20_000)}\n",
-    "huge-set-literal": HEADER + f"var x : 0..3\nproperty p {{ always x in {{{', '.join(['1'] * 5000)}}} }}\n",
-    "huge-instances": HEADER + f"set s = {_set(1000)}\nvar x : bool\nrule r(a in s, c in s) {{ by b kind initiation cites s when x }}\n",
-    "nested-quantifiers": HEADER + f"set s = {_set(100)}\nvar x : 0..3\nproperty p {{ always forall a in s: forall c in s: forall d in s: x >= 0 }}\n",
+    "huge-set-literal": HEADER
+    + f"var x : 0..3\nproperty p {{ always x in {{{', '.join(['1'] * 5000)}}} }}\n",
+    "huge-instances": HEADER
+    + f"set s = {_set(1000)}\nvar x : bool\nrule r(a in s, c in s) {{ by b kind initiation cites s when x }}\n",
+    "nested-quantifiers": HEADER
+    + f"set s = {_set(100)}\nvar x : 0..3\nproperty p {{ always forall a in s: forall c in s: forall d in s: x >= 0 }}\n",
     "long-line": HEADER + "var x : bool\n// " + "x" * 1_000_000 + "\nproperty p { always x ) }\n",
     "long-identifier": HEADER + "var " + "x" * 100_000 + " : bool\nrule r { by b when y }\n",
     "many-lines": HEADER + "\n" * 200_000 + "var x : bool = 3\n",

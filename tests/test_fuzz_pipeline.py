@@ -15,8 +15,30 @@ from checker.cli import main
 ROOT = Path(__file__).parent.parent
 SEEDS = sorted((ROOT / "tests" / "models").glob("*.rev"))
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
-TOKENS = ["when", "then", ":=", "==", "and", "(", ")", "{", "}", "0", "1", "-", "rule", "step",
-          "forall c in pegs:", "sum(", "duty within 2 days", "final", "true", "9999", "any", ";"]
+TOKENS = [
+    "when",
+    "then",
+    ":=",
+    "==",
+    "and",
+    "(",
+    ")",
+    "{",
+    "}",
+    "0",
+    "1",
+    "-",
+    "rule",
+    "step",
+    "forall c in pegs:",
+    "sum(",
+    "duty within 2 days",
+    "final",
+    "true",
+    "9999",
+    "any",
+    ";",
+]
 
 
 def run_check(tmp_path: Path, text: str, *extra: str) -> tuple[int, str]:
@@ -50,8 +72,12 @@ def mutated(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@settings(derandomize=True, deadline=None, max_examples=60,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(text=mutated())
 def test_mutated_programs_never_crash_the_checker(tmp_path: Path, text: str) -> None:
     code, output = run_check(tmp_path, text)
@@ -59,8 +85,12 @@ def test_mutated_programs_never_crash_the_checker(tmp_path: Path, text: str) -> 
     assert "Traceback" not in output and "internal error" not in output
 
 
-@settings(derandomize=True, deadline=None, max_examples=30,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=30,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(text=mutated())
 def test_mutated_programs_json_output_never_crashes(tmp_path: Path, text: str) -> None:
     code, output = run_check(tmp_path, text, "--format", "json")
@@ -68,8 +98,12 @@ def test_mutated_programs_json_output_never_crashes(tmp_path: Path, text: str) -
     assert "Traceback" not in output
 
 
-@settings(derandomize=True, deadline=None, max_examples=40,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(text=st.text(max_size=200))
 def test_random_text_gives_a_clean_error_or_a_result(tmp_path: Path, text: str) -> None:
     code, output = run_check(tmp_path, text)

@@ -51,15 +51,23 @@ def positions(text: str) -> list[tuple[int, int]]:
 
 def run_cli(argv: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """In a subprocess, so that a regression that blocks (a FIFO) fails instead of hanging."""
-    return subprocess.run([sys.executable, "-m", "checker.cli", *argv], capture_output=True, text=True,
-                          timeout=timeout, cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=os.getcwd(),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 # ----------------------------------------------------------------------- 1. computed huge values
 
 
 def squares(n: int) -> str:
-    return "const c0 = 10\n" + "".join(f"const c{i} = c{i - 1} * c{i - 1}\n" for i in range(1, n + 1))
+    return "const c0 = 10\n" + "".join(
+        f"const c{i} = c{i - 1} * c{i - 1}\n" for i in range(1, n + 1)
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,8 +79,9 @@ def squares(n: int) -> str:
     ],
     ids=["initial-value", "property-only", "int-variable"],
 )
-def test_computed_huge_constant_is_E210_at_the_constant(folder: Path, use: str,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_computed_huge_constant_is_E210_at_the_constant(
+    folder: Path, use: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (folder / "huge.rev").write_text(HEADER + ACTOR + squares(13) + use, encoding="utf-8")
     code, out = run(["check", "huge.rev"], capsys)
     assert code == 2
@@ -81,9 +90,12 @@ def test_computed_huge_constant_is_E210_at_the_constant(folder: Path, use: str,
     assert (line, 13) in positions(out)
 
 
-def test_squaring_to_c36_is_refused_quickly(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (folder / "huge.rev").write_text(HEADER + ACTOR + squares(36) + "var x : 0..3 = c36\n" + RULE,
-                                     encoding="utf-8")
+def test_squaring_to_c36_is_refused_quickly(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "huge.rev").write_text(
+        HEADER + ACTOR + squares(36) + "var x : 0..3 = c36\n" + RULE, encoding="utf-8"
+    )
     code, out = run(["check", "huge.rev"], capsys)  # once ran out of memory in _fold
     assert code == 2 and "E210" in out
 
@@ -96,12 +108,17 @@ LONG = "a" * 300
 
 @pytest.mark.parametrize(
     ("line", "code"),
-    [(f"import {LONG}\n", "E103"), (f'import "{LONG}.rev"\n', "E103"),
-     (f'import "{"d/" * 2100}x.rev"\n', "E103"), (f'extends "{LONG}.rev"\n', "E110")],
+    [
+        (f"import {LONG}\n", "E103"),
+        (f'import "{LONG}.rev"\n', "E103"),
+        (f'import "{"d/" * 2100}x.rev"\n', "E103"),
+        (f'extends "{LONG}.rev"\n', "E110"),
+    ],
     ids=["import-name", "import-path", "import-deep-path", "extends-path"],
 )
-def test_over_long_import_or_extends_is_coded_at_the_line(folder: Path, line: str, code: str,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_over_long_import_or_extends_is_coded_at_the_line(
+    folder: Path, line: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = 'procedure p "long"\n' + line + 'organ clerk "clerk"\nactor bureau is clerk\n'
     (folder / "long.rev").write_text(text, encoding="utf-8")
     exit_code, out = run(["check", "long.rev"], capsys)
@@ -110,7 +127,9 @@ def test_over_long_import_or_extends_is_coded_at_the_line(folder: Path, line: st
     assert (2, 1) in positions(out)
 
 
-def test_over_long_path_on_the_command_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_over_long_path_on_the_command_line(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for command in (["check"], ["lint"], ["matrix"], ["graph"], ["explain"]):
         argv = [*command, LONG + ".rev"] + (["p"] if command == ["explain"] else [])
         code, out = run(argv, capsys)
@@ -126,7 +145,9 @@ def test_over_long_path_on_the_command_line(folder: Path, capsys: pytest.Capture
 @pytest.mark.parametrize("command", ["check", "lint", "matrix", "graph", "explain", "diff", "show"])
 def test_a_fifo_is_refused_not_read(folder: Path, command: str) -> None:
     os.mkfifo(folder / "x.rev")
-    argv = {"explain": ["explain", "x.rev", "p"], "diff": ["diff", "x.rev", "x.rev"]}.get(command, [command, "x.rev"])
+    argv = {"explain": ["explain", "x.rev", "p"], "diff": ["diff", "x.rev", "x.rev"]}.get(
+        command, [command, "x.rev"]
+    )
     done = run_cli(argv, timeout=60)  # blocked forever before
     assert done.returncode == 2, done.stdout + done.stderr
     text = done.stdout + done.stderr
@@ -144,8 +165,9 @@ def test_a_symlink_to_dev_zero_is_refused(folder: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="no /proc")
-def test_extends_proc_self_mem_is_reported_at_the_extends_line(folder: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_extends_proc_self_mem_is_reported_at_the_extends_line(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (folder / "bill.rev").write_text('procedure p\nextends "/proc/self/mem"\n', encoding="utf-8")
     code, out = run(["check", "bill.rev"], capsys)
     assert code == 2 and "E110" in out
@@ -159,7 +181,9 @@ def test_matrix_update_dev_full_is_refused_at_once(folder: Path) -> None:
     assert "/dev/full is not a regular file" in done.stderr
 
 
-def test_the_size_limit_is_enforced_while_reading(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_size_limit_is_enforced_while_reading(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (folder / "big.rev").write_bytes(b"// " + b"x" * 5_000_000 + b"\n")
     code, out = run(["check", "big.rev"], capsys)
     assert code == 2 and "larger than 5,000,000 bytes" in out
@@ -170,22 +194,30 @@ def test_the_size_limit_is_enforced_while_reading(folder: Path, capsys: pytest.C
 
 
 @pytest.mark.parametrize("target", ["missing/folder/out.dot", "/dev/full"])
-def test_graph_output_faults_say_cannot_write(folder: Path, target: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_graph_output_faults_say_cannot_write(
+    folder: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     if target.startswith("/dev") and not os.path.exists(target):
         pytest.skip("no /dev/full")
-    code, out = run(["graph", str(ROOT / "cases" / "de" / "zpo_717.rev"), "--output", target], capsys)
+    code, out = run(
+        ["graph", str(ROOT / "cases" / "de" / "zpo_717.rev"), "--output", target], capsys
+    )
     assert code == 2 and f"cannot write {target}" in out
 
 
 @pytest.mark.parametrize("command", [["check"], ["lint"], ["matrix"]])
-def test_report_output_faults_say_cannot_write(folder: Path, command: list[str],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run([*command, str(ROOT / "cases" / "de" / "zpo_717.rev"), "--output", "no/such/dir/x"], capsys)
+def test_report_output_faults_say_cannot_write(
+    folder: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(
+        [*command, str(ROOT / "cases" / "de" / "zpo_717.rev"), "--output", "no/such/dir/x"], capsys
+    )
     assert code == 2 and "cannot write no/such/dir/x" in out
 
 
-def test_a_failed_write_leaves_the_old_file_whole(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_whole(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = folder / "report.json"
     target.write_text("the old report\n", encoding="utf-8")
     os.chmod(target, 0o640)
@@ -207,18 +239,23 @@ def test_a_failed_write_leaves_the_old_file_whole(folder: Path, monkeypatch: pyt
 # ----------------------------------------------------------------------- 5. JUnit is well-formed
 
 
-CONTROL = ["procedure p\n\x0b@\n", "procedure p \"\x01\x02\x1b[31m\"\nvar x : 0..1 = 0\n", "\x00\x01\x02binary"]
+CONTROL = [
+    "procedure p\n\x0b@\n",
+    'procedure p "\x01\x02\x1b[31m"\nvar x : 0..1 = 0\n',
+    "\x00\x01\x02binary",
+]
 
 
 @pytest.mark.parametrize("text", CONTROL, ids=["vt", "escape-in-title", "nul"])
 @pytest.mark.parametrize("command", ["check", "lint", "matrix", "diff"])
-def test_junit_is_well_formed_whatever_the_input(folder: Path, text: str, command: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_junit_is_well_formed_whatever_the_input(
+    folder: Path, text: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (folder / "x.rev").write_bytes(text.encode("utf-8"))
     argv = ["diff", "x.rev", "x.rev"] if command == "diff" else [command, "x.rev"]
     code, out = run([*argv, "--format", "junit"], capsys)
     assert code in (0, 2, 3)
-    xml = out[out.index("<?xml"):]
+    xml = out[out.index("<?xml") :]
     root = ET.fromstring(xml)  # raised "not well-formed" before
     assert root.tag == "testsuites"
 
@@ -226,8 +263,9 @@ def test_junit_is_well_formed_whatever_the_input(folder: Path, text: str, comman
 # ----------------------------------------------------------------------- 6. 1-based positions
 
 
-def test_missing_file_and_symlink_loop_have_1_based_positions(folder: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_symlink_loop_have_1_based_positions(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.symlink("b.rev", folder / "a.rev")
     os.symlink("a.rev", folder / "b.rev")
     code, out = run(["check", "missing.rev", "a.rev"], capsys)
@@ -242,19 +280,31 @@ def test_missing_file_and_symlink_loop_have_1_based_positions(folder: Path,
 # ----------------------------------------------------------------------- 7. silent partial results
 
 
-def test_duplicate_parameter_names_are_rejected(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicate_parameter_names_are_rejected(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (folder / "dup.rev").write_text(
         HEADER + ACTOR + "set S = {a, b}\nvar x : 0..1 = 0\n"
         "rule r(p in S, p in S) { by bureau kind initiation cites art1 when x == 0 then x := 1 }\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     code, out = run(["check", "dup.rev"], capsys)
     assert code == 2 and "error[E101]: parameter 'p' appears twice in rule 'r'" in out
     assert (7, 16) in positions(out)
 
 
 def test_graph_partial_is_not_silent(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(["graph", str(ROOT / "cases" / "prc" / "current.rev"), "--max-states", "400",
-                     "--project", "title"], capsys)
+    code, out = run(
+        [
+            "graph",
+            str(ROOT / "cases" / "prc" / "current.rev"),
+            "--max-states",
+            "400",
+            "--project",
+            "title",
+        ],
+        capsys,
+    )
     assert code == 3 and "PARTIAL" in out
 
 

@@ -87,15 +87,27 @@ def corpus(folder: Path, seed: int = SEED) -> list[Input]:
 
     (folder / "valid.rev").write_text(VALID, encoding="utf-8")
     for i in range(6):
-        put(f"binary_{i}.rev", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400))), "binary")
+        put(
+            f"binary_{i}.rev",
+            bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400))),
+            "binary",
+        )
     for i in range(4):
         good = VALID.encode("utf-8")
         cut = rng.randrange(len(good))
-        put(f"utf8_{i}.rev", good[:cut] + rng.choice([b"\xff", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80"])
-            + good[cut:], "invalid UTF-8")
+        put(
+            f"utf8_{i}.rev",
+            good[:cut]
+            + rng.choice([b"\xff", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80"])
+            + good[cut:],
+            "invalid UTF-8",
+        )
     deep = 10_000
-    put("deep_parens.rev", VALID + "property deep { always " + "(" * deep + "x <= 3" + ")" * deep + " }\n",
-        "nesting")
+    put(
+        "deep_parens.rev",
+        VALID + "property deep { always " + "(" * deep + "x <= 3" + ")" * deep + " }\n",
+        "nesting",
+    )
     put("deep_not.rev", VALID + "property deep { always " + "not " * deep + "x <= 3 }\n", "nesting")
     put("deep_blocks.rev", "procedure p\n" + "rule r {" * deep + "}" * deep + "\n", "nesting")
     put("big.rev", VALID + "// " + "x" * 5_000_000 + "\n", "5 MB")
@@ -109,18 +121,34 @@ def corpus(folder: Path, seed: int = SEED) -> list[Input]:
     put("cycle_b.rev", 'procedure b\nextends "cycle_a.rev"\n', "cyclic extends")
     put("cycle_self.rev", 'procedure s\nextends "cycle_self.rev"\n', "cyclic extends")
     put("import_cycle.rev", 'library l\nimport "import_cycle.rev"\n', "cyclic extends")
-    squares = "const c0 = 10\n" + "".join(f"const c{i} = c{i - 1} * c{i - 1}\n" for i in range(1, 40))
-    put("huge_init.rev", VALID.replace("var x : 0..3 = 0", squares + "var x : 0..3 = c13"), "huge value")
+    squares = "const c0 = 10\n" + "".join(
+        f"const c{i} = c{i - 1} * c{i - 1}\n" for i in range(1, 40)
+    )
+    put(
+        "huge_init.rev",
+        VALID.replace("var x : 0..3 = 0", squares + "var x : 0..3 = c13"),
+        "huge value",
+    )
     put("huge_prop.rev", VALID + squares + "property p2 { always x < c20 }\n", "huge value")
-    put("huge_int.rev", VALID.replace("0..3 = 0", "int = 0") + squares + "property p3 { always x < c30 }\n",
-        "huge value")
+    put(
+        "huge_int.rev",
+        VALID.replace("0..3 = 0", "int = 0") + squares + "property p3 { always x < c30 }\n",
+        "huge value",
+    )
     put("huge_range.rev", VALID.replace("0..3", "0.." + "9" * 999), "huge value")
     put("huge_literal.rev", VALID.replace("x < 3", "x < " + "9" * 5000), "huge value")
     long_name = "n" * 100_000
     put("long_ident.rev", VALID.replace("bounded", long_name), "long name")
-    put("long_import.rev", VALID.replace("organ clerk", "import " + "a" * 300 + "\norgan clerk"), "long path")
-    put("long_import_path.rev", VALID.replace("organ clerk", 'import "' + "d/" * 2100 + 'x.rev"\norgan clerk'),
-        "long path")
+    put(
+        "long_import.rev",
+        VALID.replace("organ clerk", "import " + "a" * 300 + "\norgan clerk"),
+        "long path",
+    )
+    put(
+        "long_import_path.rev",
+        VALID.replace("organ clerk", 'import "' + "d/" * 2100 + 'x.rev"\norgan clerk'),
+        "long path",
+    )
     put("long_extends.rev", 'procedure p\nextends "' + "e" * 300 + '.rev"\n', "long path")
     out.append(Input("z" * 300 + ".rev", "long path"))  # on the command line, never created
     if hasattr(os, "mkfifo"):
@@ -136,12 +164,22 @@ def corpus(folder: Path, seed: int = SEED) -> list[Input]:
     if os.path.exists("/proc/self/mem"):
         put("extends_proc.rev", 'procedure p\nextends "/proc/self/mem"\n', "device")
     for i in range(6):
-        controls = "".join(chr(rng.choice([*range(0, 9), 11, 12, *range(14, 32), 127])) for _ in range(5))
+        controls = "".join(
+            chr(rng.choice([*range(0, 9), 11, 12, *range(14, 32), 127])) for _ in range(5)
+        )
         at = rng.randrange(len(VALID))
         put(f"control_{i}.rev", VALID[:at] + controls + VALID[at:], "control characters")
-    put("control_title.rev", VALID.replace('"a valid law"', '"\x0b\x1b[31m\x07"'), "control characters")
+    put(
+        "control_title.rev",
+        VALID.replace('"a valid law"', '"\x0b\x1b[31m\x07"'),
+        "control characters",
+    )
     put("vt.rev", "procedure p\n\x0b@\n", "control characters")
-    put("dup_param.rev", VALID.replace("rule up {", "set S = {a, b}\nrule up(p in S, p in S) {"), "duplicate")
+    put(
+        "dup_param.rev",
+        VALID.replace("rule up {", "set S = {a, b}\nrule up(p in S, p in S) {"),
+        "duplicate",
+    )
     put("empty.rev", "", "empty")
     put("bom_only.rev", "\ufeff", "empty")
     os.mkdir(folder / "dir.rev")
@@ -223,7 +261,7 @@ def judge(argv: list[str], code: int, out: str, err: str, fmt: str) -> list[str]
             elif "files" in doc:
                 assert doc.get("exit_code", code) == code
         elif fmt == "junit":
-            ET.fromstring(body[body.index("<?xml"):] if "<?xml" in body else body)
+            ET.fromstring(body[body.index("<?xml") :] if "<?xml" in body else body)
     except Exception as exc:  # noqa: BLE001 - any failure to parse is the finding
         wrong.append(f"{fmt} not well-formed: {type(exc).__name__}: {exc}")
     return [f"{' '.join(a[:80] for a in argv)}: {w}" for w in wrong]
@@ -234,12 +272,40 @@ def commands(inp: Input, i: int) -> list[tuple[list[str], str]]:
     fmt = ["text", "json", "sarif", "junit"][i % 4]
     runs = [(["check", inp.name, "--format", fmt, *LIMITS], fmt)]
     if i % 8 == 0:  # the symbolic engine on the same input (Z3 must give up cleanly too)
-        runs.append((["check", inp.name, "--engine", "symbolic", "--timeout", "0.5", "--depth", "8",
-                      "--format", "json"], "json"))
+        runs.append(
+            (
+                [
+                    "check",
+                    inp.name,
+                    "--engine",
+                    "symbolic",
+                    "--timeout",
+                    "0.5",
+                    "--depth",
+                    "8",
+                    "--format",
+                    "json",
+                ],
+                "json",
+            )
+        )
     other = i % 6
     if other == 0:
-        runs.append((["lint", inp.name, "--format", ["text", "json", "sarif", "junit"][i // 6 % 4],
-                      "--timeout", "0.5", "--depth", "4"], ["text", "json", "sarif", "junit"][i // 6 % 4]))
+        runs.append(
+            (
+                [
+                    "lint",
+                    inp.name,
+                    "--format",
+                    ["text", "json", "sarif", "junit"][i // 6 % 4],
+                    "--timeout",
+                    "0.5",
+                    "--depth",
+                    "4",
+                ],
+                ["text", "json", "sarif", "junit"][i // 6 % 4],
+            )
+        )
     elif other == 1:
         runs.append((["diff", "valid.rev", inp.name, "--format", "json", *LIMITS], "json"))
     elif other == 2:
@@ -284,12 +350,19 @@ def test_hostile_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for target in FAULTY_OUTPUTS:
         if target.startswith("/dev") and not os.path.exists(target):
             continue
-        for command in (["check", "valid.rev"], ["graph", "valid.rev"], ["lint", "valid.rev"],
-                        ["matrix", "valid.rev"], ["diff", "valid.rev", "valid.rev"]):
+        for command in (
+            ["check", "valid.rev"],
+            ["graph", "valid.rev"],
+            ["lint", "valid.rev"],
+            ["matrix", "valid.rev"],
+            ["diff", "valid.rev", "valid.rev"],
+        ):
             code, out, err = run([*command, "--output", target])
             runs += 1
             if code != 2 or "cannot write" not in err:
-                wrong.append(f"{' '.join(command)} --output {target}: exit {code}, {err.strip()[:200]}")
+                wrong.append(
+                    f"{' '.join(command)} --output {target}: exit {code}, {err.strip()[:200]}"
+                )
             wrong += judge(command, code, out, err, "output")
     seconds = time.monotonic() - started
     if os.environ.get("SWEEP_PROFILE"):

@@ -26,8 +26,14 @@ def test_two_jugs_four_litres_in_six_steps() -> None:
     four = verdict(report, "four_litres")
     assert four.status is Status.HOLDS and four.trace is not None
     assert len(four.trace) == 6
-    assert four.trace.states[-1][report.result.model.slots.index(  # type: ignore[union-attr]
-        next(s for s in report.result.model.slots if s.name == "big"))] == 4  # type: ignore[union-attr]
+    assert (
+        four.trace.states[-1][
+            report.result.model.slots.index(  # type: ignore[union-attr]
+                next(s for s in report.result.model.slots if s.name == "big")
+            )
+        ]
+        == 4
+    )  # type: ignore[union-attr]
     never = verdict(report, "never_four")
     assert never.status is Status.FAILS and never.trace is not None and len(never.trace) == 6
     assert report.result.states == 16  # type: ignore[union-attr]  # (0..3 x 0..5) minus unreachable
@@ -47,12 +53,18 @@ def test_river_crossing_takes_seven_crossings() -> None:
 def hanoi(n: int) -> str:
     """The Tower of Hanoi with n disks in the language: disk i may move when no smaller
     disk sits on its peg or on the target peg."""
-    lines = [f'procedure hanoi{n} "Tower of Hanoi, {n} disks"', "organ player", "actor solver is player",
-             "set pegs = {a, b, c}"]
+    lines = [
+        f'procedure hanoi{n} "Tower of Hanoi, {n} disks"',
+        "organ player",
+        "actor solver is player",
+        "set pegs = {a, b, c}",
+    ]
     lines += [f"var d{i} : pegs = a" for i in range(1, n + 1)]
     for i in range(1, n + 1):
         clear = " and ".join([f"d{j} != d{i} and d{j} != q" for j in range(1, i)]) or "true"
-        lines.append(f"rule move{i}(q in pegs) {{ by solver when d{i} != q and {clear} then d{i} := q }}")
+        lines.append(
+            f"rule move{i}(q in pegs) {{ by solver when d{i} != q and {clear} then d{i} := q }}"
+        )
     done = " and ".join(f"d{i} == c" for i in range(1, n + 1))
     lines.append(f"property solved {{ reachable {done} }}")
     lines.append(f"property never_solved {{ never {done} }}")

@@ -43,9 +43,14 @@ def test_silent_is_met_when_the_principle_does_not_apply() -> None:
 def test_silent_differs_when_the_law_does_have_the_rule(tmp_path: Path) -> None:
     """The principle applies to the probe (and fails): "silent" is not met."""
     probe = tmp_path / "probe.rev"
-    probe.write_text(LAW + 'expect trial_execution_separation silent "wrong: the bureau does decide"\n',
-                     encoding="utf-8")
-    assert _match(check_file(str(probe), CheckOptions()), "trial_execution_separation") is Match.DIFFERS
+    probe.write_text(
+        LAW + 'expect trial_execution_separation silent "wrong: the bureau does decide"\n',
+        encoding="utf-8",
+    )
+    assert (
+        _match(check_file(str(probe), CheckOptions()), "trial_execution_separation")
+        is Match.DIFFERS
+    )
 
 
 def test_holds_vacuously_is_met_by_holds() -> None:
@@ -55,7 +60,9 @@ def test_holds_vacuously_is_met_by_holds() -> None:
 
 def test_silent_and_vacuously_need_a_reason(tmp_path: Path) -> None:
     for verdict in ("silent", "holds vacuously"):
-        result = compile_text(LAW + f"expect statutory_exclusions {verdict}\n", directory=str(tmp_path))
+        result = compile_text(
+            LAW + f"expect statutory_exclusions {verdict}\n", directory=str(tmp_path)
+        )
         assert [d.code for d in result.diagnostics if d.is_error] == ["E304"], verdict
 
 

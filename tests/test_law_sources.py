@@ -77,7 +77,9 @@ def test_every_cited_article_has_its_text(case: Path) -> None:
     for rule in model.rules:
         for name in rule.citations:
             source = by_name[name]
-            assert source.zh or source.text, f"{case.name}: rule {rule.name} cites {name} without text"
+            assert source.zh or source.text, (
+                f"{case.name}: rule {rule.name} cites {name} without text"
+            )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -29,8 +29,12 @@ def verdicts(text: str) -> dict[str, Status]:
 
 def test_duty_with_deadline_meets_the_period_but_not_a_shorter_one() -> None:
     v = verdicts(BASE.replace("DUTY", "duty within 2 days"))
-    assert v == {"ends": Status.HOLDS, "decided_step": Status.HOLDS, "timely": Status.HOLDS,
-                 "late": Status.FAILS}
+    assert v == {
+        "ends": Status.HOLDS,
+        "decided_step": Status.HOLDS,
+        "timely": Status.HOLDS,
+        "late": Status.FAILS,
+    }
 
 
 def test_power_without_deadline_need_never_end() -> None:

@@ -68,7 +68,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 # ----------------------------------------------------------------------- the ten counters
 
 
-def test_state_limit_explicit_exits_3_naming_the_limit(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_state_limit_explicit_exits_3_naming_the_limit(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
     code, out, _ = run(["check", f, "--max-states", "20000", "--engine", "explicit"], capsys)
     assert code == 3
@@ -87,16 +89,21 @@ def test_dead_ends_alone_cut_short_exit_3(folder: Path, capsys: pytest.CaptureFi
     assert "dead ends: none\n" not in out
 
 
-def test_time_limit_explicit_exits_3_within_budget(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_time_limit_explicit_exits_3_within_budget(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
-    code, out, seconds = run(["check", f, "--max-states", "100000000", "--engine", "explicit",
-                              "--timeout", "1"], capsys)
+    code, out, seconds = run(
+        ["check", f, "--max-states", "100000000", "--engine", "explicit", "--timeout", "1"], capsys
+    )
     assert code == 3
     assert "time limit reached after 1 s, searched" in out
     assert seconds < 6  # the search stops at 1 s; judging what was found takes the rest
 
 
-def test_time_limit_symbolic_exits_3_within_3_s(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_time_limit_symbolic_exits_3_within_3_s(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A model whose symbolic dead-end search cannot finish: --timeout 2 stops it in time."""
     f = write(folder, "ten.rev", counters())
     main(["check", f, "--engine", "symbolic", "--timeout", "0.2"])  # load Z3 outside the timing
@@ -107,7 +114,9 @@ def test_time_limit_symbolic_exits_3_within_3_s(folder: Path, capsys: pytest.Cap
     assert seconds < 3
 
 
-def test_unbounded_model_auto_is_symbolic_and_stops_in_time(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unbounded_model_auto_is_symbolic_and_stops_in_time(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters(kind="int"))
     main(["check", f, "--timeout", "0.2"])
     capsys.readouterr()
@@ -115,7 +124,9 @@ def test_unbounded_model_auto_is_symbolic_and_stops_in_time(folder: Path, capsys
     assert code == 3 and "time limit" in out and seconds < 3
 
 
-def test_auto_gives_the_fallback_only_what_is_left(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_auto_gives_the_fallback_only_what_is_left(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
     code, out, seconds = run(["check", f, "--max-states", "20000", "--timeout", "3"], capsys)
     assert code == 3
@@ -124,10 +135,13 @@ def test_auto_gives_the_fallback_only_what_is_left(folder: Path, capsys: pytest.
     assert seconds < 3 + 3  # one budget for both engines, not one each
 
 
-def test_auto_time_spent_by_explicit_leaves_nothing_for_z3(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_auto_time_spent_by_explicit_leaves_nothing_for_z3(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
-    code, out, _ = run(["check", f, "--max-states", "100000000", "--timeout", "1", "--format", "json"],
-                       capsys)
+    code, out, _ = run(
+        ["check", f, "--max-states", "100000000", "--timeout", "1", "--format", "json"], capsys
+    )
     doc = json.loads(out)
     entry = doc["files"][0]
     assert code == 3 and doc["exit_code"] == 3
@@ -137,7 +151,9 @@ def test_auto_time_spent_by_explicit_leaves_nothing_for_z3(folder: Path, capsys:
 # ----------------------------------------------------------------------- machine formats
 
 
-def test_json_sarif_junit_mark_limits_unsettled(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_sarif_junit_mark_limits_unsettled(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
     argv = ["check", f, "--max-states", "5000", "--engine", "explicit", "--format"]
     code, out, _ = run([*argv, "json"], capsys)
@@ -152,18 +168,28 @@ def test_json_sarif_junit_mark_limits_unsettled(folder: Path, capsys: pytest.Cap
     results = json.loads(out)["runs"][0]["results"]
     assert code == 3
     assert {(r["ruleId"], r["kind"], r["level"]) for r in results} >= {
-        ("bounded", "open", "none"), ("dead-end", "open", "none")}
+        ("bounded", "open", "none"),
+        ("dead-end", "open", "none"),
+    }
 
     code, out, _ = run([*argv, "junit"], capsys)
     root = ET.fromstring(out)
     assert code == 3
     assert root.get("failures") == "0" and root.get("skipped") == "2"
     reasons = [s.get("message", "") for s in root.iter("skipped")]
-    assert any("state limit" in r for r in reasons) and any(r.startswith("unsettled: state limit") for r in reasons)
+    assert any("state limit" in r for r in reasons) and any(
+        r.startswith("unsettled: state limit") for r in reasons
+    )
 
 
-def test_junit_dead_end_case_only_when_unsettled(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    f = write(folder, "ten.rev", counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"))
+def test_junit_dead_end_case_only_when_unsettled(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = write(
+        folder,
+        "ten.rev",
+        counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"),
+    )
     code, out, _ = run(["check", f, "--engine", "explicit", "--format", "junit"], capsys)
     root = ET.fromstring(out)
     assert code == 0
@@ -176,27 +202,39 @@ def test_junit_dead_end_case_only_when_unsettled(folder: Path, capsys: pytest.Ca
 
 def test_diff_exits_3_at_a_limit(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = write(folder, "ten.rev", counters())
-    code, out, _ = run(["diff", f, f, "--max-states", "2000", "--engine", "explicit", "--timeout", "5"], capsys)
+    code, out, _ = run(
+        ["diff", f, f, "--max-states", "2000", "--engine", "explicit", "--timeout", "5"], capsys
+    )
     assert code == 3 and "exit 3" in out
 
 
-def test_graph_partial_says_so_and_exits_3(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_graph_partial_says_so_and_exits_3(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
     code, out, _ = run(["graph", f, "--max-states", "50", "--project", "c0"], capsys)
     assert code == 3
     assert "// PARTIAL: exploration stopped at the state limit after 50 states" in out
     assert "the graph is partial" in out
-    code, out, _ = run(["graph", f, "--max-states", "50", "--project", "c0", "--format", "mermaid"], capsys)
+    code, out, _ = run(
+        ["graph", f, "--max-states", "50", "--project", "c0", "--format", "mermaid"], capsys
+    )
     assert code == 3 and "%% PARTIAL" in out
 
 
 def test_graph_complete_exits_0(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    f = write(folder, "small.rev", counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"))
+    f = write(
+        folder,
+        "small.rev",
+        counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"),
+    )
     code, out, _ = run(["graph", f, "--project", "c0"], capsys)
     assert code == 0 and "PARTIAL" not in out
 
 
-def test_matrix_exits_3_when_a_limit_leaves_a_cell_open(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_matrix_exits_3_when_a_limit_leaves_a_cell_open(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = Path(__file__).resolve().parents[1] / "cases" / "prc" / "current.rev"
     code, out, _ = run(["matrix", str(case), "--max-states", "10", "--timeout", "0.5"], capsys)
     assert code == 3
@@ -204,15 +242,21 @@ def test_matrix_exits_3_when_a_limit_leaves_a_cell_open(folder: Path, capsys: py
 
 
 @pytest.mark.parametrize("command", ["check", "diff", "lint", "matrix", "explain", "graph"])
-def test_every_searching_command_has_the_limit_flags(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_searching_command_has_the_limit_flags(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
     text = capsys.readouterr().out
     assert "--timeout SECONDS" in text and "--max-states N" in text
 
 
-@pytest.mark.parametrize("flags", [["--timeout", "-1"], ["--timeout", "nan"], ["--max-states", "0"]])
-def test_bad_limits_are_bad_input(folder: Path, flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "flags", [["--timeout", "-1"], ["--timeout", "nan"], ["--max-states", "0"]]
+)
+def test_bad_limits_are_bad_input(
+    folder: Path, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
     with pytest.raises(SystemExit) as stop:
         main(["check", f, *flags])
@@ -221,14 +265,20 @@ def test_bad_limits_are_bad_input(folder: Path, flags: list[str], capsys: pytest
 
 
 def test_timeout_0_means_no_time_limit(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    f = write(folder, "small.rev", counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"))
+    f = write(
+        folder,
+        "small.rev",
+        counters().replace("0..9", "0..1").replace("< 9", "< 1").replace("<= 9", "<= 1"),
+    )
     code, out, _ = run(["check", f, "--timeout", "0"], capsys)
     assert code == 0 and "holds" in out
 
 
 def test_lint_time_limit_is_unsettled(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = write(folder, "ten.rev", counters(kind="int"))
-    code, out, _ = run(["lint", f, "--timeout", "0.001", "--depth", "30", "--format", "json"], capsys)
+    code, out, _ = run(
+        ["lint", f, "--timeout", "0.001", "--depth", "30", "--format", "json"], capsys
+    )
     doc = json.loads(out)
     unsettled = doc["files"][0]["unsettled"]
     if unsettled is None:  # every search finished within a millisecond: nothing to assert on
@@ -274,7 +324,11 @@ def test_a_long_search_is_noted_early_on_stderr(folder: Path) -> None:
     assert quick.getvalue() == ""
 
 
-def test_explain_of_a_verdict_cut_short_exits_3(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_of_a_verdict_cut_short_exits_3(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(folder, "ten.rev", counters())
-    code, out, _ = run(["explain", f, "bounded", "--max-states", "100", "--engine", "explicit"], capsys)
+    code, out, _ = run(
+        ["explain", f, "bounded", "--max-states", "100", "--engine", "explicit"], capsys
+    )
     assert code == 3 and "unknown" in out

@@ -56,15 +56,22 @@ def test_findings() -> None:
     findings = lint(model_of(RULES), depth=10)
     dead = {f.rules[0]: f for f in by_code(findings, "dead-rule")}
     assert set(dead) == {"impossible", "unreachable"}
-    assert dead["impossible"].how == "unsatisfiable outright" and dead["impossible"].severity == "error"
+    assert (
+        dead["impossible"].how == "unsatisfiable outright"
+        and dead["impossible"].severity == "error"
+    )
     assert dead["impossible"].citations == (("art_2", "Art. 2"),)
     assert dead["unreachable"].how.startswith("proven: k-inductive")
     conflicts = by_code(findings, "competence-conflict")
     assert [f.rules for f in conflicts] == [("bureau_decides", "bench_decides")]
-    assert conflicts[0].severity == "warning" and conflicts[0].how.startswith("witness")  # a legal finding
+    assert conflicts[0].severity == "warning" and conflicts[0].how.startswith(
+        "witness"
+    )  # a legal finding
     clashes = by_code(findings, "contradiction")
     assert [f.rules for f in clashes] == [("bureau_decides", "bench_decides")]
-    assert clashes[0].severity == "warning"  # both are duties: a collision of norms, not a broken file
+    assert (
+        clashes[0].severity == "warning"
+    )  # both are duties: a collision of norms, not a broken file
     assert clashes[0].message.endswith("(both are duties)")
     vacuous = by_code(findings, "vacuous-property")
     assert [f.property for f in vacuous] == ["vacuous"]
@@ -76,8 +83,10 @@ def test_findings() -> None:
 
 
 def test_distribution_has_no_errors() -> None:
-    front = compile_text((ROOT / "cases" / "prc" / "distribution.rev").read_text(encoding="utf-8"),
-                         directory=str(ROOT / "cases" / "prc"))
+    front = compile_text(
+        (ROOT / "cases" / "prc" / "distribution.rev").read_text(encoding="utf-8"),
+        directory=str(ROOT / "cases" / "prc"),
+    )
     assert front.model is not None
     findings = lint(front.model, depth=8)
     assert not [f for f in findings if f.severity == "error"], render_findings(findings)
@@ -87,8 +96,10 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:  # type: ignore[no-unty
     parser = argparse.ArgumentParser()
     add_lint_parser(parser.add_subparsers(dest="command"))
     bad = tmp_path / "bad.rev"
-    bad.write_text(RULES.replace("import principles", f'import "{ROOT / "spec" / "principles.rev"}"'),
-                   encoding="utf-8")
+    bad.write_text(
+        RULES.replace("import principles", f'import "{ROOT / "spec" / "principles.rev"}"'),
+        encoding="utf-8",
+    )
     assert run_lint(parser.parse_args(["lint", str(bad), "--depth", "6"])) == 1
     assert "error[L601 dead-rule]" in capsys.readouterr().out
     assert run_lint(parser.parse_args(["lint", str(tmp_path / "missing.rev")])) == 2

@@ -53,11 +53,16 @@ def test_an_allow_line_accepts_a_reviewed_finding(tmp_path: Path) -> None:
     assert code == 0
     assert "allowed[L601 dead-rule]: rule 'impossible' can never apply" in text
     assert "kept to mirror the statute's text; reviewed" in text
-    assert "lint: 0 error(s), 1 warning(s), 0 note(s) (L602 competence-conflict: 1); 1 allowed (L601: 1)" in text
+    assert (
+        "lint: 0 error(s), 1 warning(s), 0 note(s) (L602 competence-conflict: 1); 1 allowed (L601: 1)"
+        in text
+    )
 
 
 def test_an_allow_by_name_and_a_stale_allow(tmp_path: Path) -> None:
-    extra = '\nallow dead_rule "the name works as the code"\nallow L603 for apply "nothing to accept"\n'
+    extra = (
+        '\nallow dead_rule "the name works as the code"\nallow L603 for apply "nothing to accept"\n'
+    )
     code, text = lint_run(tmp_path, extra)
     assert code == 0
     assert "`allow L603 for apply`" in text and "accepts no finding" in text
@@ -76,7 +81,13 @@ def test_machine_formats_carry_codes_levels_and_allowances(tmp_path: Path) -> No
     assert code == 0
     doc = json.loads(text)
     assert doc["exit_code"] == 0
-    assert doc["summary"] == {"error": 0, "warning": 1, "note": 0, "allowed": 1, "files_with_errors": 0}
+    assert doc["summary"] == {
+        "error": 0,
+        "warning": 1,
+        "note": 0,
+        "allowed": 1,
+        "files_with_errors": 0,
+    }
     found = {f["id"]: f for f in doc["files"][0]["findings"]}
     assert found["L601"]["allowed"] == "reviewed" and found["L601"]["severity"] == "error"
     assert found["L602"]["allowed"] is None and found["L602"]["severity"] == "warning"
@@ -105,5 +116,9 @@ def test_shipped_cases_have_no_lint_error() -> None:
     for path in paths:
         front = compile_file(path)
         assert front.model is not None, path
-        errors = [f for f in counted(lint(front.model, depth=1), front.model.allows) if f.severity == "error"]
+        errors = [
+            f
+            for f in counted(lint(front.model, depth=1), front.model.allows)
+            if f.severity == "error"
+        ]
         assert not errors, (path, [f.message for f in errors])

@@ -45,10 +45,21 @@ def matrix() -> Matrix:
 
 def test_columns_are_the_principles_in_declaration_order(matrix: Matrix) -> None:
     names = [p.name for p in matrix.principles]
-    assert names[:4] == ["trial_execution_separation", "party_disposition",
-                         "hearing_before_decision", "remedy_after_decision"]
-    assert {"reversal_scope", "third_party_protection", "restitution_fruits", "restitution_damages",
-            "made_whole_without_action", "enforceable_outcome", "statutory_exclusions"} <= set(names)
+    assert names[:4] == [
+        "trial_execution_separation",
+        "party_disposition",
+        "hearing_before_decision",
+        "remedy_after_decision",
+    ]
+    assert {
+        "reversal_scope",
+        "third_party_protection",
+        "restitution_fruits",
+        "restitution_damages",
+        "made_whole_without_action",
+        "enforceable_outcome",
+        "statutory_exclusions",
+    } <= set(names)
 
 
 def cell(m: Matrix, case: str, principle: str) -> str:
@@ -67,7 +78,9 @@ def cell(m: Matrix, case: str, principle: str) -> str:
         ("prc/reform_proposal", "holds", "holds"),
     ],
 )
-def test_verdicts_agree_with_the_texts(matrix: Matrix, case: str, separation: str, disposition: str) -> None:
+def test_verdicts_agree_with_the_texts(
+    matrix: Matrix, case: str, separation: str, disposition: str
+) -> None:
     assert cell(matrix, case, "trial_execution_separation") == separation
     assert cell(matrix, case, "party_disposition") == disposition
 
@@ -100,11 +113,19 @@ def test_the_law_is_silent_is_a_finding_not_a_gap(matrix: Matrix) -> None:
 
 def test_the_comparison_chapter(matrix: Matrix) -> None:
     """The thesis's comparison as the matrix states it (issue 11)."""
-    for p in ("trial_execution_separation", "party_disposition", "hearing_before_decision", "timeliness"):
+    for p in (
+        "trial_execution_separation",
+        "party_disposition",
+        "hearing_before_decision",
+        "timeliness",
+    ):
         assert cell(matrix, "prc/current", p) == "fails", p
     reform = next(r for r in matrix.rows if r.case == "prc/reform_proposal")
-    judged = {p.name: c.word for p, c in zip(matrix.principles, reform.cells, strict=True)
-              if c.word != "no such rule"}
+    judged = {
+        p.name: c.word
+        for p, c in zip(matrix.principles, reform.cells, strict=True)
+        if c.word != "no such rule"
+    }
     assert set(judged.values()) == {"holds"}, judged
     for case in ("de/zpo_717", "jp/ccp_260", "tw/ccp_395"):
         assert cell(matrix, case, "trial_execution_separation") == "holds"
@@ -113,13 +134,17 @@ def test_the_comparison_chapter(matrix: Matrix) -> None:
     assert cell(matrix, "ru/arbitrazh_325_326", "timeliness") == "holds"
     assert cell(matrix, "ru/arbitrazh_325_326", "remedy_after_decision") == "holds"
     # restitution in three parts: PRC gives fruits, not damages, and may leave the loss to a new action
-    assert [cell(matrix, "prc/current", p) for p in
-            ("restitution_fruits", "restitution_damages", "made_whole_without_action")] == ["holds", "fails", "fails"]
+    assert [
+        cell(matrix, "prc/current", p)
+        for p in ("restitution_fruits", "restitution_damages", "made_whole_without_action")
+    ] == ["holds", "fails", "fails"]
 
 
 def test_timeliness_against_one_period_with_the_own_period_beside_it(matrix: Matrix) -> None:
     periods = {r.case: r.own_period for r in matrix.rows}
-    assert periods["ru/arbitrazh_325_326"] == "30 days" and periods["prc/reform_proposal"] == "30 days"
+    assert (
+        periods["ru/arbitrazh_325_326"] == "30 days" and periods["prc/reform_proposal"] == "30 days"
+    )
     assert periods["prc/current"] == "none" and periods["de/zpo_717"] == "none"
     # a system without a period of its own does not look better than the PRC law in force
     for case, period in periods.items():
@@ -146,7 +171,10 @@ def test_machine_formats(matrix: Matrix) -> None:
     doc = json.loads(render_json(matrix))
     assert doc["schema"] == "revcheck/matrix/1"
     first = doc["rows"][0]
-    assert first["cells"]["party_disposition"]["explain"] == f"revcheck explain {first['path']} party_disposition"
+    assert (
+        first["cells"]["party_disposition"]["explain"]
+        == f"revcheck explain {first['path']} party_disposition"
+    )
     assert "own_period" in first and "why" in first["cells"]["party_disposition"]
     rows = list(csv.reader(io.StringIO(render_csv(matrix))))
     assert rows[0][:3] == ["jurisdiction", "case", "path"] and rows[0][-1] == "own_period"
@@ -162,10 +190,14 @@ def test_readme_matrix_is_up_to_date(matrix: Matrix) -> None:
     document = README.read_text(encoding="utf-8")
     expected = replace_section(document, render_markdown(matrix, str(README.parent)))
     assert expected is not None, "cases/README.md lost its matrix markers"
-    assert document == expected, "run: revcheck matrix cases/ --format markdown --update cases/README.md"
+    assert document == expected, (
+        "run: revcheck matrix cases/ --format markdown --update cases/README.md"
+    )
 
 
-def test_cli_check_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_option(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["matrix", "cases/de", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("jurisdiction,case,path,")
@@ -174,7 +206,10 @@ def test_cli_check_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
 
 # --------------------------------------------------------------------------- sarif, junit, --output
 
-TOY_LIBRARY = 'library principles "toy principles"\n' + VOCABULARY + """
+TOY_LIBRARY = (
+    'library principles "toy principles"\n'
+    + VOCABULARY
+    + """
 property separation "the enforcement organ does not decide" {
   never step where kind == substantive_decision and actor is enforcement_organ
 }
@@ -185,6 +220,7 @@ property no_early_decision "no decision before a case is pending" {
   never step where kind == substantive_decision and stage == executed
 }
 """
+)
 
 
 def toy_case(law: str) -> str:
@@ -203,11 +239,20 @@ def toys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "toy"
     write(folder, "principles.rev", TOY_LIBRARY)
     write(folder, "law.rev", toy_case(LAW))
-    reform = toy_case(LAW).replace("by bureau  kind substantive_decision", "by bench  kind substantive_decision")
+    reform = toy_case(LAW).replace(
+        "by bureau  kind substantive_decision", "by bench  kind substantive_decision"
+    )
     reform = reform.replace("expect separation fails", "expect separation holds")
-    reform = reform.replace("rule start_ex_officio { by bureau  kind initiation", "rule start_ex_officio { by obligor  kind initiation")
+    reform = reform.replace(
+        "rule start_ex_officio { by bureau  kind initiation",
+        "rule start_ex_officio { by obligor  kind initiation",
+    )
     write(folder, "reform.rev", reform)
-    write(folder, "bad.rev", "procedure bad\nimport principles\nvar x : 0..3 = 0\nrule r { when y > 0 }\n")
+    write(
+        folder,
+        "bad.rev",
+        "procedure bad\nimport principles\nvar x : 0..3 = 0\nrule r { when y > 0 }\n",
+    )
     return tmp_path
 
 
@@ -220,7 +265,9 @@ def test_toy_matrix(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert rows["toy/bad"] == ["error", "error", "error"]
 
 
-def test_sarif_one_result_per_failing_principle(toys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_one_result_per_failing_principle(
+    toys: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sarif_loader = pytest.importorskip("sarif.loader", reason="sarif-tools is in the test extra")
     assert main(["matrix", "toy", "--format", "sarif", "--output", "matrix.sarif"]) == 2
     assert capsys.readouterr().out == ""
@@ -229,23 +276,46 @@ def test_sarif_one_result_per_failing_principle(toys: Path, capsys: pytest.Captu
     records = sarif_loader.load_sarif_file("matrix.sarif").get_records()
     law = [r for r in records if "in procedure law" in r["Description"]]
     by_code = {r["Code"]: r for r in law}
-    assert len(law) == 2 and set(by_code) == {"separation", "disposition"}  # no_early_decision holds
+    assert len(law) == 2 and set(by_code) == {
+        "separation",
+        "disposition",
+    }  # no_early_decision holds
     # as in `check`: an unexpected failure is an error at the library's declaration (no expect line) …
     assert by_code["disposition"]["Severity"] == "error"
-    assert by_code["disposition"]["Line"] == TOY_LIBRARY.splitlines().index(
-        'property disposition "no court starts a proceeding" {') + 1
+    assert (
+        by_code["disposition"]["Line"]
+        == TOY_LIBRARY.splitlines().index('property disposition "no court starts a proceeding" {')
+        + 1
+    )
     assert by_code["disposition"]["Location"] == "toy/principles.rev"
     # … an expected one a suppressed note at the case's expect line, with the trace's rules related
-    assert by_code["separation"]["Severity"] == "note" and by_code["separation"]["Location"] == "toy/law.rev"
-    assert by_code["separation"]["Line"] == next(i for i, line in enumerate(toy_case(LAW).splitlines(), 1)
-                                                 if line.startswith("expect separation fails"))
-    assert "Counterexample: 1. apply (obligor); 2. decide (bureau)" in by_code["separation"]["Description"]
+    assert (
+        by_code["separation"]["Severity"] == "note"
+        and by_code["separation"]["Location"] == "toy/law.rev"
+    )
+    assert by_code["separation"]["Line"] == next(
+        i
+        for i, line in enumerate(toy_case(LAW).splitlines(), 1)
+        if line.startswith("expect separation fails")
+    )
+    assert (
+        "Counterexample: 1. apply (obligor); 2. decide (bureau)"
+        in by_code["separation"]["Description"]
+    )
     results = raw["runs"][0]["results"]
     sep = next(r for r in results if r["ruleId"] == "separation")
-    assert sep["suppressions"] == [{"kind": "inSource", "justification": "art. 1: the bureau decides"}]
-    assert [x["message"]["text"].split(":")[0] for x in sep["relatedLocations"]] == ["step 1", "step 2"]
-    assert sep["properties"] == {"case": "toy/law", "jurisdiction": "toy",
-                                 "explain": "revcheck explain toy/law.rev separation"}
+    assert sep["suppressions"] == [
+        {"kind": "inSource", "justification": "art. 1: the bureau decides"}
+    ]
+    assert [x["message"]["text"].split(":")[0] for x in sep["relatedLocations"]] == [
+        "step 1",
+        "step 2",
+    ]
+    assert sep["properties"] == {
+        "case": "toy/law",
+        "jurisdiction": "toy",
+        "explain": "revcheck explain toy/law.rev separation",
+    }
     assert not any("procedure reform" in r["Description"] for r in records)  # every principle holds
     bad = [r for r in records if r["Location"] == "toy/bad.rev"]
     assert bad and bad[0]["Severity"] == "error" and bad[0]["Code"].startswith("E")
@@ -263,7 +333,9 @@ def test_junit_one_suite_per_case(toys: Path, capsys: pytest.CaptureFixture[str]
     failure = law["disposition"].result[0]
     assert isinstance(failure, junitparser.Failure) and failure.message == "fails"
     assert "counterexample (1 steps)" in failure.text and "start_ex_officio" in failure.text
-    assert law["separation"].is_passed and "counterexample" in law["separation"].system_out  # expected
+    assert (
+        law["separation"].is_passed and "counterexample" in law["separation"].system_out
+    )  # expected
     assert law["no_early_decision"].is_passed
     assert suites["toy/law"].failures == 1 and suites["toy/law"].tests == 3
     assert all(c.is_passed for c in suites["toy/reform"])
@@ -272,10 +344,15 @@ def test_junit_one_suite_per_case(toys: Path, capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "csv", "sarif", "junit"])
-def test_output_file_for_every_format(toys: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_for_every_format(
+    toys: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = toys / "out" / f"matrix.{fmt}"
     target.parent.mkdir()
-    assert main(["matrix", "toy/law.rev", "toy/reform.rev", "--format", fmt, "--output", str(target)]) == 0
+    assert (
+        main(["matrix", "toy/law.rev", "toy/reform.rev", "--format", fmt, "--output", str(target)])
+        == 0
+    )
     assert capsys.readouterr() == ("", "")
     text = target.read_text(encoding="utf-8")
     assert text.endswith("\n") and "toy/law" in text

@@ -56,20 +56,26 @@ def base() -> FileReport:
 
 def declared_in_base() -> set[str]:
     text = BASE.read_text("utf-8")
-    return {line.split()[1] for line in text.splitlines()
-            if line.split()[:1] in (["var"], ["const"], ["actor"], ["rule"])}
+    return {
+        line.split()[1]
+        for line in text.splitlines()
+        if line.split()[:1] in (["var"], ["const"], ["actor"], ["rule"])
+    }
 
 
 @pytest.mark.parametrize("type_text", ["bool = false", "{alpha_1, alpha_2} = alpha_1"])
-def test_no_vocabulary_name_changes_a_verdict_silently(tmp_path: Path, base: FileReport,
-                                                      type_text: str) -> None:
+def test_no_vocabulary_name_changes_a_verdict_silently(
+    tmp_path: Path, base: FileReport, type_text: str
+) -> None:
     before = verdicts(base)
     names = [n for n in vocabulary() if n not in declared_in_base()]
     assert {"appeal", "hearing", "enforcement_organ", "changed", "sale_undone"} <= set(names)
     changed_loudly = 0
     for name in names:
         case = tmp_path / f"capture_{name}.rev"
-        text = BASE.read_text("utf-8").replace("procedure capture_base", f"procedure capture_{name}")
+        text = BASE.read_text("utf-8").replace(
+            "procedure capture_base", f"procedure capture_{name}"
+        )
         case.write_text(text + f"\nvar {name} : {type_text}\n", "utf-8")
         report = check_model_file(str(case), OPTIONS)
         after = verdicts(report)
@@ -82,7 +88,9 @@ def test_no_vocabulary_name_changes_a_verdict_silently(tmp_path: Path, base: Fil
     assert changed_loudly > 0  # the values of conventional variables do change verdicts, loudly
 
 
-def test_a_variable_named_like_an_act_kind_does_not_capture_it(tmp_path: Path, base: FileReport) -> None:
+def test_a_variable_named_like_an_act_kind_does_not_capture_it(
+    tmp_path: Path, base: FileReport
+) -> None:
     """The reported case: `var appeal` made `remedy_after_decision` fail."""
     case = tmp_path / "appeal.rev"
     case.write_text(BASE.read_text("utf-8") + "\nvar appeal : {none, filed} = none\n", "utf-8")
@@ -97,16 +105,23 @@ def test_a_typo_in_a_conventional_value_says_did_you_mean(tmp_path: Path) -> Non
     report = check_model_file(str(case), OPTIONS)
     (w,) = [d for d in report.diagnostics if d.code == "W404"]
     assert "did you mean 'sale_undone'" in w.label
-    note = next(o.verdict.note for o in report.outcomes if o.property.name == "third_party_protection")
+    note = next(
+        o.verdict.note for o in report.outcomes if o.property.name == "third_party_protection"
+    )
     assert note.startswith("not modelled: needs `sale_undone`")
     assert "principles bind sale_undone = sale_undon" in note
 
 
 def test_bind_maps_a_principle_name_to_the_case_name(tmp_path: Path, base: FileReport) -> None:
     case = tmp_path / "bound.rev"
-    text = BASE.read_text("utf-8").replace("var sale :", "var auction :").replace(
-        "sale_undone}", "auction_undone}")
-    case.write_text(text + "\nprinciples bind sale = auction, sale_undone = auction_undone\n", "utf-8")
+    text = (
+        BASE.read_text("utf-8")
+        .replace("var sale :", "var auction :")
+        .replace("sale_undone}", "auction_undone}")
+    )
+    case.write_text(
+        text + "\nprinciples bind sale = auction, sale_undone = auction_undone\n", "utf-8"
+    )
     report = check_model_file(str(case), OPTIONS)
     assert not report.diagnostics
     assert verdicts(report) == verdicts(base)
@@ -114,5 +129,7 @@ def test_bind_maps_a_principle_name_to_the_case_name(tmp_path: Path, base: FileR
     assert dict(prop.reads) == {"sale": "auction", "sale_undone": "auction_undone"}
     from checker.report.check.text import render_reports
 
-    assert ("third_party_protection reads sale as auction, sale_undone as auction_undone (bind)"
-            in render_reports([report]))
+    assert (
+        "third_party_protection reads sale as auction, sale_undone as auction_undone (bind)"
+        in render_reports([report])
+    )

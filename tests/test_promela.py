@@ -31,8 +31,11 @@ from dsl.model import Model
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = sorted(
-    [*(ROOT / "tests" / "corpus").glob("*.rev"), *(ROOT / "tests" / "models").glob("*.rev"),
-     *(ROOT / "cases").rglob("*.rev")]
+    [
+        *(ROOT / "tests" / "corpus").glob("*.rev"),
+        *(ROOT / "tests" / "models").glob("*.rev"),
+        *(ROOT / "cases").rglob("*.rev"),
+    ]
 )
 
 
@@ -102,9 +105,14 @@ def test_a_disagreement_is_reported(spin: None) -> None:
     assert "four_litres: revcheck holds, SPIN fails" in compare(exported, unreachable, ours)
 
 
-def test_export_command_writes_the_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_command_writes_the_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "jugs.pml"
-    assert main(["export", "--to", "promela", str(ROOT / "tests/models/jugs.rev"), "-o", str(out)]) == 0
+    assert (
+        main(["export", "--to", "promela", str(ROOT / "tests/models/jugs.rev"), "-o", str(out)])
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert text.startswith("/* revcheck export --to promela: procedure jugs")
     assert "3000: four_litres (Reachable)" in text and "1000: never_four (Invariant)" in text
@@ -119,10 +127,15 @@ def test_export_header_names_liveness_as_not_exported() -> None:
     assert "liveness with duties as weak fairness" in text  # its `leads_to ... within` properties
 
 
-def test_export_refuses_an_unbounded_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_refuses_an_unbounded_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "unbounded.rev"
-    src.write_text("procedure u\norgan o\nactor a is o\nvar n : int = 0\n"
-                   "rule inc { by a when n < 3 then n := n + 1 }\nfinal n == 3\n", encoding="utf-8")
+    src.write_text(
+        "procedure u\norgan o\nactor a is o\nvar n : int = 0\n"
+        "rule inc { by a when n < 3 then n := n + 1 }\nfinal n == 3\n",
+        encoding="utf-8",
+    )
     assert main(["export", "--to", "promela", str(src)]) == 2
     assert "cannot export" in capsys.readouterr().err
     with pytest.raises(NotExportable):

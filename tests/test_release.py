@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def version() -> str:
-    return str(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    return str(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    )
 
 
 def test_changelog_opens_with_the_version() -> None:
@@ -44,6 +46,10 @@ def test_pre_commit_hook_runs_the_installed_command(tmp_path: Path) -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "revcheck")
     case = ROOT / "tests" / "models" / "jugs.rev"
-    run = subprocess.run([*hook["entry"].split(), *hook.get("args", []), str(case)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [*hook["entry"].split(), *hook.get("args", []), str(case)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr

@@ -57,7 +57,11 @@ def test_every_link_resolves_and_nothing_is_fetched(site: Any) -> None:
                 assert (page.parent / target).resolve().is_file(), (page, href)
             if "#" in href:
                 anchor = href.split("#")[1]
-                text = (page.parent / target).read_text(encoding="utf-8") if target else page.read_text(encoding="utf-8")
+                text = (
+                    (page.parent / target).read_text(encoding="utf-8")
+                    if target
+                    else page.read_text(encoding="utf-8")
+                )
                 assert f'id="{anchor}"' in text, (page, href)
 
 
@@ -65,8 +69,10 @@ def test_matrix_cells_carry_the_cell_words_and_link_to_explanations(site: Any) -
     index = (site.out / "index.html").read_text(encoding="utf-8")
     row = next(r for r in site.matrix.rows if r.case == "prc/current")
     for principle, cell in zip(site.matrix.principles, row.cells, strict=True):
-        pattern = (rf'data-principle="{principle.name}"[^>]*><a href="prc-current/{principle.name}\.html">'
-                   rf"{re.escape(cell.word)}</a>")
+        pattern = (
+            rf'data-principle="{principle.name}"[^>]*><a href="prc-current/{principle.name}\.html">'
+            rf"{re.escape(cell.word)}</a>"
+        )
         assert re.search(pattern, index), principle.name
     legend = index.split('class="legend"')[1].split("</p>")[0]
     for word in {c.word for r in site.matrix.rows for c in r.cells}:
@@ -88,7 +94,9 @@ def test_case_page_has_verdicts_law_articles_and_the_bills_diff(site: Any) -> No
 
 
 def test_explanation_page_steps_cite_and_highlight(site: Any) -> None:
-    page = (site.out / "prc-current" / "trial_execution_separation.html").read_text(encoding="utf-8")
+    page = (site.out / "prc-current" / "trial_execution_separation.html").read_text(
+        encoding="utf-8"
+    )
     steps = page.split('id="steps"')[1].split("</ol>")[0]
     assert steps.count("<li") >= 2
     assert 'class="cite" href="#src-' in steps
@@ -127,10 +135,14 @@ def test_stage_graph_with_graphviz(site: Any) -> None:
     assert svg.startswith("<svg") and "hl" in svg
 
 
-def test_cli_writes_the_site_and_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_site_and_rejects_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", "cases/de/zpo_717.rev", "-o", str(tmp_path / "s"), "--lang", "zh"]) == 0
     out = capsys.readouterr()
-    assert "index.html" in out.out and out.err == "", "no progress bar when stderr is not a terminal"
+    assert "index.html" in out.out and out.err == "", (
+        "no progress bar when stderr is not a terminal"
+    )
     page = (tmp_path / "s" / "de-zpo_717.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in page and "检验结论" in page
     assert main(["report", "no/such.rev", "-o", str(tmp_path / "t")]) == 2
@@ -149,13 +161,22 @@ def _browser() -> Any:
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
-    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    binary = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
     driver = shutil.which("chromedriver")
     if binary is None or driver is None:
         pytest.skip("no Chromium with chromedriver (apt-get install chromium chromium-driver)")
     options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1500,1100"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1500,1100",
+    ):
         options.add_argument(arg)
     options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -182,7 +203,9 @@ def test_in_chromium_matrix_click_explanation_and_graph(site: Any, browser: Any)
     assert _severe(browser) == [], "the matrix page loads without console errors"
     browser.save_screenshot(str(ARTIFACTS / "report_matrix.png"))
     cell = browser.find_element(
-        By.CSS_SELECTOR, 'tr[data-case="prc/current"] td[data-principle="trial_execution_separation"] a')
+        By.CSS_SELECTOR,
+        'tr[data-case="prc/current"] td[data-principle="trial_execution_separation"] a',
+    )
     cell.click()
     assert browser.current_url.endswith("prc-current/trial_execution_separation.html")
     assert _severe(browser) == []
@@ -194,16 +217,27 @@ def test_in_chromium_matrix_click_explanation_and_graph(site: Any, browser: Any)
     last = steps[-1]
     assert "原执行机构" in last.find_element(By.CSS_SELECTOR, ".who").text
     model = next(r for r in site.matrix.rows if r.case == "prc/current").report.result.model
-    reason = model.expectations[[e.property for e in model.expectations].index(
-        "trial_execution_separation")].reason
-    sources = [a.get_attribute("data-source") for a in last.find_elements(By.CSS_SELECTOR, "a.cite")]
+    reason = model.expectations[
+        [e.property for e in model.expectations].index("trial_execution_separation")
+    ].reason
+    sources = [
+        a.get_attribute("data-source") for a in last.find_elements(By.CSS_SELECTOR, "a.cite")
+    ]
     numbers = [re.search(r"art\. ([\w()]+)", model.source(s).title).group(1) for s in sources]
-    assert any(f"art. {n}" in reason or f"Interp. {n}" in reason for n in numbers), (numbers, reason)
-    every = [a.get_attribute("data-source") for a in browser.find_elements(By.CSS_SELECTOR, "#steps a.cite")]
+    assert any(f"art. {n}" in reason or f"Interp. {n}" in reason for n in numbers), (
+        numbers,
+        reason,
+    )
+    every = [
+        a.get_attribute("data-source")
+        for a in browser.find_elements(By.CSS_SELECTOR, "#steps a.cite")
+    ]
     assert set(every) <= {s.name for s in model.sources}
     svg = browser.find_element(By.CSS_SELECTOR, "#graph svg")
     assert svg.is_displayed()
-    assert browser.find_elements(By.CSS_SELECTOR, "#graph .edge.hl"), "the run's edges are highlighted"
+    assert browser.find_elements(By.CSS_SELECTOR, "#graph .edge.hl"), (
+        "the run's edges are highlighted"
+    )
     assert browser.find_elements(By.CSS_SELECTOR, "#graph .visited")
     browser.save_screenshot(str(ARTIFACTS / "report_explanation.png"))
     # a step's article link goes to the article's text on the page

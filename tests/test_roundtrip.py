@@ -55,7 +55,9 @@ def _extend(inner: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr]:
         inner.filter(lambda e: not isinstance(e, ast.Number)).map(lambda e: ast.Unary("-", e)),
         st.builds(
             ast.BinOp,
-            st.sampled_from(["and", "or", "implies", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*"]),
+            st.sampled_from(
+                ["and", "or", "implies", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*"]
+            ),
             inner,
             inner,
         ),
@@ -125,7 +127,9 @@ types = st.recursive(
 initials = st.one_of(
     st.none(),
     st.builds(ast.AnyInitial),
-    st.lists(st.tuples(name, small), min_size=1, max_size=3).map(lambda es: ast.MapInitial(tuple(es))),
+    st.lists(st.tuples(name, small), min_size=1, max_size=3).map(
+        lambda es: ast.MapInitial(tuple(es))
+    ),
     small,
 )
 assignments = st.builds(ast.Assignment, name, st.none() | small, small)
@@ -169,8 +173,17 @@ def _body(form: str) -> st.SearchStrategy[ast.PropertyBody]:
 
 
 bodies = st.sampled_from(
-    ["always", "never_state", "never_step", "reachable", "eventually", "requires_earlier",
-     "after_possible", "leads_to_state", "leads_to_step"]
+    [
+        "always",
+        "never_state",
+        "never_step",
+        "reachable",
+        "eventually",
+        "requires_earlier",
+        "after_possible",
+        "leads_to_state",
+        "leads_to_step",
+    ]
 ).flatmap(_body)
 
 decls = st.one_of(
@@ -195,8 +208,12 @@ decls = st.one_of(
     st.builds(ast.AmendProperty, st.builds(ast.PropertyDecl, name, text, bodies)),
     rules.map(ast.Insert),
     st.builds(ast.Bind, name, st.lists(st.tuples(name, name), min_size=1, max_size=3).map(tuple)),
-    st.builds(ast.Allow, st.sampled_from(["L601", "L603", "W401", "dead_rule"]),
-              st.lists(name, max_size=2).map(tuple), text),
+    st.builds(
+        ast.Allow,
+        st.sampled_from(["L601", "L603", "W401", "dead_rule"]),
+        st.lists(name, max_size=2).map(tuple),
+        text,
+    ),
 )
 modules = st.builds(
     ast.Module,

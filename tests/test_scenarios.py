@@ -32,7 +32,9 @@ def _verdicts(path: Path) -> dict[str, str]:
 def test_small_case_scenarios_meet_their_expectations() -> None:
     report = check_file(SMALL)
     assert not report.has_errors
-    got = {s.scenario.name: (s.outcome.verdict.status, s.outcome.match.value) for s in report.scenarios}
+    got = {
+        s.scenario.name: (s.outcome.verdict.status, s.outcome.match.value) for s in report.scenarios
+    }
     assert got == {
         "partial_after_completion": (Status.HOLDS, "met"),
         "revoked_all_back": (Status.HOLDS, "met"),
@@ -69,43 +71,50 @@ def _diags(text: str) -> list[tuple[str, str, int]]:
 def test_contradicting_given_facts_are_E310() -> None:
     line = HEADER.count("\n") + 1
     text = "scenario s { given title == court_title\n given title == other_title\n then always true }\n"
-    (code, message, at), = _diags(text)
+    ((code, message, at),) = _diags(text)
     assert code == "E310" and "contradict" in message and at == line + 1
 
 
 def test_a_fact_against_the_declaration_is_E310() -> None:
-    (code, message, _), = _diags("scenario s { given held == 1 then always true }\n")
+    ((code, message, _),) = _diags("scenario s { given held == 1 then always true }\n")
     assert code == "E310" and "'held'" in message
 
 
 def test_first_impossible_step_is_E311_naming_the_step() -> None:
     line = HEADER.count("\n") + 1
     text = "scenario s {\n happened execute,\n give_back,\n revoke\n then always true }\n"
-    (code, message, at), = _diags(text)
-    assert code == "E311" and "step 2" in message and "`give_back`" in message and "`when`" in message
+    ((code, message, at),) = _diags(text)
+    assert (
+        code == "E311" and "step 2" in message and "`give_back`" in message and "`when`" in message
+    )
     assert at == line + 2
 
 
 def test_impossible_with_fact_is_E311_naming_the_with() -> None:
-    (code, message, _), = _diags("scenario s { happened execute with held == 2 then always true }\n")
+    ((code, message, _),) = _diags(
+        "scenario s { happened execute with held == 2 then always true }\n"
+    )
     assert code == "E311" and "`with`" in message
 
 
 def test_given_over_two_variables_is_E312() -> None:
-    (code, _, _), = _diags("scenario s { given held + back == 0 then always true }\n")
+    ((code, _, _),) = _diags("scenario s { given held + back == 0 then always true }\n")
     assert code == "E312"
 
 
 def test_unknown_rule_in_happened_is_E102() -> None:
-    (code, message, _), = _diags("scenario s { happened executes then always true }\n")
-    assert code == "E102" and "did you mean 'execute'" in str(check_text(
-        HEADER + "scenario s { happened executes then always true }\n", directory=str(HERE)).diagnostics)
+    ((code, message, _),) = _diags("scenario s { happened executes then always true }\n")
+    assert code == "E102" and "did you mean 'execute'" in str(
+        check_text(
+            HEADER + "scenario s { happened executes then always true }\n", directory=str(HERE)
+        ).diagnostics
+    )
 
 
 def test_expect_may_name_a_scenario_but_not_nothing() -> None:
-    ok = _diags("scenario s { then always true }\nexpect s holds \"trivial\"\n")
+    ok = _diags('scenario s { then always true }\nexpect s holds "trivial"\n')
     assert ok == []
-    (code, _, _), = _diags("expect nothing_here holds \"x\"\n")
+    ((code, _, _),) = _diags('expect nothing_here holds "x"\n')
     assert code == "E109"
 
 
@@ -128,8 +137,17 @@ def _all_states(model) -> set[tuple]:  # type: ignore[no-untyped-def]
     return _naive_after(model, [])
 
 
-@pytest.mark.parametrize("prefix", [[], ["execute"], ["execute", "revoke"], ["execute", "change", "apply"],
-                                    ["revoke"], ["execute", "execute", "sell"]])
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        [],
+        ["execute"],
+        ["execute", "revoke"],
+        ["execute", "change", "apply"],
+        ["revoke"],
+        ["execute", "execute", "sell"],
+    ],
+)
 def test_restriction_reaches_exactly_the_states_after_the_prefix(prefix: list[str]) -> None:
     """Differential: the product's states after the facts are those the reference semantics
     reaches after the same steps (checked per state with `reachable`)."""
@@ -162,8 +180,10 @@ def test_the_tutorial_scenario_says_what_the_tutorial_says() -> None:
     assert not report.has_errors
     (sc,) = report.scenarios
     assert sc.outcome.verdict.status is Status.HOLDS and sc.outcome.match.value == "met"
-    bad = check_text(source + "scenario s { happened apply_for_reversal then always true }\n",
-                     directory=str(ROOT))
+    bad = check_text(
+        source + "scenario s { happened apply_for_reversal then always true }\n",
+        directory=str(ROOT),
+    )
     (d,) = [d for d in bad.diagnostics if d.is_error]
     assert d.code == "E311" and "step 1" in d.message and "`when`" in d.message
 
@@ -171,15 +191,20 @@ def test_the_tutorial_scenario_says_what_the_tutorial_says() -> None:
 def test_taiwan_cannot_set_aside_before_informing_the_defendant() -> None:
     """docs/language.md §15: in Taiwan `happened execute_part, execute_rest, set_aside` is E311
     (art. 395(2) sentence 2: the court first informs the defendant)."""
-    text = ('procedure t extends "cases/tw/ccp_395.rev"\n'
-            "scenario s { happened execute_part, execute_rest, set_aside then always true }\n")
+    text = (
+        'procedure t extends "cases/tw/ccp_395.rev"\n'
+        "scenario s { happened execute_part, execute_rest, set_aside then always true }\n"
+    )
     report = check_text(text, directory=str(ROOT))
     (d,) = [d for d in report.diagnostics if d.is_error]
     assert d.code == "E311" and "step 3" in d.message and "`set_aside`" in d.message
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "cases").glob("*/*_scenarios.rev")),
-                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "cases").glob("*/*_scenarios.rev")),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
 def test_shipped_scenarios_meet_their_expectations(path: Path) -> None:
     """Every shipped scenario cites an article, gives a reason, and gets its expected verdict."""
     report = check_file(path)
@@ -189,7 +214,11 @@ def test_shipped_scenarios_meet_their_expectations(path: Path) -> None:
         assert s.scenario.citations, s.scenario.name
         exp = s.outcome.expectation
         assert exp is not None and exp.reason, s.scenario.name
-        assert s.outcome.match.value == "met", (s.scenario.name, s.outcome.verdict.word, exp.verdict)
+        assert s.outcome.match.value == "met", (
+            s.scenario.name,
+            s.outcome.verdict.word,
+            exp.verdict,
+        )
 
 
 CHANGE = """
@@ -227,14 +256,17 @@ def test_prc_partial_change_restores_the_difference() -> None:
     assert (end["obligor"], end["creditor"], end["keep"]) == (2, 1, 1)
 
 
-@pytest.mark.parametrize("name", ["partial_after_completion", "sale_one_unit", "something_returned",
-                                  "nobody_applies"])
+@pytest.mark.parametrize(
+    "name", ["partial_after_completion", "sale_one_unit", "something_returned", "nobody_applies"]
+)
 def test_symbolic_engine_agrees_on_safety_scenarios(name: str) -> None:
     """The restricted model is an ordinary model: the symbolic engine judges the same scenario
     and never contradicts the explicit verdict (it may only be bounded)."""
     explicit = {s.scenario.name: s.outcome.verdict for s in check_file(SMALL).scenarios}
-    symbolic = {s.scenario.name: s.outcome.verdict
-                for s in check_file(SMALL, CheckOptions(engine="symbolic", depth=12)).scenarios}
+    symbolic = {
+        s.scenario.name: s.outcome.verdict
+        for s in check_file(SMALL, CheckOptions(engine="symbolic", depth=12)).scenarios
+    }
     e, s = explicit[name], symbolic[name]
     assert s.engine == "symbolic"
     if s.status in (Status.HOLDS, Status.FAILS):
@@ -248,8 +280,10 @@ def test_symbolic_engine_agrees_on_safety_scenarios(name: str) -> None:
 def test_eventually_fails_with_a_lasso_in_the_models_terms() -> None:
     """Without an application nothing comes back: a lasso (time passes for ever), replayed in
     the model, whose note speaks of the facts, not of the monitor."""
-    report = check_text(HEADER + "scenario e { happened execute, revoke then eventually back == 1 }\n",
-                        directory=str(HERE))
+    report = check_text(
+        HEADER + "scenario e { happened execute, revoke then eventually back == 1 }\n",
+        directory=str(HERE),
+    )
     (s,) = report.scenarios
     v = s.outcome.verdict
     assert v.status is Status.FAILS and v.trace is not None and v.trace.loop_start is not None
@@ -280,7 +314,6 @@ def test_no_holds_while_the_facts_are_not_shown_possible() -> None:
     assert _goal_verdict(sc, r, settled, model).status is Status.HOLDS
 
 
-
 UNBOUNDED = """procedure u "unbounded"
 import principles
 source a1 "Art 1"
@@ -293,14 +326,18 @@ final paid
 
 
 def test_unbounded_variable_fixed_by_a_fact_is_checked_symbolically() -> None:
-    report = check_text(UNBOUNDED + "scenario s { given owed == 5 happened pay then always owed == 4 }\n",
-                        CheckOptions(engine="auto"))
+    report = check_text(
+        UNBOUNDED + "scenario s { given owed == 5 happened pay then always owed == 4 }\n",
+        CheckOptions(engine="auto"),
+    )
     (s,) = report.scenarios
     assert s.outcome.verdict.status is Status.HOLDS and s.engine == "symbolic"
 
 
 def test_unbounded_variable_not_fixed_is_E312() -> None:
-    report = check_text(UNBOUNDED + "scenario t { given owed >= 5 then always owed >= 4 }\n",
-                        CheckOptions(engine="auto"))
+    report = check_text(
+        UNBOUNDED + "scenario t { given owed >= 5 then always owed >= 4 }\n",
+        CheckOptions(engine="auto"),
+    )
     (d,) = [d for d in report.diagnostics if d.is_error]
     assert d.code == "E312" and "'owed'" in d.message

@@ -17,8 +17,19 @@ from pathlib import Path
 from checker.cli import LISTED, SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("dsl.parser", "dsl.frontend", "dsl.model", "lark", "z3", "networkx", "jinja2",
-         "checker.api", "checker.explicit", "checker.symbolic", "checker.report")
+HEAVY = (
+    "dsl.parser",
+    "dsl.frontend",
+    "dsl.model",
+    "lark",
+    "z3",
+    "networkx",
+    "jinja2",
+    "checker.api",
+    "checker.explicit",
+    "checker.symbolic",
+    "checker.report",
+)
 
 
 def test_the_listed_commands_are_what_the_modules_register() -> None:
@@ -37,8 +48,9 @@ def _imported_by(*argv: str) -> set[str]:
         f"try:\n    main({list(argv)!r})\nexcept SystemExit:\n    pass\n"
         "print('\\n'.join(sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     return set(out.split())
 
 

@@ -21,7 +21,9 @@ def test_the_distribution_plan_meets_all_its_expectations() -> None:
     assert not report.has_errors, report.diagnostics
     assert report.outcomes
     assert all(o.match is Match.MET for o in report.outcomes), [
-        (o.property.name, o.verdict.status, o.verdict.note) for o in report.outcomes if o.match is not Match.MET
+        (o.property.name, o.verdict.status, o.verdict.note)
+        for o in report.outcomes
+        if o.match is not Match.MET
     ]
     assert report.exit_code == 0
 
@@ -34,7 +36,14 @@ def test_the_shortest_run_past_44_days_uses_every_period_in_full() -> None:
     assert "day 45 passes at step 48" in late.note
     assert "sue is a power of objector" in late.note
     days = [TIME_STEP] * 15
-    assert [name for name, _ in late.trace.steps] == ["serve", *days, "object", *days, "oppose", *days]
+    assert [name for name, _ in late.trace.steps] == [
+        "serve",
+        *days,
+        "object",
+        *days,
+        "oppose",
+        *days,
+    ]
 
 
 def test_fifteen_plus_fifteen_is_one_period_short() -> None:

@@ -54,7 +54,15 @@ def verdicts(model: Model, depth: int = 30) -> dict:  # type: ignore[type-arg]
 
 KEYS = ("k1", "k2", "k3")
 COLOURS = EnumType("colour", ("red", "green", "blue"))
-SLOTS = (BOOL, IntType(-3, 3), COLOURS, IntType(None, None), IntType(0, 2), IntType(0, 2), IntType(0, 2))
+SLOTS = (
+    BOOL,
+    IntType(-3, 3),
+    COLOURS,
+    IntType(None, None),
+    IntType(0, 2),
+    IntType(0, 2),
+    IntType(0, 2),
+)
 KEY_SET = EnumType("keys", KEYS)
 
 
@@ -82,7 +90,12 @@ def int_expr(depth: int) -> st.SearchStrategy[Expr]:
 def key_expr() -> st.SearchStrategy[Expr]:
     return st.one_of(
         st.sampled_from(KEYS).map(Lit),
-        st.builds(lambda c, a, b: Ite(c, Lit(a), Lit(b)), st.just(_slot(0)), st.sampled_from(KEYS), st.sampled_from(KEYS)),
+        st.builds(
+            lambda c, a, b: Ite(c, Lit(a), Lit(b)),
+            st.just(_slot(0)),
+            st.sampled_from(KEYS),
+            st.sampled_from(KEYS),
+        ),
     )
 
 
@@ -93,10 +106,23 @@ def bool_expr(depth: int) -> st.SearchStrategy[Expr]:
     sub, num = bool_expr(depth - 1), int_expr(depth - 1)
     return st.one_of(
         leaves,
-        st.builds(lambda o, a, b: Binary(o, a, b), st.sampled_from(["and", "or", "implies", "==", "!="]), sub, sub),
-        st.builds(lambda o, a, b: Binary(o, a, b), st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), num, num),
+        st.builds(
+            lambda o, a, b: Binary(o, a, b),
+            st.sampled_from(["and", "or", "implies", "==", "!="]),
+            sub,
+            sub,
+        ),
+        st.builds(
+            lambda o, a, b: Binary(o, a, b),
+            st.sampled_from(["==", "!=", "<", "<=", ">", ">="]),
+            num,
+            num,
+        ),
         st.builds(Not, sub),
-        st.builds(lambda vs: In(_slot(2), tuple(vs)), st.lists(st.sampled_from(COLOURS.values), max_size=3)),
+        st.builds(
+            lambda vs: In(_slot(2), tuple(vs)),
+            st.lists(st.sampled_from(COLOURS.values), max_size=3),
+        ),
         st.builds(lambda a, vs: In(a, tuple(vs)), num, st.lists(st.integers(-3, 3), max_size=3)),
         st.builds(lambda c: Binary("==", _slot(2), Lit(c)), st.sampled_from(COLOURS.values)),
     )
@@ -111,8 +137,13 @@ def _probe_model() -> Model:
 
 
 states = st.tuples(
-    st.booleans(), st.integers(-3, 3), st.sampled_from(COLOURS.values), st.integers(-50, 50),
-    st.integers(0, 2), st.integers(0, 2), st.integers(0, 2),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(COLOURS.values),
+    st.integers(-50, 50),
+    st.integers(0, 2),
+    st.integers(0, 2),
+    st.integers(0, 2),
 )
 
 

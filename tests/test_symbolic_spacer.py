@@ -92,15 +92,18 @@ def test_printed_invariant_is_rechecked_by_a_separate_query() -> None:
     # the text printed is the expression checked
     assert show(inv) == symbolic_check(model, CheckOptions(engine="symbolic")).verdicts[0].invariant
     # independent of Z3: the invariant holds in every state the naive BFS reaches (t, x capped)
-    bounded = model_of(TWO_COUNTERS.replace("var x : int = 0", "var x : 0..6 = 0")
-                       .replace("var y : int = 0", "var y : 0..6 = 0")
-                       .replace("var t : int = 0", "var t : 0..3 = 0")
-                       .replace("when p == 0 then", "when p == 0 and x < 6 then")
-                       .replace("when true then", "when t < 3 then"))
+    bounded = model_of(
+        TWO_COUNTERS.replace("var x : int = 0", "var x : 0..6 = 0")
+        .replace("var y : int = 0", "var y : 0..6 = 0")
+        .replace("var t : int = 0", "var t : 0..3 = 0")
+        .replace("when p == 0 then", "when p == 0 and x < 6 then")
+        .replace("when true then", "when t < 3 then")
+    )
     for state in explore(bounded).depth:
         assert evaluate(inv, state), state
     # a non-invariant is caught: `x == y` alone fails initiation? no: it fails consecution
     from dsl.model import Binary
+
     x, y = (next(e for e in _slots(model) if e.name == n) for n in ("x", "y"))
     assert recheck(enc, Binary("==", x, y), job.monitor.bad, (), ()) == "consecution"
 

@@ -91,7 +91,9 @@ def test_numbers_are_itf_bigints(slow: Path, capsys: pytest.CaptureFixture[str])
     assert itf_value(True) is True
 
 
-def test_a_dropped_day_breaks_the_within_counterexample(slow: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dropped_day_breaks_the_within_counterexample(
+    slow: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     model = compile_file(str(slow)).model
     assert model is not None
     trace = prop_trace(report(slow, capsys), "prompt")
@@ -124,7 +126,7 @@ def test_a_wrong_initial_state_is_rejected(slow: Path, capsys: pytest.CaptureFix
         state["files"] = {"#bigint": str(value_of_itf(state["files"], "") + 1)}  # type: ignore[operator]
     shifted["states"] = shifted["states"][:-1]
     shifted["steps"] = [s for s in shifted["steps"] if s["rule"] != "file"]
-    shifted["states"] = [shifted["states"][0], *shifted["states"][1:len(shifted["steps"]) + 1]]
+    shifted["states"] = [shifted["states"][0], *shifted["states"][1 : len(shifted["steps"]) + 1]]
     message = one(model, shifted, "never_decided")
     assert message.startswith("initial state: files = 1 is not an initial value"), message
 
@@ -141,7 +143,9 @@ def test_a_changed_value_names_the_step(slow: Path, capsys: pytest.CaptureFixtur
         assert one(model, bad, "never_decided").startswith(f"step {k}: "), k
 
 
-def test_the_property_a_report_names_is_the_one_checked(slow: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_property_a_report_names_is_the_one_checked(
+    slow: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     model = compile_file(str(slow)).model
     assert model is not None
     doc = report(slow, capsys)
@@ -249,8 +253,13 @@ def test_trace_of_itf_names_what_is_missing(slow: Path) -> None:
     model = compile_file(str(slow)).model
     assert model is not None
     with pytest.raises(ReplayError, match="state 1: no value for 'files'"):
-        trace_of_itf(model, {"states": [{"stage": "pending", "files": 0}, {"stage": "pending"}],
-                             "steps": [{"rule": "file"}]})
+        trace_of_itf(
+            model,
+            {
+                "states": [{"stage": "pending", "files": 0}, {"stage": "pending"}],
+                "steps": [{"rule": "file"}],
+            },
+        )
     with pytest.raises(ReplayError, match="not an ITF trace"):
         trace_of_itf(model, {"states": []})
 
@@ -258,7 +267,9 @@ def test_trace_of_itf_names_what_is_missing(slow: Path) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def test_replay_trace_command(slow: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_trace_command(
+    slow: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = report(slow, capsys)
     good = tmp_path / "good.json"
     good.write_text(json.dumps(doc), encoding="utf-8")

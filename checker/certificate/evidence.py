@@ -58,12 +58,16 @@ def check_evidence(model: Model, prop: Property, trace: Trace, clocks: list[Cloc
     steps = [name for name, _ in trace.steps]
     if isinstance(form, Invariant):
         if all(evaluate(form.predicate, s) for s in states):
-            raise ReplayError(f"not a counterexample of {prop.name}: "
-                              f"`{show(form.predicate)}` holds in every state of the trace")
+            raise ReplayError(
+                f"not a counterexample of {prop.name}: "
+                f"`{show(form.predicate)}` holds in every state of the trace"
+            )
     elif isinstance(form, Reachable):
         if not any(evaluate(form.predicate, s) for s in states):
-            raise ReplayError(f"not a witness of {prop.name}: "
-                              f"`{show(form.predicate)}` holds in no state of the trace")
+            raise ReplayError(
+                f"not a witness of {prop.name}: "
+                f"`{show(form.predicate)}` holds in no state of the trace"
+            )
     elif isinstance(form, NeverStep):
         if not any(matches(model, form.pattern, states[k], n) for k, n in enumerate(steps)):
             raise ReplayError(f"not a counterexample of {prop.name}: no step matches the pattern")
@@ -74,8 +78,10 @@ def check_evidence(model: Model, prop: Property, trace: Trace, clocks: list[Cloc
     elif isinstance(form, Eventually):
         if any(evaluate(form.predicate, s) for s in states):
             first = next(i for i, s in enumerate(states) if evaluate(form.predicate, s))
-            raise ReplayError(f"not a counterexample of {prop.name}: "
-                              f"`{show(form.predicate)}` holds in state {first}")
+            raise ReplayError(
+                f"not a counterexample of {prop.name}: "
+                f"`{show(form.predicate)}` holds in state {first}"
+            )
         _run_shape(model, prop, trace, clocks)
     elif isinstance(form, LeadsTo):
         _leads_to(model, prop, form, trace, clocks)
@@ -98,7 +104,9 @@ def check_range_error(model: Model, trace: Trace, rule_name: str) -> None:
     last = trace.states[-1]
     rule = rule_by_name(model, rule_name)
     if not evaluate(rule.guard, last):
-        raise ReplayError(f"not a range error: {rule_name!r} does not apply after step {len(trace)}")
+        raise ReplayError(
+            f"not a range error: {rule_name!r} does not apply after step {len(trace)}"
+        )
     try:
         apply(model, rule, last)
     except RangeViolation:
@@ -117,14 +125,17 @@ def _requires_earlier(
             return
         if matches(model, form.earlier, states[k], name):
             break
-    raise ReplayError(f"not a counterexample of {prop.name}: no step matching the pattern "
-                      "comes before a step matching the earlier pattern")
+    raise ReplayError(
+        f"not a counterexample of {prop.name}: no step matching the pattern "
+        "comes before a step matching the earlier pattern"
+    )
 
 
 def _after_possible(model: Model, prop: Property, form: AfterPossible, trace: Trace) -> None:
     if not trace.steps or not matches(model, form.step, trace.states[-2], trace.steps[-1][0]):
-        raise ReplayError(f"not a counterexample of {prop.name}: the last step does not match "
-                          "the pattern")
+        raise ReplayError(
+            f"not a counterexample of {prop.name}: the last step does not match the pattern"
+        )
     seen = {trace.states[-1]}
     queue = deque(seen)
     while queue:
@@ -133,8 +144,10 @@ def _after_possible(model: Model, prop: Property, form: AfterPossible, trace: Tr
             if not evaluate(rule.guard, s):
                 continue
             if matches(model, form.target, s, rule.name):
-                raise ReplayError(f"not a counterexample of {prop.name}: after step "
-                                  f"{len(trace)} a run can still take {rule.name!r}")
+                raise ReplayError(
+                    f"not a counterexample of {prop.name}: after step "
+                    f"{len(trace)} a run can still take {rule.name!r}"
+                )
             try:
                 t = apply(model, rule, s)
             except RangeViolation:
@@ -168,12 +181,16 @@ def _run_shape(model: Model, prop: Property, trace: Trace, clocks: list[Clocks])
     last = len(trace)
     if trace.loop_start is None:
         if is_timed(model):
-            raise ReplayError(f"not a counterexample of {prop.name}: the run stops after step "
-                              f"{last}, but days keep passing in a timed model (a loop is needed)")
+            raise ReplayError(
+                f"not a counterexample of {prop.name}: the run stops after step "
+                f"{last}, but days keep passing in a timed model (a loop is needed)"
+            )
         duties = _enabled(model, trace.states[-1], clocks[-1])
         if duties:
-            raise ReplayError(f"not a counterexample of {prop.name}: the run stops after step "
-                              f"{last}, where the duty {sorted(duties)[0]!r} is still enabled")
+            raise ReplayError(
+                f"not a counterexample of {prop.name}: the run stops after step "
+                f"{last}, where the duty {sorted(duties)[0]!r} is still enabled"
+            )
         return
     start = trace.loop_start
     loop_states = range(start, last + 1)
@@ -184,11 +201,15 @@ def _run_shape(model: Model, prop: Property, trace: Trace, clocks: list[Clocks])
     unfair = sorted(enabled_everywhere - taken)
     if unfair:
         what = "the passage of days" if unfair[0] == TIME_STEP else f"the duty {unfair[0]!r}"
-        raise ReplayError(f"not a counterexample of {prop.name}: the loop (steps {start + 1}–"
-                          f"{last}) is not fair: {what} is enabled throughout and never taken")
+        raise ReplayError(
+            f"not a counterexample of {prop.name}: the loop (steps {start + 1}–"
+            f"{last}) is not fair: {what} is enabled throughout and never taken"
+        )
 
 
-def _leads_to(model: Model, prop: Property, form: LeadsTo, trace: Trace, clocks: list[Clocks]) -> None:
+def _leads_to(
+    model: Model, prop: Property, form: LeadsTo, trace: Trace, clocks: list[Clocks]
+) -> None:
     states = trace.states
     names = [name for name, _ in trace.steps]
     triggers = _trigger_positions(model, form.trigger, states, names)
@@ -212,19 +233,26 @@ def _leads_to(model: Model, prop: Property, form: LeadsTo, trace: Trace, clocks:
                     if waited > days:
                         return
             best = max(best, waited)
-        why = ("nothing triggers it" if not triggers
-               else f"at most {best} day{'s' if best != 1 else ''} pass without the response; "
-               f"a counterexample needs day {days + 1}")
+        why = (
+            "nothing triggers it"
+            if not triggers
+            else f"at most {best} day{'s' if best != 1 else ''} pass without the response; "
+            f"a counterexample needs day {days + 1}"
+        )
         raise ReplayError(f"not a counterexample of {prop.name} (within {days} days): {why}")
     for i in triggers:
         # the wait from state i, and the whole loop, which recurs for ever after i
         lo = i if trace.loop_start is None else min(i, trace.loop_start)
-        if not any(answered(lo if isinstance(form.target, StepPattern) else i, k)
-                   for k in range(lo, len(states))):
+        if not any(
+            answered(lo if isinstance(form.target, StepPattern) else i, k)
+            for k in range(lo, len(states))
+        ):
             _run_shape(model, prop, trace, clocks)
             return
-    raise ReplayError(f"not a counterexample of {prop.name}: "
-                      + ("nothing triggers it" if not triggers else "the response comes"))
+    raise ReplayError(
+        f"not a counterexample of {prop.name}: "
+        + ("nothing triggers it" if not triggers else "the response comes")
+    )
 
 
 def _trigger_positions(

@@ -31,8 +31,14 @@ def read_expression(case_path: str, text: str) -> Expr:
     # beside the case, so that its imports resolve; hidden and not `.rev`, so that no folder
     # listing of cases picks it up meanwhile
     folder = os.path.dirname(case_path) or "."
-    with tempfile.NamedTemporaryFile("w", dir=folder, prefix=".revcheck-certificate-",
-                                     suffix=".tmp", delete=False, encoding="utf-8") as f:
+    with tempfile.NamedTemporaryFile(
+        "w",
+        dir=folder,
+        prefix=".revcheck-certificate-",
+        suffix=".tmp",
+        delete=False,
+        encoding="utf-8",
+    ) as f:
         f.write(source)
         tmp = f.name
     try:

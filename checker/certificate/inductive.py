@@ -96,9 +96,17 @@ class _Encoder:
                     return z3.Or(a, b)
                 if op == "implies":
                     return z3.Implies(a, b)
-                return {"==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,
-                        "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
-                        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b}[op]()
+                return {
+                    "==": lambda: a == b,
+                    "!=": lambda: a != b,
+                    "<": lambda: a < b,
+                    "<=": lambda: a <= b,
+                    ">": lambda: a > b,
+                    ">=": lambda: a >= b,
+                    "+": lambda: a + b,
+                    "-": lambda: a - b,
+                    "*": lambda: a * b,
+                }[op]()
             case StepAttr():
                 raise ValueError("a step attribute in a state invariant")
             case _:
@@ -117,11 +125,16 @@ class _Encoder:
         return z3.BoolVal(True, self.ctx)
 
     def domain(self, s: list[z3.ExprRef]) -> z3.BoolRef:
-        return z3.And([self.in_type(x, slot.type) for x, slot in zip(s, self.model.slots, strict=True)])
+        return z3.And(
+            [self.in_type(x, slot.type) for x, slot in zip(s, self.model.slots, strict=True)]
+        )
 
     def initial(self, s: list[z3.ExprRef]) -> z3.BoolRef:
-        parts = [z3.Or([x == self.value(v) for v in init])
-                 for x, init in zip(s, self.model.initial, strict=True) if init is not None]
+        parts = [
+            z3.Or([x == self.value(v) for v in init])
+            for x, init in zip(s, self.model.initial, strict=True)
+            if init is not None
+        ]
         return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
 
     def step(self, rule: RuleInstance, s: list[z3.ExprRef], t: list[z3.ExprRef]) -> z3.BoolRef:
@@ -160,9 +173,13 @@ def check_inductive(model: Model, invariant: Expr) -> str:
     for rule in model.rules:
         found = _counter(enc, enc.domain(s), inv_s, enc.step(rule, s, t), z3.Not(inv_t))
         if found is not None:
-            return _why(f"consecution (rule {rule.name!r})",
-                        f"{rule.name!r} leads from a state satisfying the invariant to one that "
-                        "does not", enc, found, s)
+            return _why(
+                f"consecution (rule {rule.name!r})",
+                f"{rule.name!r} leads from a state satisfying the invariant to one that does not",
+                enc,
+                found,
+                s,
+            )
     return ""
 
 
@@ -172,8 +189,9 @@ def check_implies(model: Model, invariant: Expr, prop: Expr) -> str:
     s = enc.state("s")
     found = _counter(enc, enc.domain(s), enc.expr(invariant, s), z3.Not(enc.expr(prop, s)))
     if found is not None:
-        return _why("implication", "a state satisfies the invariant but not the property",
-                    enc, found, s)
+        return _why(
+            "implication", "a state satisfies the invariant but not the property", enc, found, s
+        )
     return ""
 
 

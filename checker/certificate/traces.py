@@ -40,7 +40,7 @@ def check_trace(model: Model, trace: Trace, about: str) -> str:
     if about == "dead end":
         check_dead_end(model, trace)
     elif about.startswith(RANGE_ERROR):
-        check_range_error(model, trace, about[len(RANGE_ERROR):])
+        check_range_error(model, trace, about[len(RANGE_ERROR) :])
     elif about:
         prop = model.property(about)
         if prop is not None:
@@ -63,8 +63,9 @@ def check_document(model: Model, doc: Any, about: str | None = None) -> list[Tra
         what = place if place is not None else (about if about is not None else said)
         try:
             if place is not None and said and said != place:
-                raise ReplayError(f"the trace says it shows {said!r}, but it is the trace of "
-                                  f"{place!r}")
+                raise ReplayError(
+                    f"the trace says it shows {said!r}, but it is the trace of {place!r}"
+                )
             note = check_trace(model, trace_of_itf(model, obj), what)
         except ReplayError as exc:
             out.append(TraceCheck(where, what, str(exc)))

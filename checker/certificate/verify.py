@@ -95,8 +95,13 @@ class _Space:
 
 def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Finding]:
     if entry.get("procedure") != model.name:
-        return [Finding("procedure", REJECTED, f"the certificate is for {entry.get('procedure')!r}, "
-                        f"the case is {model.name!r}")]
+        return [
+            Finding(
+                "procedure",
+                REJECTED,
+                f"the certificate is for {entry.get('procedure')!r}, the case is {model.name!r}",
+            )
+        ]
     space = _Space(model)
     out: list[Finding] = []
     certified = entry.get("state_space")
@@ -112,7 +117,9 @@ def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Fin
             out.append(Finding("verdicts", REJECTED, f"not a verdict entry: {str(v)[:60]!r}"))
             continue
         out.append(_check_verdict(model, case_path, v, space, space_ok, invariants))
-    out.append(_check_dead_ends(model, case_path, entry.get("dead_ends"), space, space_ok, invariants))
+    out.append(
+        _check_dead_ends(model, case_path, entry.get("dead_ends"), space, space_ok, invariants)
+    )
     return out
 
 
@@ -121,12 +128,20 @@ def _check_space(space: _Space, certified: dict[str, Any]) -> Finding:
     if states is None:
         return Finding("state space", NOT_CERTIFIED, f"cannot re-enumerate: {space.error}")
     if certified.get("states") != len(states):
-        return Finding("state space", REJECTED, f"the certificate counts {certified.get('states')} "
-                       f"states; the reference semantics reaches {len(states):,}")
+        return Finding(
+            "state space",
+            REJECTED,
+            f"the certificate counts {certified.get('states')} "
+            f"states; the reference semantics reaches {len(states):,}",
+        )
     digest = state_digest(states)
     if certified.get("digest") != digest:
-        return Finding("state space", REJECTED, f"the digest {certified.get('digest')} differs "
-                       f"from that of the re-enumerated states, {digest}")
+        return Finding(
+            "state space",
+            REJECTED,
+            f"the digest {certified.get('digest')} differs "
+            f"from that of the re-enumerated states, {digest}",
+        )
     return Finding("state space", VERIFIED, f"{len(states):,} states, {digest[:19]}…")
 
 
@@ -144,7 +159,9 @@ def _check_verdict(
     if kind == "trace":
         want = "holds" if isinstance(prop.form, Reachable) else "fails"
         if verdict != want:
-            return Finding(part, REJECTED, f"verdict: a trace shows that it {want}, not that it {verdict}")
+            return Finding(
+                part, REJECTED, f"verdict: a trace shows that it {want}, not that it {verdict}"
+            )
         try:
             check_trace(model, trace_of_itf(model, evidence.get("trace")), name)
         except ReplayError as exc:
@@ -162,7 +179,11 @@ def _check_verdict(
 
 
 def _check_invariant(
-    model: Model, case_path: str, prop: Property, verdict: str, evidence: dict[str, Any],
+    model: Model,
+    case_path: str,
+    prop: Property,
+    verdict: str,
+    evidence: dict[str, Any],
     invariants: dict[str, str],
 ) -> Finding:
     part = f"property {prop.name}"
@@ -171,21 +192,30 @@ def _check_invariant(
     elif isinstance(prop.form, Reachable):
         want, target = "fails", Not(prop.form.predicate)
     else:
-        return Finding(part, REJECTED, "invariant: an invariant proves only `always`, `never` "
-                       "and an unreachable `reachable`")
+        return Finding(
+            part,
+            REJECTED,
+            "invariant: an invariant proves only `always`, `never` and an unreachable `reachable`",
+        )
     if verdict != want:
-        return Finding(part, REJECTED, f"verdict: an invariant shows that it {want}, not that it {verdict}")
+        return Finding(
+            part, REJECTED, f"verdict: an invariant shows that it {want}, not that it {verdict}"
+        )
     text = str(evidence.get("invariant", ""))
     try:
         invariant = read_expression(case_path, text)
     except NotAnExpression as exc:
-        return Finding(part, REJECTED, f"invariant: `{text[:80]}` is not an expression of the case: {exc}")
+        return Finding(
+            part, REJECTED, f"invariant: `{text[:80]}` is not an expression of the case: {exc}"
+        )
     if text not in invariants:
         invariants[text] = check_inductive(model, invariant)
     why = invariants[text] or check_implies(model, invariant, target)
     if why:
         return Finding(part, REJECTED, f"invariant: {why}")
-    return Finding(part, VERIFIED, f"{want}: the invariant is inductive and implies the property (Z3)")
+    return Finding(
+        part, VERIFIED, f"{want}: the invariant is inductive and implies the property (Z3)"
+    )
 
 
 def _rejudge(model: Model, prop: Property, verdict: str, space: _Space) -> Finding:
@@ -207,11 +237,18 @@ def _rejudge(model: Model, prop: Property, verdict: str, space: _Space) -> Findi
     elif isinstance(form, AfterPossible):
         got = _after_possible(model, form, space, states)
     else:
-        return Finding(part, NOT_CERTIFIED, "the state space it was judged on is verified, but "
-                       "a liveness form (fairness) is not judged again")
+        return Finding(
+            part,
+            NOT_CERTIFIED,
+            "the state space it was judged on is verified, but "
+            "a liveness form (fairness) is not judged again",
+        )
     if got != verdict:
-        return Finding(part, REJECTED, f"verdict: on the re-enumerated states it {got}, "
-                       f"the certificate says {verdict}")
+        return Finding(
+            part,
+            REJECTED,
+            f"verdict: on the re-enumerated states it {got}, the certificate says {verdict}",
+        )
     return Finding(part, VERIFIED, f"{got}: judged again on the re-enumerated states")
 
 
@@ -249,7 +286,9 @@ def _requires_earlier(model: Model, form: RequiresEarlier, space: _Space) -> str
     return "holds"
 
 
-def _after_possible(model: Model, form: AfterPossible, space: _Space, states: list[FullState]) -> str:
+def _after_possible(
+    model: Model, form: AfterPossible, space: _Space, states: list[FullState]
+) -> str:
     """'fails' iff some `step` step leads where no run can take a `target` step any more."""
     step, target = _Pattern(model, form.step), _Pattern(model, form.target)
     can = {s for s in states if any(target(s, r) for r, _ in space.steps(s))}
@@ -268,7 +307,11 @@ def _after_possible(model: Model, form: AfterPossible, space: _Space, states: li
 
 
 def _check_dead_ends(
-    model: Model, case_path: str, certified: Any, space: _Space, space_ok: bool,
+    model: Model,
+    case_path: str,
+    certified: Any,
+    space: _Space,
+    space_ok: bool,
     invariants: dict[str, str],
 ) -> Finding:
     if not isinstance(certified, dict):
@@ -286,25 +329,38 @@ def _check_dead_ends(
         try:
             invariant = read_expression(case_path, text)
         except NotAnExpression as exc:
-            return Finding("dead ends", REJECTED, f"invariant: not an expression of the case: {exc}")
+            return Finding(
+                "dead ends", REJECTED, f"invariant: not an expression of the case: {exc}"
+            )
         if text not in invariants:
             invariants[text] = check_inductive(model, invariant)
         why = invariants[text] or check_implies(model, invariant, no_dead_end(model))
         if why:
             return Finding("dead ends", REJECTED, f"invariant: {why}")
-        return Finding("dead ends", VERIFIED, "none: the invariant is inductive and implies that "
-                       "every state is final or lets a rule apply (Z3)")
+        return Finding(
+            "dead ends",
+            VERIFIED,
+            "none: the invariant is inductive and implies that "
+            "every state is final or lets a rule apply (Z3)",
+        )
     if certified.get("evidence") != "state-space":
-        return Finding("dead ends", NOT_CERTIFIED if not certified.get("traces") else VERIFIED,
-                       "only the listed dead ends' traces are checked")
+        return Finding(
+            "dead ends",
+            NOT_CERTIFIED if not certified.get("traces") else VERIFIED,
+            "only the listed dead ends' traces are checked",
+        )
     if not space_ok:
         return Finding("dead ends", REJECTED, "state space: no verified state space to rest on")
     width = len(model.slots)
     dead = {s: _dead(model, s) for s in space.model_states()}
     count = sum(1 for s in space.states() or () if dead[s[:width]])
     if certified.get("count") != count:
-        return Finding("dead ends", REJECTED, f"the certificate counts {certified.get('count')}; "
-                       f"the re-enumerated states have {count}")
+        return Finding(
+            "dead ends",
+            REJECTED,
+            f"the certificate counts {certified.get('count')}; "
+            f"the re-enumerated states have {count}",
+        )
     return Finding("dead ends", VERIFIED, f"{count} dead end(s), counted again")
 
 

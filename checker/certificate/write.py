@@ -49,7 +49,9 @@ def file_certificate(path: str, result: ModelResult) -> dict[str, Any]:
     return out
 
 
-def _dead_ends(model: Model, result: ModelResult, has_space: bool, proven: list[Expr]) -> dict[str, Any]:
+def _dead_ends(
+    model: Model, result: ModelResult, has_space: bool, proven: list[Expr]
+) -> dict[str, Any]:
     """Dead ends found come with their traces; none at all rests on the state space, or on an
     invariant implying that every state is final or lets some rule apply (symbolic proofs)."""
     out: dict[str, Any] = {
@@ -87,8 +89,11 @@ def _state_space(result: ModelResult) -> dict[str, Any] | None:
     states, clocks = space.states, space.clocks
     n = len(states)
     full = [tuple(states[i]) + (tuple(clocks[i]) if clocks is not None else ()) for i in range(n)]
-    return {"states": n, "digest": state_digest(full),
-            "encoding": "sorted compact JSON lines [slot values..., deadline clocks...], sha256"}
+    return {
+        "states": n,
+        "digest": state_digest(full),
+        "encoding": "sorted compact JSON lines [slot values..., deadline clocks...], sha256",
+    }
 
 
 def _proven_invariants(model: Model, verdicts: tuple[Verdict, ...]) -> list[Expr]:
@@ -108,8 +113,12 @@ def _proven_invariants(model: Model, verdicts: tuple[Verdict, ...]) -> list[Expr
 
 
 def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> dict[str, Any]:
-    out: dict[str, Any] = {"property": v.property, "verdict": v.word, "method": v.method.value,
-                           "engine": v.engine}
+    out: dict[str, Any] = {
+        "property": v.property,
+        "verdict": v.word,
+        "method": v.method.value,
+        "engine": v.engine,
+    }
     prop = model.property(v.property)
     if v.trace is not None:
         out["evidence"] = {"kind": "trace", "trace": trace_json(model, v.trace, v.property)}
@@ -120,16 +129,34 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
         text = v.invariant
         lemmas = [show(e) for e in proven]
         written = " and ".join([f"({text})", *(f"({e})" for e in lemmas)])
-        out["evidence"] = {"kind": "inductive-invariant", "k": None, "found_by": "Spacer",
-                           "invariant": written}
-    elif v.method is Method.K_INDUCTION and v.bound == 1 and prop is not None and proven and (
-        isinstance(prop.form, Invariant) and v.status is Status.HOLDS
-        or isinstance(prop.form, Reachable) and v.status is Status.FAILS
+        out["evidence"] = {
+            "kind": "inductive-invariant",
+            "k": None,
+            "found_by": "Spacer",
+            "invariant": written,
+        }
+    elif (
+        v.method is Method.K_INDUCTION
+        and v.bound == 1
+        and prop is not None
+        and proven
+        and (
+            isinstance(prop.form, Invariant)
+            and v.status is Status.HOLDS
+            or isinstance(prop.form, Reachable)
+            and v.status is Status.FAILS
+        )
     ):
-        target = prop.form.predicate if isinstance(prop.form, Invariant) else Not(prop.form.predicate)
+        target = (
+            prop.form.predicate if isinstance(prop.form, Invariant) else Not(prop.form.predicate)
+        )
         # one invariant for every 1-inductive proof of the file: the conjunction of them all
         invariant = conjunction(proven if target in proven else [target, *proven])
-        out["evidence"] = {"kind": "inductive-invariant", "k": v.bound, "invariant": show(invariant)}
+        out["evidence"] = {
+            "kind": "inductive-invariant",
+            "k": v.bound,
+            "invariant": show(invariant),
+        }
     else:
         out["evidence"] = {"kind": "none", "why": _why_none(v, has_space)}
     return out
@@ -137,8 +164,10 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
 
 def _proves_invariant(prop: Property | None, v: Verdict) -> bool:
     return prop is not None and (
-        isinstance(prop.form, Invariant) and v.status is Status.HOLDS
-        or isinstance(prop.form, Reachable) and v.status is Status.FAILS
+        isinstance(prop.form, Invariant)
+        and v.status is Status.HOLDS
+        or isinstance(prop.form, Reachable)
+        and v.status is Status.FAILS
     )
 
 
@@ -150,9 +179,13 @@ def _why_none(v: Verdict, has_space: bool) -> str:
     if v.method is Method.EXHAUSTIVE:
         return "the engine kept no complete state space to digest"
     if v.method is Method.K_INDUCTION and v.bound != 1:
-        return (f"a k-induction proof with k = {v.bound} has no inductive invariant written down "
-                "(only 1-induction is certified)")
+        return (
+            f"a k-induction proof with k = {v.bound} has no inductive invariant written down "
+            "(only 1-induction is certified)"
+        )
     if v.method is Method.K_INDUCTION:
-        return ("a k-induction proof of a property of steps uses monitor bits that the language "
-                "cannot write down; not certified")
+        return (
+            "a k-induction proof of a property of steps uses monitor bits that the language "
+            "cannot write down; not certified"
+        )
     return f"no certificate for a verdict obtained this way ({v.how})"

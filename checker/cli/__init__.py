@@ -39,28 +39,48 @@ SUBCOMMANDS: list[str] = [
 # what the modules register. A module in SUBCOMMANDS that is missing here is always imported.
 LISTED: dict[str, tuple[str, str]] = {
     "check": ("checker.cli.check", "check procedures: verdicts, expectations, dead ends"),
-    "explain": ("checker.cli.explain",
-                "a property's counterexample or witness as numbered legal steps"),
+    "explain": (
+        "checker.cli.explain",
+        "a property's counterexample or witness as numbered legal steps",
+    ),
     "graph": ("checker.cli.graph", "draw the reachable state graph (dot, mermaid, svg)"),
-    "diff": ("checker.cli.diff",
-             "what an amendment changes: verdicts, reachable steps, dead ends, rules"),
-    "show": ("checker.cli.show",
-             "the consolidated law: every rule as amended, marked with where it came from"),
-    "matrix": ("checker.cli.matrix",
-               "jurisdictions x principles: one verdict per case and principle"),
-    "lint": ("checker.cli.lint",
-             "find dead provisions, competence conflicts, contradictions and vacuous properties"),
-    "replay": ("checker.cli.replay",
-               "check a docket of dated acts against a case: lawfulness, duties, deadlines"),
-    "report": ("checker.cli.report",
-               "a static HTML site: matrix, verdicts, explanations, stage graphs"),
+    "diff": (
+        "checker.cli.diff",
+        "what an amendment changes: verdicts, reachable steps, dead ends, rules",
+    ),
+    "show": (
+        "checker.cli.show",
+        "the consolidated law: every rule as amended, marked with where it came from",
+    ),
+    "matrix": (
+        "checker.cli.matrix",
+        "jurisdictions x principles: one verdict per case and principle",
+    ),
+    "lint": (
+        "checker.cli.lint",
+        "find dead provisions, competence conflicts, contradictions and vacuous properties",
+    ),
+    "replay": (
+        "checker.cli.replay",
+        "check a docket of dated acts against a case: lawfulness, duties, deadlines",
+    ),
+    "report": (
+        "checker.cli.report",
+        "a static HTML site: matrix, verdicts, explanations, stage graphs",
+    ),
     "export": ("checker.cli.export", "write the model for an outside checker (Promela for SPIN)"),
-    "replay-trace": ("checker.cli.replay_trace",
-                     "re-check JSON traces through the reference semantics, rejecting tampering"),
-    "verify-certificate": ("checker.cli.certificate",
-                           "re-check a certificate (check --certificate) without the engines"),
-    "repair": ("checker.cli.repair",
-               "the smallest amendment bills, from a catalogue of moves, that make principles hold"),
+    "replay-trace": (
+        "checker.cli.replay_trace",
+        "re-check JSON traces through the reference semantics, rejecting tampering",
+    ),
+    "verify-certificate": (
+        "checker.cli.certificate",
+        "re-check a certificate (check --certificate) without the engines",
+    ),
+    "repair": (
+        "checker.cli.repair",
+        "the smallest amendment bills, from a catalogue of moves, that make principles hold",
+    ),
 }
 
 
@@ -75,8 +95,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """Every command registered by its module; with `only`, just that command's module is
     imported and the other listed commands appear by name and help (enough to list them and
     to reject a misspelt one)."""
-    p = _Parser(prog="revcheck", description="Verify execution-reversal procedures written in the revcheck language.")
-    p.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    p = _Parser(
+        prog="revcheck",
+        description="Verify execution-reversal procedures written in the revcheck language.",
+    )
+    p.add_argument(
+        "--debug", action="store_true", help="show Python tracebacks for internal errors"
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listed = {module: name for name, (module, _) in LISTED.items()}
     for module in SUBCOMMANDS:
@@ -118,4 +143,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERNAL_ERROR
     finally:
         sys.setrecursionlimit(limit)
-

@@ -35,26 +35,34 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        print(f"revcheck: error: {args.certificate} is not a revcheck certificate (schema {SCHEMA})",
-              file=sys.stderr)
+        print(
+            f"revcheck: error: {args.certificate} is not a revcheck certificate (schema {SCHEMA})",
+            file=sys.stderr,
+        )
         return 2
     entries = [f for f in doc.get("files") or [] if isinstance(f, dict)]
     entry = _entry_for(args.case, model.name, entries)
     if entry is None:
-        print(f"revcheck: error: {args.certificate} has no certificate for procedure {model.name}",
-              file=sys.stderr)
+        print(
+            f"revcheck: error: {args.certificate} has no certificate for procedure {model.name}",
+            file=sys.stderr,
+        )
         return 2
     findings = verify_file(model, args.case, entry)
     for f in findings:
         print(_line(f))
     rejected = sum(1 for f in findings if f.status == REJECTED)
     uncertified = sum(1 for f in findings if f.status == NOT_CERTIFIED)
-    print(f"{args.case}: {len(findings) - rejected - uncertified} part(s) verified, "
-          f"{rejected} rejected, {uncertified} not certified")
+    print(
+        f"{args.case}: {len(findings) - rejected - uncertified} part(s) verified, "
+        f"{rejected} rejected, {uncertified} not certified"
+    )
     return 1 if rejected else 0
 
 
-def _entry_for(case: str, procedure: str, entries: list[dict[str, object]]) -> dict[str, object] | None:
+def _entry_for(
+    case: str, procedure: str, entries: list[dict[str, object]]
+) -> dict[str, object] | None:
     same = [e for e in entries if e.get("procedure") == procedure]
     if len(same) > 1:
         real = os.path.realpath(case)
@@ -75,8 +83,10 @@ def _line(f: Finding) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("verify-certificate",
-                       help="re-check a certificate (check --certificate) without the engines")
+    p = sub.add_parser(
+        "verify-certificate",
+        help="re-check a certificate (check --certificate) without the engines",
+    )
     p.add_argument("case", metavar="CASE", help="the procedure the certificate is about")
     p.add_argument("certificate", metavar="CERT", help="the certificate file (JSON)")
     p.set_defaults(func=run)

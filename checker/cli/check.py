@@ -31,32 +31,58 @@ CHECK_FORMATS: dict[str, Callable[[list[FileReport]], str]] = {
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c = sub.add_parser("check", help="check procedures: verdicts, expectations, dead ends")
     c.add_argument("targets", nargs="+", metavar="FILE|DIR")
-    c.add_argument("--format", choices=list(CHECK_FORMATS), default="text",
-                   help="text (default), json (docs/output.md), sarif (2.1.0) or junit (XML)")
-    c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    c.add_argument(
+        "--format",
+        choices=list(CHECK_FORMATS),
+        default="text",
+        help="text (default), json (docs/output.md), sarif (2.1.0) or junit (XML)",
+    )
+    c.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     add_limit_options(c)
     c.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     c.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
-    c.add_argument("--cross-check", action="store_true",
-                   help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)")
-    c.add_argument("--lint", action="store_true", help="add a one-line summary of `revcheck lint` per procedure")
+    c.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)",
+    )
+    c.add_argument(
+        "--lint",
+        action="store_true",
+        help="add a one-line summary of `revcheck lint` per procedure",
+    )
     from checker.distributed import add_worker_options
 
     add_worker_options(c)
-    c.add_argument("-v", "--verbose", action="store_true", help="show every trace, also of expectations met")
-    c.add_argument("--show-invariants", action="store_true",
-                   help="print the inductive invariant of every property the symbolic engine proved "
-                        "with Spacer, in the language's syntax")
-    c.add_argument("--certificate", metavar="FILE",
-                   help="also write, for each verdict, what makes it checkable afterwards "
-                        "(revcheck verify-certificate)")
+    c.add_argument(
+        "-v", "--verbose", action="store_true", help="show every trace, also of expectations met"
+    )
+    c.add_argument(
+        "--show-invariants",
+        action="store_true",
+        help="print the inductive invariant of every property the symbolic engine proved "
+        "with Spacer, in the language's syntax",
+    )
+    c.add_argument(
+        "--certificate",
+        metavar="FILE",
+        help="also write, for each verdict, what makes it checkable afterwards "
+        "(revcheck verify-certificate)",
+    )
     c.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
     positive(args.depth, "--depth")
-    options = CheckOptions(engine=args.engine, depth=args.depth, cross_check=args.cross_check,
-                           lint=args.lint, **limit_options(args))
+    options = CheckOptions(
+        engine=args.engine,
+        depth=args.depth,
+        cross_check=args.cross_check,
+        lint=args.lint,
+        **limit_options(args),
+    )
     paths, missing = collect_paths(args.targets)
     reports: list[FileReport] = [
         FileReport(m, (error("E110", f"file or folder not found: {m}", file_span(m)),))

@@ -36,13 +36,21 @@ def add_limit_options(
     Reaching either limit makes the affected verdicts and the dead-end search unsettled (exit 3),
     never a pass."""
     parser.add_argument(
-        "--timeout", type=float, default=timeout, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=timeout,
+        metavar="SECONDS",
         help=f"time limit per file (default {timeout:g} s; 0: none); "
-             "reaching it leaves verdicts unknown (exit 3)")
+        "reaching it leaves verdicts unknown (exit 3)",
+    )
     parser.add_argument(
-        "--max-states", type=int, default=max_states, metavar="N",
+        "--max-states",
+        type=int,
+        default=max_states,
+        metavar="N",
         help=f"stop exploring after N states (default {max_states:,}); "
-             "reaching it leaves verdicts unsettled (exit 3)")
+        "reaching it leaves verdicts unsettled (exit 3)",
+    )
 
 
 def limit_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -39,16 +39,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("old", metavar="OLD", help="the law before: a .rev file or REV:path")
     p.add_argument("new", metavar="NEW", help="the law after (often an amendment bill)")
-    p.add_argument("--fail-on", choices=list(FAIL_ON), default="regression",
-                   help="exit 1 on a regression (default) or on any change")
+    p.add_argument(
+        "--fail-on",
+        choices=list(FAIL_ON),
+        default="regression",
+        help="exit 1 on a regression (default) or on any change",
+    )
     p.add_argument("--format", choices=list(FORMATS), default="text")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     add_limit_options(p)  # per version
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
     p.add_argument("--depth", type=int, default=30, help="bound for the symbolic engine")
-    p.add_argument("--allow-removed", action="append", default=[], metavar="NAME",
-                   help="a deliberate repeal or weakening of NAME (property, expectation, actor or rule): "
-                        "reported as allowed, not as a regression; repeatable")
+    p.add_argument(
+        "--allow-removed",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a deliberate repeal or weakening of NAME (property, expectation, actor or rule): "
+        "reported as allowed, not as a regression; repeatable",
+    )
     p.set_defaults(func=run_diff)
 
 

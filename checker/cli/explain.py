@@ -31,12 +31,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("explain", help="a property's counterexample or witness as numbered legal steps")
+    p = sub.add_parser(
+        "explain", help="a property's counterexample or witness as numbered legal steps"
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("property", metavar="PROPERTY")
     add_limit_options(p)
     p.add_argument("--engine", choices=["explicit", "symbolic", "auto"], default="auto")
-    p.add_argument("--lang", choices=["zh", "en"], default=None,
-                   help="language of the steps (default: the case's own for PRC and Taiwan "
-                        "cases with Chinese titles, else English)")
+    p.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="language of the steps (default: the case's own for PRC and Taiwan "
+        "cases with Chinese titles, else English)",
+    )
     p.set_defaults(func=run)

@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     model = report.result.model
     names = [n.strip() for n in args.project.split(",")] if args.project else None
-    unknown = [n for n in names or [] if n not in {s.var for s in model.slots} | {s.name for s in model.slots}]
+    unknown = [
+        n
+        for n in names or []
+        if n not in {s.var for s in model.slots} | {s.name for s in model.slots}
+    ]
     if unknown:
         print(f"revcheck: error: no variable {', '.join(unknown)} in {args.file}", file=sys.stderr)
         return 2
@@ -48,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
         # the drawing's search redoes the check's: no clock, and no further than it got, so
         # the drawing is exactly what `_partial` describes (breadth-first order is fixed)
         states = report.result.states if report.result.stopped is not None else options.max_states
-        nodes, edges, initial = project(model, replace(options, max_states=max(1, states),
-                                                       timeout_s=None), names)
+        nodes, edges, initial = project(
+            model, replace(options, max_states=max(1, states), timeout_s=None), names
+        )
     except UnboundedModel as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
@@ -70,10 +75,15 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "svg":
         dot = shutil.which("dot")
         if dot is None:
-            print("revcheck: error: --format svg needs Graphviz's `dot` program; install graphviz, "
-                  "or use --format dot", file=sys.stderr)
+            print(
+                "revcheck: error: --format svg needs Graphviz's `dot` program; install graphviz, "
+                "or use --format dot",
+                file=sys.stderr,
+            )
             return 2
-        text = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            [dot, "-Tsvg"], input=text, capture_output=True, text=True, check=True
+        ).stdout
     if not emit(text, args.output):
         return 2
     if partial:  # a partial drawing is not the graph: say so, and exit 3 as for any limit
@@ -88,14 +98,17 @@ def _partial(result: ModelResult) -> str:
         return ""
     what = "state limit" if result.stopped is Method.STATE_LIMIT else "time limit"
     return f"exploration stopped at the {what} after {result.states:,} states; " + (
-        "raise --max-states" if result.stopped is Method.STATE_LIMIT else "raise --timeout")
+        "raise --max-states" if result.stopped is Method.STATE_LIMIT else "raise --timeout"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("graph", help="draw the reachable state graph (dot, mermaid, svg)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
-    p.add_argument("--project", metavar="VAR[,VAR]", help="draw the graph projected onto these variables")
+    p.add_argument(
+        "--project", metavar="VAR[,VAR]", help="draw the graph projected onto these variables"
+    )
     add_limit_options(p, max_states=100_000)  # a partial graph exits 3, marked PARTIAL
     p.add_argument("--output", metavar="FILE")
     p.set_defaults(func=run)

@@ -27,12 +27,20 @@ def add_lint_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
         help="find dead provisions, competence conflicts, contradictions and vacuous properties",
     )
     p.add_argument("targets", nargs="+", metavar="FILE|DIR")
-    p.add_argument("--depth", type=int, default=12, help="bound for the reachability searches (default 12)")
+    p.add_argument(
+        "--depth", type=int, default=12, help="bound for the reachability searches (default 12)"
+    )
     add_limit_options(p)  # --max-states is accepted for uniformity: lint's searches are symbolic
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--fail-on", choices=["error", "warning", "note"], default="error",
-                   help="the lowest level of a finding (not allowed) that makes lint exit 1 (default error)")
+    p.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "note"],
+        default="error",
+        help="the lowest level of a finding (not allowed) that makes lint exit 1 (default error)",
+    )
     return p
 
 
@@ -61,8 +69,14 @@ def run_lint(args: argparse.Namespace) -> int:
         if front.model.is_library:
             continue
         found, timed_out = lint_within(front.model, args.depth, timeout)
-        why = f"time limit of {timeout:g} s reached; some searches were cut short" if timed_out else ""
-        files.append(LintFile(path, found, files=front.files, unsettled=why, allows=front.model.allows))
+        why = (
+            f"time limit of {timeout:g} s reached; some searches were cut short"
+            if timed_out
+            else ""
+        )
+        files.append(
+            LintFile(path, found, files=front.files, unsettled=why, allows=front.model.allows)
+        )
     if args.format == "text":
         text = _render_text(files)
     else:

@@ -78,8 +78,11 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         return 2
     if (args.update or args.check) and args.format not in TABLES:
-        print(f"revcheck: error: --update/--check need a table format ({', '.join(TABLES)}), "
-              f"not {args.format}", file=sys.stderr)
+        print(
+            f"revcheck: error: --update/--check need a table format ({', '.join(TABLES)}), "
+            f"not {args.format}",
+            file=sys.stderr,
+        )
         return 2
     if not paths:
         print("revcheck: error: no .rev files found in " + ", ".join(args.targets), file=sys.stderr)
@@ -91,10 +94,18 @@ def run(args: argparse.Namespace) -> int:
             return 2
     with Progress(len(paths), "matrix") as bar:
         options = CheckOptions(engine="auto", **limit_options(args))
-        m = build_matrix(paths, args.library, options, progress=bar.step,
-                         reports=_distributed_reports(args, paths, options))
+        m = build_matrix(
+            paths,
+            args.library,
+            options,
+            progress=bar.step,
+            reports=_distributed_reports(args, paths, options),
+        )
     if not m.principles:
-        print(f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}", file=sys.stderr)
+        print(
+            f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}",
+            file=sys.stderr,
+        )
         return 2
     limited = limited_cells(m)
     for line in limited:
@@ -107,8 +118,9 @@ def run(args: argparse.Namespace) -> int:
     return 2 if errors or not ok else 3 if limited else 0
 
 
-def _distributed_reports(args: argparse.Namespace, paths: list[str],
-                         options: CheckOptions) -> dict[str, FileReport] | None:
+def _distributed_reports(
+    args: argparse.Namespace, paths: list[str], options: CheckOptions
+) -> dict[str, FileReport] | None:
     """With --workers or --scheduler: every file checked first, as Dask tasks."""
     from checker.distributed import check_files, workers_of
 
@@ -132,17 +144,30 @@ def limited_cells(m: Matrix) -> list[str]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("matrix", help="jurisdictions x principles: one verdict per case and principle")
+    p = sub.add_parser(
+        "matrix", help="jurisdictions x principles: one verdict per case and principle"
+    )
     p.add_argument("targets", nargs="+", metavar="DIR|FILE")
     p.add_argument("--format", choices=list(FORMATS), default="text")
-    p.add_argument("--library", default="principles", help="the library whose properties are the columns")
+    p.add_argument(
+        "--library", default="principles", help="the library whose properties are the columns"
+    )
     from checker.distributed import add_worker_options
 
     add_worker_options(p)
-    p.add_argument("--output", metavar="FILE", help="write the output (any format) to FILE instead of standard output")
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the output (any format) to FILE instead of standard output",
+    )
     add_limit_options(p)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--update", metavar="FILE",
-                       help="rewrite the matrix section of FILE (between the matrix:begin/end markers)")
-    group.add_argument("--check", metavar="FILE", help="exit 1 if the matrix section of FILE is out of date")
+    group.add_argument(
+        "--update",
+        metavar="FILE",
+        help="rewrite the matrix section of FILE (between the matrix:begin/end markers)",
+    )
+    group.add_argument(
+        "--check", metavar="FILE", help="exit 1 if the matrix section of FILE is out of date"
+    )
     p.set_defaults(func=run)

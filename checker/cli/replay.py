@@ -22,13 +22,21 @@ from dsl.frontend import compile_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    c = sub.add_parser("replay", help="check a docket of dated acts against a case: lawfulness, duties, deadlines")
+    c = sub.add_parser(
+        "replay", help="check a docket of dated acts against a case: lawfulness, duties, deadlines"
+    )
     c.add_argument("case", metavar="CASE", help="the procedure (.rev) the acts are judged under")
     c.add_argument("docket", metavar="DOCKET", help="a .json or .csv docket (docs/tutorial.md)")
     c.add_argument("--format", choices=["text", "json"], default="text")
-    c.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date,
-                   help="also report deadlines that run out after the last entry, up to this date")
-    c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    c.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="also report deadlines that run out after the last entry, up to this date",
+    )
+    c.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     c.set_defaults(func=run_replay)
 
 
@@ -44,10 +52,16 @@ def run_replay(args: argparse.Namespace) -> int:
     if front.model is None or any(d.is_error for d in front.diagnostics):
         from checker.core.outcome import FileReport
 
-        print(render_reports([FileReport(args.case, front.diagnostics, front.files)]), end="", file=sys.stderr)
+        print(
+            render_reports([FileReport(args.case, front.diagnostics, front.files)]),
+            end="",
+            file=sys.stderr,
+        )
         return 2
     if front.model.is_library:
-        print(f"revcheck: error: {args.case} is a library; replay needs a procedure", file=sys.stderr)
+        print(
+            f"revcheck: error: {args.case} is a library; replay needs a procedure", file=sys.stderr
+        )
         return 2
     try:
         docket = load_docket(args.docket)

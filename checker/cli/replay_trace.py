@@ -32,13 +32,17 @@ def load_json(path: str) -> tuple[object, str]:
         return None, render(error("E110", str(exc), span), {})
     if len(data) > MAX_JSON_BYTES:
         span = Span(path, 1, 1, 1, 1)
-        return None, render(error("E001", f"{path} is larger than {MAX_JSON_BYTES:,} bytes", span), {})
+        return None, render(
+            error("E001", f"{path} is larger than {MAX_JSON_BYTES:,} bytes", span), {}
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, render(error("E003", "file is not valid UTF-8 text", Span(path, line, col, line, col + 1)), {})
+        return None, render(
+            error("E003", "file is not valid UTF-8 text", Span(path, line, col, line, col + 1)), {}
+        )
     try:
         return json.loads(text), ""
     except json.JSONDecodeError as exc:
@@ -74,14 +78,21 @@ def run(args: argparse.Namespace) -> int:
         return 2
     checks = check_document(model, doc, args.property)
     if not checks:
-        print(f"revcheck: error: {args.trace} holds no trace of procedure {model.name}",
-              file=sys.stderr)
+        print(
+            f"revcheck: error: {args.trace} holds no trace of procedure {model.name}",
+            file=sys.stderr,
+        )
         return 2
     for c in checks:
         what = f" ({c.about})" if c.about and c.about not in c.where else ""
         if c.accepted:
-            shows = "replays" + (f"; {c.note}" if c.note else f" and shows {c.about}" if c.about
-                                 else "; it names nothing it shows, so only the run was checked")
+            shows = "replays" + (
+                f"; {c.note}"
+                if c.note
+                else f" and shows {c.about}"
+                if c.about
+                else "; it names nothing it shows, so only the run was checked"
+            )
             print(f"accepted: {args.trace}: {c.where}{what}: {shows}")
         else:
             print(f"rejected: {args.trace}: {c.where}{what}: {c.error}")
@@ -91,10 +102,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("replay-trace",
-                       help="re-check JSON traces through the reference semantics, rejecting tampering")
+    p = sub.add_parser(
+        "replay-trace",
+        help="re-check JSON traces through the reference semantics, rejecting tampering",
+    )
     p.add_argument("file", metavar="FILE", help="the procedure the traces belong to")
-    p.add_argument("trace", metavar="TRACE.json", help="one ITF trace, or a `check --format json` report")
-    p.add_argument("--property", metavar="NAME",
-                   help="for a single trace: the property it is a counterexample (or witness) of")
+    p.add_argument(
+        "trace", metavar="TRACE.json", help="one ITF trace, or a `check --format json` report"
+    )
+    p.add_argument(
+        "--property",
+        metavar="NAME",
+        help="for a single trace: the property it is a counterexample (or witness) of",
+    )
     p.set_defaults(func=run)

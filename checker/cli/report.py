@@ -34,20 +34,35 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with Progress(2 * len(paths), "report") as bar:
         try:
-            site = build_site(paths, args.output, args.lang, args.library, bar.step, args.graph,
-                              limit_options(args))
+            site = build_site(
+                paths,
+                args.output,
+                args.lang,
+                args.library,
+                bar.step,
+                args.graph,
+                limit_options(args),
+            )
         except OSError as exc:
             bar.close()
             print(f"revcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return 2
     if not site.matrix.principles:
-        print(f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}", file=sys.stderr)
+        print(
+            f"revcheck: error: cannot find the library '{args.library}' from {paths[0]}",
+            file=sys.stderr,
+        )
         return 2
     seconds = time.perf_counter() - start
-    print(f"{site.out / 'index.html'}: {len(site.pages)} pages for {len(site.matrix.rows)} case(s), "
-          f"{seconds:.1f} s")
+    print(
+        f"{site.out / 'index.html'}: {len(site.pages)} pages for {len(site.matrix.rows)} case(s), "
+        f"{seconds:.1f} s"
+    )
     for path in site.errors:
-        print(f"revcheck: error: {path} does not check; its page shows the diagnostics", file=sys.stderr)
+        print(
+            f"revcheck: error: {path} does not check; its page shows the diagnostics",
+            file=sys.stderr,
+        )
     limited = limited_cells(site.matrix)  # a limit left a cell open: never a clean exit
     for line in limited:
         print(f"revcheck: note: {line}", file=sys.stderr)
@@ -55,13 +70,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="a static HTML site: matrix, verdicts, explanations, stage graphs")
+    p = sub.add_parser(
+        "report", help="a static HTML site: matrix, verdicts, explanations, stage graphs"
+    )
     p.add_argument("targets", nargs="+", metavar="PATH")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write the site to")
-    p.add_argument("--lang", choices=["zh", "en"], default=None,
-                   help="language of every page (default: each case's own for PRC and Taiwan, else English)")
-    p.add_argument("--library", default="principles", help="the library whose properties are the columns")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="the folder to write the site to"
+    )
+    p.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="language of every page (default: each case's own for PRC and Taiwan, else English)",
+    )
+    p.add_argument(
+        "--library", default="principles", help="the library whose properties are the columns"
+    )
     add_limit_options(p)
-    p.add_argument("--graph", choices=["auto", "dot", "networkx"], default="auto",
-                   help="stage-graph layout: Graphviz when installed (auto), or NetworkX")
+    p.add_argument(
+        "--graph",
+        choices=["auto", "dot", "networkx"],
+        default="auto",
+        help="stage-graph layout: Graphviz when installed (auto), or NetworkX",
+    )
     p.set_defaults(func=run)

@@ -27,8 +27,9 @@ def slow_note(path: str, options: CheckOptions, seconds: float) -> str:
     limits = [f"--max-states {options.max_states:,}"]
     if options.timeout_s is not None:
         limits.append(f"--timeout {options.timeout_s:g} s")
-    parts = [f"revcheck: note: {path}: still searching after {seconds:g} s "
-             f"(limits: {', '.join(limits)})"]
+    parts = [
+        f"revcheck: note: {path}: still searching after {seconds:g} s (limits: {', '.join(limits)})"
+    ]
     try:
         from dsl.frontend import compile_file
 
@@ -38,18 +39,26 @@ def slow_note(path: str, options: CheckOptions, seconds: float) -> str:
     if model is not None:
         space = domain_space(model)
         if space is not None:
-            parts.append(f"the variables' domains allow up to {space:,.3g} states"
-                         if space >= 10**9 else f"the variables' domains allow up to {space:,} states")
+            parts.append(
+                f"the variables' domains allow up to {space:,.3g} states"
+                if space >= 10**9
+                else f"the variables' domains allow up to {space:,} states"
+            )
         names = widest(model)
         if names:
-            parts.append("if it stops at a limit, the verdicts are unsettled; hint: " + HINT
-                         + ": " + ", ".join(names))
+            parts.append(
+                "if it stops at a limit, the verdicts are unsettled; hint: "
+                + HINT
+                + ": "
+                + ", ".join(names)
+            )
     return "; ".join(parts)
 
 
 @contextmanager
-def watch(path: str, options: CheckOptions, after: float = NOTE_AFTER_S,
-          stream: TextIO | None = None) -> Iterator[None]:
+def watch(
+    path: str, options: CheckOptions, after: float = NOTE_AFTER_S, stream: TextIO | None = None
+) -> Iterator[None]:
     """Within this block, say once on `stream` (stderr) if the file is still being checked after
     `after` seconds."""
     out = stream if stream is not None else sys.stderr

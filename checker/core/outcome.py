@@ -46,8 +46,11 @@ def match(verdict: Verdict, expectation: Expectation | None) -> Match:
         return Match.NONE if definite else Match.UNSETTLED
     if not definite:
         return Match.UNSETTLED
-    return Match.MET if verdict.status.value == _AS_STATUS.get(expectation.verdict, expectation.verdict) \
+    return (
+        Match.MET
+        if verdict.status.value == _AS_STATUS.get(expectation.verdict, expectation.verdict)
         else Match.DIFFERS
+    )
 
 
 # Findings about the law that the checker meets with a plain status: "no such rule in the law" is a
@@ -85,7 +88,9 @@ class FileReport:
     @property
     def unsettled(self) -> bool:
         """Some verdict, or the dead-end search, is neither shown nor refuted (exit 3)."""
-        return any(o.match is Match.UNSETTLED for o in self.outcomes) or bool(self.dead_ends_unsettled)
+        return any(o.match is Match.UNSETTLED for o in self.outcomes) or bool(
+            self.dead_ends_unsettled
+        )
 
 
 def outcomes_of(result: ModelResult) -> tuple[PropertyOutcome, ...]:
@@ -138,8 +143,20 @@ class Tally:
         return self.differs + self.fails + self.range_errors
 
     def as_dict(self) -> dict[str, int]:
-        fields = ("files", "met", "problems", "differs", "fails", "range_errors", "unsettled",
-                  "not_applicable", "dead_ends", "warnings", "errors", "files_with_errors")
+        fields = (
+            "files",
+            "met",
+            "problems",
+            "differs",
+            "fails",
+            "range_errors",
+            "unsettled",
+            "not_applicable",
+            "dead_ends",
+            "warnings",
+            "errors",
+            "files_with_errors",
+        )
         return {k: getattr(self, k) for k in fields}
 
 
@@ -166,13 +183,20 @@ def tally(reports: list[FileReport]) -> Tally:
 def summary_line(reports: list[FileReport]) -> str:
     """The last line of `check`'s text report; every count in it is one `Tally` field."""
     t = tally(reports)
-    kinds = [(t.differs, "verdict(s) differ from expect"), (t.fails, "unexpected failure(s)"),
-             (t.range_errors, "range error(s)")]
+    kinds = [
+        (t.differs, "verdict(s) differ from expect"),
+        (t.fails, "unexpected failure(s)"),
+        (t.range_errors, "range error(s)"),
+    ]
     detail = ", ".join(f"{n} {what}" for n, what in kinds if n)
-    parts = [f"{t.met} expectation(s) met",
-             f"{t.problems} problem(s)" + (f" ({detail})" if detail else ""),
-             f"{t.unsettled} unsettled", f"{t.not_applicable} not applicable",
-             f"{t.dead_ends} dead end(s)", f"{t.warnings} warning(s)",
-             f"{t.files_with_errors} file(s) with errors"
-             + (f" ({t.errors} error(s))" if t.errors else "")]
+    parts = [
+        f"{t.met} expectation(s) met",
+        f"{t.problems} problem(s)" + (f" ({detail})" if detail else ""),
+        f"{t.unsettled} unsettled",
+        f"{t.not_applicable} not applicable",
+        f"{t.dead_ends} dead end(s)",
+        f"{t.warnings} warning(s)",
+        f"{t.files_with_errors} file(s) with errors"
+        + (f" ({t.errors} error(s))" if t.errors else ""),
+    ]
     return f"{t.files} file(s): " + ", ".join(parts) + f" — exit {exit_code(reports)}"

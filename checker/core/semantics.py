@@ -80,7 +80,9 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
 # Z3 terms in the symbolic engine (Z3 overloads them); `checker.symbolic.encode` imports it here.
 
 
-def _binary(op: str, left: Expr, right: Expr, state: State, step: dict[str, str | None] | None) -> Value:
+def _binary(
+    op: str, left: Expr, right: Expr, state: State, step: dict[str, str | None] | None
+) -> Value:
     if op == "and":
         return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
     if op == "or":

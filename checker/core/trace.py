@@ -128,15 +128,21 @@ def replay(model: Model, trace: Trace) -> list[Clocks]:
         return history
     last = len(trace.steps)
     if not 0 <= trace.loop_start < last:
-        raise ReplayError(f"loop: the loop start {trace.loop_start} is outside the trace "
-                          f"(states 0–{last - 1}; a loop needs at least one step)")
+        raise ReplayError(
+            f"loop: the loop start {trace.loop_start} is outside the trace "
+            f"(states 0–{last - 1}; a loop needs at least one step)"
+        )
     if trace.states[trace.loop_start] != state:
-        raise ReplayError(f"loop: step {last} ends in a state that differs from state "
-                          f"{trace.loop_start}, where the loop is said to start")
+        raise ReplayError(
+            f"loop: step {last} ends in a state that differs from state "
+            f"{trace.loop_start}, where the loop is said to start"
+        )
     if history[trace.loop_start] != clocks:
-        raise ReplayError(f"loop: the deadline clocks differ: {clocks} after step {last}, "
-                          f"{history[trace.loop_start]} at state {trace.loop_start}, where the "
-                          "loop is said to start")
+        raise ReplayError(
+            f"loop: the deadline clocks differ: {clocks} after step {last}, "
+            f"{history[trace.loop_start]} at state {trace.loop_start}, where the "
+            "loop is said to start"
+        )
     return history
 
 
@@ -233,8 +239,9 @@ def trace_of_itf(model: Model, doc: object) -> Trace:
         states.append(tuple(value_of_itf(entry[n], f"{where}, {n}") for n in names))
     steps = doc.get("steps")
     if not isinstance(steps, list) or len(steps) != len(states) - 1:
-        raise ReplayError(f"not an ITF trace of revcheck: {len(states)} states need "
-                          f"{len(states) - 1} steps")
+        raise ReplayError(
+            f"not an ITF trace of revcheck: {len(states)} states need {len(states) - 1} steps"
+        )
     rules: list[str] = []
     for k, step in enumerate(steps, start=1):
         if not isinstance(step, dict) or not isinstance(step.get("rule"), str):

@@ -37,10 +37,16 @@ class LawChangeKind(enum.Enum):
 
 
 # kinds that are regressions unless allowed
-REGRESSIONS = frozenset({
-    LawChangeKind.PROPERTY_REMOVED, LawChangeKind.PROPERTY_CHANGED, LawChangeKind.EXPECT_REMOVED,
-    LawChangeKind.EXPECT_WEAKENED, LawChangeKind.ACTOR_RECLASSIFIED, LawChangeKind.RULE_KIND_CHANGED,
-})
+REGRESSIONS = frozenset(
+    {
+        LawChangeKind.PROPERTY_REMOVED,
+        LawChangeKind.PROPERTY_CHANGED,
+        LawChangeKind.EXPECT_REMOVED,
+        LawChangeKind.EXPECT_WEAKENED,
+        LawChangeKind.ACTOR_RECLASSIFIED,
+        LawChangeKind.RULE_KIND_CHANGED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,11 @@ def _expectations(old: Model, new: Model) -> list[LawChange]:
             continue
         if f.verdict == e.verdict:
             continue
-        kind = (LawChangeKind.EXPECT_WEAKENED if _STRENGTH[f.verdict] < _STRENGTH[e.verdict]
-                else LawChangeKind.EXPECT_CHANGED)
+        kind = (
+            LawChangeKind.EXPECT_WEAKENED
+            if _STRENGTH[f.verdict] < _STRENGTH[e.verdict]
+            else LawChangeKind.EXPECT_CHANGED
+        )
         out.append(LawChange(kind, e.property, before, f"expect {f.property} {f.verdict}", f.span))
     return out
 
@@ -95,11 +104,25 @@ def _actors(old: Model, new: Model) -> list[LawChange]:
     for a in old.actors:
         b = after.get(a.name)
         if b is None:
-            out.append(LawChange(LawChangeKind.ACTOR_REMOVED, a.name, f"actor {a.name} is {a.organ}", "",
-                                 header(new)))
+            out.append(
+                LawChange(
+                    LawChangeKind.ACTOR_REMOVED,
+                    a.name,
+                    f"actor {a.name} is {a.organ}",
+                    "",
+                    header(new),
+                )
+            )
         elif b.organ != a.organ:
-            out.append(LawChange(LawChangeKind.ACTOR_RECLASSIFIED, a.name, f"actor {a.name} is {a.organ}",
-                                 f"actor {b.name} is {b.organ}", b.span))
+            out.append(
+                LawChange(
+                    LawChangeKind.ACTOR_RECLASSIFIED,
+                    a.name,
+                    f"actor {a.name} is {a.organ}",
+                    f"actor {b.name} is {b.organ}",
+                    b.span,
+                )
+            )
     return out
 
 
@@ -110,13 +133,21 @@ def _rule_kinds(rules: tuple[RuleChange, ...]) -> list[LawChange]:
             continue
         k = c.clause("kind")
         if k is not None:
-            out.append(LawChange(LawChangeKind.RULE_KIND_CHANGED, c.rule, f"kind {k.old}", f"kind {k.new}",
-                                 c.span))
+            out.append(
+                LawChange(
+                    LawChangeKind.RULE_KIND_CHANGED,
+                    c.rule,
+                    f"kind {k.old}",
+                    f"kind {k.new}",
+                    c.span,
+                )
+            )
     return out
 
 
-def diff_law(old: Model, new: Model, rules: tuple[RuleChange, ...],
-             allow: frozenset[str] = frozenset()) -> tuple[LawChange, ...]:
+def diff_law(
+    old: Model, new: Model, rules: tuple[RuleChange, ...], allow: frozenset[str] = frozenset()
+) -> tuple[LawChange, ...]:
     """Every change of a guarantee between `old` and `new`, in a stable order."""
     found = _properties(old, new) + _expectations(old, new) + _actors(old, new) + _rule_kinds(rules)
     return tuple(replace(c, allowed=c.name in allow) for c in found)

@@ -50,7 +50,6 @@ class Version:
             return path  # a bundled library or a file outside the checkout
         return f"{self.revision}:{Path(rel).as_posix()}"
 
-
     def repo_path_of(self, path: str) -> str:
         """A span's path as a path in the working tree (for SARIF URIs): a file of the checkout
         (or its `REV:path` display form) becomes its path relative to the repository root."""
@@ -99,7 +98,9 @@ def checkout(arg: str) -> Iterator[Version]:
     rev, _, path = arg.partition(":")
     top = _git(["rev-parse", "--show-toplevel"])
     if top.returncode != 0:
-        raise RevisionError(f"cannot read {arg}: the working directory is not inside a git repository")
+        raise RevisionError(
+            f"cannot read {arg}: the working directory is not inside a git repository"
+        )
     root = top.stdout.decode().strip()
     if path.startswith(("./", "../")):
         prefix = _git(["rev-parse", "--show-prefix"]).stdout.decode().strip()
@@ -113,8 +114,13 @@ def checkout(arg: str) -> Iterator[Version]:
         stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         archive = os.path.join(tmp, "tree.tar")
         with open(archive, "wb") as out:
-            done = subprocess.run(["git", "archive", "--format=tar", rev], cwd=root, stdout=out,
-                                  stderr=subprocess.PIPE, check=False)
+            done = subprocess.run(
+                ["git", "archive", "--format=tar", rev],
+                cwd=root,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
         if done.returncode != 0:
             raise RevisionError(f"cannot read {arg}: {_first_line(done.stderr)}")
         tree = os.path.join(tmp, "tree")

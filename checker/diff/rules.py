@@ -71,7 +71,9 @@ def _canon(model: Model, value: object) -> object:
             return tuple(_canon(model, v) for v in value)
         case _ if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [
-                _canon(model, getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
+                _canon(model, getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.compare
             ]
             return (type(value).__name__, *fields)
     return value
@@ -102,34 +104,54 @@ def _deadline(d: int | None) -> str:
 
 
 def _guards(rules: list[RuleInstance]) -> str:
-    return "; ".join(f"{r.name}: {show(r.guard)}" if len(rules) > 1 else show(r.guard) for r in rules)
+    return "; ".join(
+        f"{r.name}: {show(r.guard)}" if len(rules) > 1 else show(r.guard) for r in rules
+    )
 
 
 def _updates(model: Model, rules: list[RuleInstance]) -> str:
     def one(r: RuleInstance) -> str:
-        text = "; ".join(f"{model.slots[u.slot].name} := {show(u.value)}" for u in r.updates) or "nothing"
+        text = (
+            "; ".join(f"{model.slots[u.slot].name} := {show(u.value)}" for u in r.updates)
+            or "nothing"
+        )
         return f"{r.name}: {text}" if len(rules) > 1 else text
 
     return " | ".join(one(r) for r in rules)
 
 
-def _amendments(old: Model, new: Model, a: list[RuleInstance], b: list[RuleInstance]) -> list[ClauseChange]:
+def _amendments(
+    old: Model, new: Model, a: list[RuleInstance], b: list[RuleInstance]
+) -> list[ClauseChange]:
     """What changed in a declared rule, clause by clause; empty when it means the same."""
     first_a, first_b = a[0], b[0]
     out: list[ClauseChange] = []
     if first_a.actor != first_b.actor:
-        out.append(ClauseChange("actor", f"{first_a.actor} ({_organ(old, first_a.actor)})",
-                                f"{first_b.actor} ({_organ(new, first_b.actor)})"))
+        out.append(
+            ClauseChange(
+                "actor",
+                f"{first_a.actor} ({_organ(old, first_a.actor)})",
+                f"{first_b.actor} ({_organ(new, first_b.actor)})",
+            )
+        )
     if first_a.kind != first_b.kind:
         out.append(ClauseChange("kind", first_a.kind or "none", first_b.kind or "none"))
     if first_a.citations != first_b.citations:
         out.append(ClauseChange("cites", _names(first_a.citations), _names(first_b.citations)))
     if first_a.duty != first_b.duty:
-        out.append(ClauseChange("duty", "yes" if first_a.duty else "no", "yes" if first_b.duty else "no"))
+        out.append(
+            ClauseChange("duty", "yes" if first_a.duty else "no", "yes" if first_b.duty else "no")
+        )
     if first_a.deadline_days != first_b.deadline_days:
-        out.append(ClauseChange("deadline", _deadline(first_a.deadline_days), _deadline(first_b.deadline_days)))
+        out.append(
+            ClauseChange(
+                "deadline", _deadline(first_a.deadline_days), _deadline(first_b.deadline_days)
+            )
+        )
     if [r.binding for r in a] != [r.binding for r in b]:
-        out.append(ClauseChange("instances", ", ".join(r.name for r in a), ", ".join(r.name for r in b)))
+        out.append(
+            ClauseChange("instances", ", ".join(r.name for r in a), ", ".join(r.name for r in b))
+        )
     elif [_canon(old, r.guard) for r in a] != [_canon(new, r.guard) for r in b]:
         out.append(ClauseChange("when", _guards(a), _guards(b)))
     if len(a) == len(b) and [_effects(old, r) for r in a] != [_effects(new, r) for r in b]:
@@ -162,25 +184,46 @@ def bill_spans(files: dict[str, SourceFile], path: str) -> dict[tuple[str, str],
 def header(model: Model) -> Span:
     """The first line of a model's file (the `procedure` line): where file-wide news goes."""
     s = model.span
-    return Span(s.path, max(s.line, 1), max(s.col, 1), max(s.line, 1), max(s.col, 1) + len("procedure"))
+    return Span(
+        s.path, max(s.line, 1), max(s.col, 1), max(s.line, 1), max(s.col, 1) + len("procedure")
+    )
 
 
-def diff_rules(old: Model, new: Model, bill: dict[tuple[str, str], Span] | None = None) -> tuple[RuleChange, ...]:
+def diff_rules(
+    old: Model, new: Model, bill: dict[tuple[str, str], Span] | None = None
+) -> tuple[RuleChange, ...]:
     bill = bill or {}
     before, after = _group(old), _group(new)
     out: list[RuleChange] = []
     for name, rules in after.items():
         span = rules[0].span
         if name not in before:
-            out.append(RuleChange(name, RuleChangeKind.ADDED, (), rules[0].origin,
-                                  bill.get(("insert", name), span)))
+            out.append(
+                RuleChange(
+                    name,
+                    RuleChangeKind.ADDED,
+                    (),
+                    rules[0].origin,
+                    bill.get(("insert", name), span),
+                )
+            )
             continue
         details = _amendments(old, new, before[name], rules)
         if details:
-            out.append(RuleChange(name, RuleChangeKind.AMENDED, tuple(details), rules[0].origin,
-                                  bill.get(("amend", name), span)))
+            out.append(
+                RuleChange(
+                    name,
+                    RuleChangeKind.AMENDED,
+                    tuple(details),
+                    rules[0].origin,
+                    bill.get(("amend", name), span),
+                )
+            )
     for name in before:
         if name not in after:
-            out.append(RuleChange(name, RuleChangeKind.REPEALED, (), "",
-                                  bill.get(("repeal", name), header(new))))
+            out.append(
+                RuleChange(
+                    name, RuleChangeKind.REPEALED, (), "", bill.get(("repeal", name), header(new))
+                )
+            )
     return tuple(out)

@@ -64,7 +64,9 @@ class ReachDiff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.removed_steps or self.added_steps or self.removed_dead_ends or self.new_dead_ends)
+        return bool(
+            self.removed_steps or self.added_steps or self.removed_dead_ends or self.new_dead_ends
+        )
 
 
 def step_label(model: Model, rule_index: int) -> StepLabel | None:
@@ -89,7 +91,9 @@ def first_edges(space: StateSpace) -> dict[StepLabel, tuple[int, int, int]]:
     return found
 
 
-def _witnesses(space: StateSpace, edges: dict[StepLabel, tuple[int, int, int]], only: set[StepLabel]) -> tuple[StepWitness, ...]:
+def _witnesses(
+    space: StateSpace, edges: dict[StepLabel, tuple[int, int, int]], only: set[StepLabel]
+) -> tuple[StepWitness, ...]:
     rules = space.model.rules
     chosen = sorted((e for label, e in edges.items() if label in only), key=lambda e: (e[1], e[0]))
     out = []

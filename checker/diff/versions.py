@@ -118,10 +118,14 @@ class DiffReport:
         cut either version's search short (the comparison then is not complete)."""
         if self.bad_input:
             return 2
-        failing = self.changed if fail_on == "change" else bool(self.regressions or self.law_regressions)
+        failing = (
+            self.changed if fail_on == "change" else bool(self.regressions or self.law_regressions)
+        )
         if failing:
             return 1
-        limited = any(r.result is not None and stopped_of(r.result) is not None for r in self.reports)
+        limited = any(
+            r.result is not None and stopped_of(r.result) is not None for r in self.reports
+        )
         reach_cut = self.reach is not None and bool(self.reach.notes)  # a space explored for steps
         return 3 if limited or reach_cut else 0
 
@@ -133,7 +137,9 @@ def diff_properties(old: FileReport, new: FileReport) -> tuple[PropertyChange, .
     return tuple(
         PropertyChange(
             n,
-            classify(before[n].verdict if n in before else None, after[n].verdict if n in after else None),
+            classify(
+                before[n].verdict if n in before else None, after[n].verdict if n in after else None
+            ),
             before.get(n),
             after.get(n),
         )
@@ -147,16 +153,23 @@ def _relocate(report: FileReport, version: Version) -> FileReport:
         return replace(report, path=version.label)
     show = version.display
     diags = tuple(
-        replace(d, span=replace(d.span, path=show(d.span.path)),
-                secondary=tuple((replace(s, path=show(s.path)), label) for s, label in d.secondary))
+        replace(
+            d,
+            span=replace(d.span, path=show(d.span.path)),
+            secondary=tuple((replace(s, path=show(s.path)), label) for s, label in d.secondary),
+        )
         for d in report.diagnostics
     )
     files = {show(k): SourceFile(show(k), f.text) for k, f in report.files.items()}
     return replace(report, path=version.label, diagnostics=diags, files=files)
 
 
-def diff_versions(old: Version, new: Version, options: CheckOptions | None = None,
-                  allow: frozenset[str] = frozenset()) -> DiffReport:
+def diff_versions(
+    old: Version,
+    new: Version,
+    options: CheckOptions | None = None,
+    allow: frozenset[str] = frozenset(),
+) -> DiffReport:
     options = options or CheckOptions(engine="auto")
     old_report = check_model_file(old.path, options)
     new_report = check_model_file(new.path, options)
@@ -173,12 +186,20 @@ def diff_versions(old: Version, new: Version, options: CheckOptions | None = Non
         new_space = _space(new_report.result, options)
         reach = diff_reach(old_space, new_space)
     else:
-        notes.append("reachable steps and dead ends are compared only when both versions have "
-                     "finite domains (the explicit engine); they were not compared")
+        notes.append(
+            "reachable steps and dead ends are compared only when both versions have "
+            "finite domains (the explicit engine); they were not compared"
+        )
     rules = diff_rules(old_model, new_model, bill_spans(new_report.files, new.path))
     law = diff_law(old_model, new_model, rules, allow)
-    return replace(base, properties=diff_properties(old_report, new_report), rules=rules, law=law,
-                   reach=reach, notes=tuple(notes))
+    return replace(
+        base,
+        properties=diff_properties(old_report, new_report),
+        rules=rules,
+        law=law,
+        reach=reach,
+        notes=tuple(notes),
+    )
 
 
 def _space(result: ModelResult, options: CheckOptions) -> StateSpace:
@@ -188,8 +209,9 @@ def _space(result: ModelResult, options: CheckOptions) -> StateSpace:
     return explore(result.model, options)
 
 
-def diff_paths(old: str, new: str, options: CheckOptions | None = None,
-               allow: frozenset[str] = frozenset()) -> DiffReport:
+def diff_paths(
+    old: str, new: str, options: CheckOptions | None = None, allow: frozenset[str] = frozenset()
+) -> DiffReport:
     """Diff two files or `REV:path` revisions. Raises `RevisionError` for an unreadable revision.
 
     `allow`: names whose removal or weakening is deliberate (`--allow-removed`)."""

@@ -40,18 +40,25 @@ def parse_json(text: str, path: str = "<docket>") -> Docket:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DocketError(path, 0, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                          f"column {exc.colno}") from None
+        raise DocketError(
+            path, 0, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:  # `[[[[…` 10,000 deep
         raise DocketError(path, 0, "json", "not valid JSON: nested too deep") from None
     except ValueError:  # Python refuses to convert a number of more than 4,300 digits
-        raise DocketError(path, 0, "json", "not valid JSON: a number of more than "
-                          f"{sys.get_int_max_str_digits():,} digits") from None
+        raise DocketError(
+            path,
+            0,
+            "json",
+            f"not valid JSON: a number of more than {sys.get_int_max_str_digits():,} digits",
+        ) from None
     initial: Any = {}
     if isinstance(data, dict):
         unknown = sorted(set(data) - {"case", "initial", "entries", "title"})
         if unknown:
-            raise DocketError(path, 0, unknown[0], "unknown field (a docket has case, title, initial, entries)")
+            raise DocketError(
+                path, 0, unknown[0], "unknown field (a docket has case, title, initial, entries)"
+            )
         initial = data.get("initial", {})
         data = data.get("entries")
     if not isinstance(data, list):
@@ -65,7 +72,9 @@ def parse_json(text: str, path: str = "<docket>") -> Docket:
             raise DocketError(path, i, "entry", "expected an object with date, actor and act")
         unknown = sorted(set(raw) - set(FIELDS))
         if unknown:
-            raise DocketError(path, i, unknown[0], f"unknown field (an entry has {', '.join(FIELDS)})")
+            raise DocketError(
+                path, i, unknown[0], f"unknown field (an entry has {', '.join(FIELDS)})"
+            )
         args = raw.get("args", [])
         if isinstance(args, str):
             args = [args]
@@ -74,15 +83,24 @@ def parse_json(text: str, path: str = "<docket>") -> Docket:
         values = raw.get("values", {})
         if not isinstance(values, dict):
             raise DocketError(path, i, "values", "expected an object of variable: value")
-        entries.append(_entry(path, i, raw, tuple(args),
-                              tuple((str(k), _json_value(path, i, "values", v)) for k, v in values.items())))
+        entries.append(
+            _entry(
+                path,
+                i,
+                raw,
+                tuple(args),
+                tuple((str(k), _json_value(path, i, "values", v)) for k, v in values.items()),
+            )
+        )
     return Docket(path, facts, tuple(entries))
 
 
 def _json_value(path: str, i: int, field: str, v: object) -> Value:
     if isinstance(v, bool | int | str):
         return v
-    raise DocketError(path, i, field, f"{json.dumps(v)} is not a value (a name, a whole number, true or false)")
+    raise DocketError(
+        path, i, field, f"{json.dumps(v)} is not a value (a name, a whole number, true or false)"
+    )
 
 
 def _text(path: str, i: int, raw: dict[str, Any], field: str, required: bool) -> str:
@@ -97,19 +115,36 @@ def _text(path: str, i: int, raw: dict[str, Any], field: str, required: bool) ->
     return v
 
 
-def _entry(path: str, i: int, raw: dict[str, Any], args: tuple[str, ...],
-           values: tuple[tuple[str, Value], ...]) -> Entry:
+def _entry(
+    path: str,
+    i: int,
+    raw: dict[str, Any],
+    args: tuple[str, ...],
+    values: tuple[tuple[str, Value], ...],
+) -> Entry:
     date_text = _text(path, i, raw, "date", True)
     try:
         date = datetime.date.fromisoformat(date_text)
     except ValueError:
-        raise DocketError(path, i, "date", f"'{date_text}' is not a calendar date (YYYY-MM-DD)") from None
+        raise DocketError(
+            path, i, "date", f"'{date_text}' is not a calendar date (YYYY-MM-DD)"
+        ) from None
     act = _text(path, i, raw, "act", False)
     article = _text(path, i, raw, "article", False)
     if not act and not article:
-        raise DocketError(path, i, "act", "missing (name the rule, or give the article the act relies on)")
-    return Entry(i, date, _text(path, i, raw, "actor", True), act, article, args, values,
-                 _text(path, i, raw, "note", False))
+        raise DocketError(
+            path, i, "act", "missing (name the rule, or give the article the act relies on)"
+        )
+    return Entry(
+        i,
+        date,
+        _text(path, i, raw, "actor", True),
+        act,
+        article,
+        args,
+        values,
+        _text(path, i, raw, "note", False),
+    )
 
 
 def _csv_value(text: str) -> Value:
@@ -143,7 +178,9 @@ def _parse_csv(text: str, path: str) -> Docket:
     header = reader.fieldnames or []
     missing = [f for f in ("date", "actor", "act") if f not in header]
     if missing:
-        raise DocketError(path, 0, missing[0], f"the CSV header lacks the column (columns: {', '.join(FIELDS)})")
+        raise DocketError(
+            path, 0, missing[0], f"the CSV header lacks the column (columns: {', '.join(FIELDS)})"
+        )
     unknown = [f for f in header if f not in FIELDS]
     if unknown:
         raise DocketError(path, 0, unknown[0], f"unknown column (columns: {', '.join(FIELDS)})")

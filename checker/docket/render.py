@@ -14,8 +14,10 @@ SCHEMA = "revcheck/replay/1"
 
 
 def _missed_text(m: MissedDeadline) -> str:
-    return (f"deadline ran out: '{m.rule}' ({m.actor}) within {m.days} days of {m.since}; "
-            f"the last day was {m.last_day}")
+    return (
+        f"deadline ran out: '{m.rule}' ({m.actor}) within {m.days} days of {m.since}; "
+        f"the last day was {m.last_day}"
+    )
 
 
 def _duty_text(d: OpenDuty) -> str:
@@ -32,16 +34,20 @@ def render_text(r: ReplayReport) -> str:
         lines.append(f"every act is lawful under {r.case}")
     else:
         bad = r.entries[r.first_unlawful - 1]
-        lines.append(f"the docket leaves the law at entry {bad.entry.index} ({bad.entry.date}, "
-                     f"{bad.entry.actor}: {bad.entry.act or bad.entry.article})")
+        lines.append(
+            f"the docket leaves the law at entry {bad.entry.index} ({bad.entry.date}, "
+            f"{bad.entry.actor}: {bad.entry.act or bad.entry.article})"
+        )
     lines.append(f"deadlines that ran out: {len(r.missed)}")
     for m in r.missed:
         if m.before_entry > len(r.entries):
             lines.append(f"  ! after the last entry: {_missed_text(m)}")
     if r.ends_lawfully is not None:
-        lines.append("after the last lawful act the procedure is in a lawful end state (`final`)"
-                     if r.ends_lawfully else
-                     "after the last lawful act the procedure is not in a lawful end state: it is still open")
+        lines.append(
+            "after the last lawful act the procedure is in a lawful end state (`final`)"
+            if r.ends_lawfully
+            else "after the last lawful act the procedure is not in a lawful end state: it is still open"
+        )
     if r.open_at_end:
         lines.append("open duties: " + "; ".join(_duty_text(d) for d in r.open_at_end))
     return "\n".join(lines) + "\n"
@@ -60,8 +66,11 @@ def _entry_text(x: EntryResult) -> list[str]:
     for reason in x.reasons if x.status == "unlawful" else ():
         out.append(f"        why: {reason}")
     if x.closest is not None:
-        out.append(f"        closest rule: {x.closest.rule} (by {x.closest.actor}"
-                   + (f"; cites {', '.join(x.closest.cites)}" if x.closest.cites else "") + ")")
+        out.append(
+            f"        closest rule: {x.closest.rule} (by {x.closest.actor}"
+            + (f"; cites {', '.join(x.closest.cites)}" if x.closest.cites else "")
+            + ")"
+        )
         for why in x.closest.why:
             out.append(f"          does not apply: {why}")
         if not x.closest.why:
@@ -69,8 +78,10 @@ def _entry_text(x: EntryResult) -> list[str]:
     for n in x.notes:
         out.append(f"        note: {n}")
     if x.open_duties:
-        out.append("        open duties: " + "; ".join(
-            d.rule + (f" (due by {d.due})" if d.due else "") for d in x.open_duties))
+        out.append(
+            "        open duties: "
+            + "; ".join(d.rule + (f" (due by {d.due})" if d.due else "") for d in x.open_duties)
+        )
     return out
 
 
@@ -83,8 +94,14 @@ def _duty(d: OpenDuty) -> dict[str, Any]:
 
 
 def _missed(m: MissedDeadline) -> dict[str, Any]:
-    return {"rule": m.rule, "actor": m.actor, "days": m.days, "since": _date(m.since),
-            "last_day": _date(m.last_day), "before_entry": m.before_entry}
+    return {
+        "rule": m.rule,
+        "actor": m.actor,
+        "days": m.days,
+        "since": _date(m.since),
+        "last_day": _date(m.last_day),
+        "before_entry": m.before_entry,
+    }
 
 
 def replay_json(r: ReplayReport) -> dict[str, Any]:
@@ -114,9 +131,14 @@ def replay_json(r: ReplayReport) -> dict[str, Any]:
                 "open_duties": [_duty(d) for d in x.open_duties],
                 "deadlines_missed": [_missed(m) for m in x.missed],
                 "notes": list(x.notes),
-                "closest": None if x.closest is None else {
-                    "rule": x.closest.rule, "actor": x.closest.actor, "why": list(x.closest.why),
-                    "citations": list(x.closest.cites)},
+                "closest": None
+                if x.closest is None
+                else {
+                    "rule": x.closest.rule,
+                    "actor": x.closest.actor,
+                    "why": list(x.closest.why),
+                    "citations": list(x.closest.cites),
+                },
             }
             for x in r.entries
         ],

@@ -91,13 +91,23 @@ def initial_state(model: Model, docket: Docket) -> State:
     for name, value in docket.initial:
         if name not in slots:
             close = difflib.get_close_matches(name, list(slots), n=1)
-            raise DocketError(docket.path, 0, "initial", f"the case has no variable '{name}'"
-                              + (f" (did you mean '{close[0]}'?)" if close else ""))
+            raise DocketError(
+                docket.path,
+                0,
+                "initial",
+                f"the case has no variable '{name}'"
+                + (f" (did you mean '{close[0]}'?)" if close else ""),
+            )
         i = slots[name]
         allowed = model.initial[i]
         if allowed is not None and value not in allowed:
-            raise DocketError(docket.path, 0, "initial", f"'{name}' cannot start at {value_text(value)}: "
-                              f"the case lets it start at {_values(allowed)}")
+            raise DocketError(
+                docket.path,
+                0,
+                "initial",
+                f"'{name}' cannot start at {value_text(value)}: "
+                f"the case lets it start at {_values(allowed)}",
+            )
         chosen[i] = value
     state: list[Value] = []
     for i, allowed in enumerate(model.initial):
@@ -107,8 +117,13 @@ def initial_state(model: Model, docket: Docket) -> State:
             state.append(allowed[0])
         else:
             what = "any whole number" if allowed is None else _values(allowed)
-            raise DocketError(docket.path, 0, "initial", f"the case leaves '{model.slots[i].name}' open "
-                              f"({what}): say in `initial` which it is")
+            raise DocketError(
+                docket.path,
+                0,
+                "initial",
+                f"the case leaves '{model.slots[i].name}' open "
+                f"({what}): say in `initial` which it is",
+            )
     return tuple(state)
 
 
@@ -138,25 +153,45 @@ def resolve(model: Model, docket: Docket, repealed: dict[str, Repealed]) -> list
     previous: Entry | None = None
     for e in docket.entries:
         if previous is not None and e.date < previous.date:
-            raise DocketError(docket.path, e.index, "date", f"{e.date} is before {previous.date}, the date of "
-                              f"entry {previous.index}: entries must be in date order")
+            raise DocketError(
+                docket.path,
+                e.index,
+                "date",
+                f"{e.date} is before {previous.date}, the date of "
+                f"entry {previous.index}: entries must be in date order",
+            )
         previous = e
         if e.actor not in actors:
             close = difflib.get_close_matches(e.actor, sorted(actors), n=1)
-            raise DocketError(docket.path, e.index, "actor", f"the case has no actor '{e.actor}'"
-                              + (f" (did you mean '{close[0]}'?)" if close else ""))
+            raise DocketError(
+                docket.path,
+                e.index,
+                "actor",
+                f"the case has no actor '{e.actor}'"
+                + (f" (did you mean '{close[0]}'?)" if close else ""),
+            )
         if e.article and e.article not in sources:
-            raise DocketError(docket.path, e.index, "article", f"the case cites no source '{e.article}'")
+            raise DocketError(
+                docket.path, e.index, "article", f"the case cites no source '{e.article}'"
+            )
         out.append(_resolve_act(model, docket, e, by_instance, declared, repealed))
     return out
 
 
-def _resolve_act(model: Model, docket: Docket, e: Entry, by_instance: dict[str, RuleInstance],
-                 declared: dict[str, list[RuleInstance]], repealed: dict[str, Repealed]) -> _Target:
+def _resolve_act(
+    model: Model,
+    docket: Docket,
+    e: Entry,
+    by_instance: dict[str, RuleInstance],
+    declared: dict[str, list[RuleInstance]],
+    repealed: dict[str, Repealed],
+) -> _Target:
     if not e.act:  # by article: the rules that cite it, the actor's first
         citing = [r for r in model.rules if e.article in r.citations]
         if not citing:
-            raise DocketError(docket.path, e.index, "article", f"no rule of the case cites '{e.article}'")
+            raise DocketError(
+                docket.path, e.index, "article", f"no rule of the case cites '{e.article}'"
+            )
         own = [r for r in citing if r.actor == e.actor]
         return _Target((own or citing)[0], alternatives=tuple(own))
     name = e.act if not e.args else f"{e.act}({', '.join(e.args)})"
@@ -166,14 +201,23 @@ def _resolve_act(model: Model, docket: Docket, e: Entry, by_instance: dict[str, 
         return _Target(declared[e.act][0])
     if e.act in declared:
         params = len(declared[e.act][0].binding)
-        raise DocketError(docket.path, e.index, "args", f"rule '{e.act}' takes {params} argument(s); "
-                          f"'{name}' is none of its instances ({', '.join(r.name for r in declared[e.act])})")
+        raise DocketError(
+            docket.path,
+            e.index,
+            "args",
+            f"rule '{e.act}' takes {params} argument(s); "
+            f"'{name}' is none of its instances ({', '.join(r.name for r in declared[e.act])})",
+        )
     hit = repealed.get(name) or repealed.get(e.act)
     if hit is not None:
         return _Target(None, hit)
     close = difflib.get_close_matches(e.act, sorted(declared), n=1)
-    raise DocketError(docket.path, e.index, "act", f"no rule '{e.act}' in the case"
-                      + (f" (did you mean '{close[0]}'?)" if close else ""))
+    raise DocketError(
+        docket.path,
+        e.index,
+        "act",
+        f"no rule '{e.act}' in the case" + (f" (did you mean '{close[0]}'?)" if close else ""),
+    )
 
 
 def conjuncts(e: Expr) -> list[Expr]:
@@ -220,14 +264,22 @@ def _cites(model: Model, r: RuleInstance) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = None,
-           as_of: datetime.date | None = None) -> ReplayReport:
+def replay(
+    model: Model,
+    docket: Docket,
+    repealed: dict[str, Repealed] | None = None,
+    as_of: datetime.date | None = None,
+) -> ReplayReport:
     """Judge every entry; with `as_of`, also the deadlines that run out after the last entry
     up to that date (reported with `before_entry` one past the last entry)."""
     targets = resolve(model, docket, repealed or {})
     if as_of is not None and docket.entries and as_of < docket.entries[-1].date:
-        raise DocketError(docket.path, len(docket.entries), "date",
-                          f"{docket.entries[-1].date} is after the --as-of date {as_of}")
+        raise DocketError(
+            docket.path,
+            len(docket.entries),
+            "date",
+            f"{docket.entries[-1].date} is after the --as-of date {as_of}",
+        )
     state = initial_state(model, docket)
     duties = [r for r in model.rules if r.duty]
     first = docket.entries[0].date if docket.entries else datetime.date.today()
@@ -244,21 +296,37 @@ def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = 
                     continue
                 last = since[r.name] + datetime.timedelta(days=r.deadline_days)
                 if prev <= last < e.date:
-                    missed.append(MissedDeadline(r.name, r.actor, r.deadline_days, since[r.name], last, e.index))
+                    missed.append(
+                        MissedDeadline(
+                            r.name, r.actor, r.deadline_days, since[r.name], last, e.index
+                        )
+                    )
         prev = e.date
         all_missed.extend(missed)
         if left is not None:
-            results.append(EntryResult(e, "not judged", target.rule.name if target.rule else e.act,
-                                       ("an earlier act already left the law",)))
+            results.append(
+                EntryResult(
+                    e,
+                    "not judged",
+                    target.rule.name if target.rule else e.act,
+                    ("an earlier act already left the law",),
+                )
+            )
             continue
         enabled = [r for r in target.alternatives if evaluate(r.guard, state)]
         if enabled:  # an act given by its article is the rule of that article that applies
             target = _Target(enabled[0])
         result, after = _judge(model, state, e, target, missed)
         if len(enabled) > 1:
-            result = replace(result, notes=(*result.notes, f"'{e.article}' fits several acts of {e.actor} "
-                             f"here ({', '.join(r.name for r in enabled)}); taken as {enabled[0].name}: "
-                             "name the act to choose"))
+            result = replace(
+                result,
+                notes=(
+                    *result.notes,
+                    f"'{e.article}' fits several acts of {e.actor} "
+                    f"here ({', '.join(r.name for r in enabled)}); taken as {enabled[0].name}: "
+                    "name the act to choose",
+                ),
+            )
         results.append(result)
         if result.status == "unlawful":
             left = e.index
@@ -278,49 +346,80 @@ def replay(model: Model, docket: Docket, repealed: dict[str, Repealed] | None = 
             if r.deadline_days is not None and r.name in since:
                 last = since[r.name] + datetime.timedelta(days=r.deadline_days)
                 if prev <= last < as_of:
-                    all_missed.append(MissedDeadline(r.name, r.actor, r.deadline_days, since[r.name], last,
-                                                     after_last))
+                    all_missed.append(
+                        MissedDeadline(
+                            r.name, r.actor, r.deadline_days, since[r.name], last, after_last
+                        )
+                    )
     return ReplayReport(
-        model.path, docket.path, tuple(results), left, tuple(all_missed),
+        model.path,
+        docket.path,
+        tuple(results),
+        left,
+        tuple(all_missed),
         tuple((s.name, v) for s, v in zip(model.slots, state, strict=True)),
         is_final(model, state) if model.final is not None else None,
         _open(model, duties, since),
     )
 
 
-def _open(model: Model, duties: list[RuleInstance], since: dict[str, datetime.date]) -> tuple[OpenDuty, ...]:
+def _open(
+    model: Model, duties: list[RuleInstance], since: dict[str, datetime.date]
+) -> tuple[OpenDuty, ...]:
     return tuple(
-        OpenDuty(r.name, r.actor, since[r.name],
-                 None if r.deadline_days is None else since[r.name] + datetime.timedelta(days=r.deadline_days))
-        for r in duties if r.name in since
+        OpenDuty(
+            r.name,
+            r.actor,
+            since[r.name],
+            None
+            if r.deadline_days is None
+            else since[r.name] + datetime.timedelta(days=r.deadline_days),
+        )
+        for r in duties
+        if r.name in since
     )
 
 
-def _with_open(res: EntryResult, model: Model, duties: list[RuleInstance],
-               since: dict[str, datetime.date]) -> EntryResult:
+def _with_open(
+    res: EntryResult, model: Model, duties: list[RuleInstance], since: dict[str, datetime.date]
+) -> EntryResult:
     return replace(res, open_duties=_open(model, duties, since))
 
 
-def _judge(model: Model, state: State, e: Entry, target: _Target,
-           missed: list[MissedDeadline]) -> tuple[EntryResult, State]:
+def _judge(
+    model: Model, state: State, e: Entry, target: _Target, missed: list[MissedDeadline]
+) -> tuple[EntryResult, State]:
     if target.rule is None:
         assert target.repealed is not None
         old = target.repealed
         where = f"{old.bill} line {old.line}"
-        why = (f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) was repealed by {where}",)
-        return EntryResult(e, "unlawful", old.rule.name, why, missed=tuple(missed),
-                           closest=_closest(model, state, e, old.rule), repealed_by=where), state
+        why = (
+            f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) was repealed by {where}",
+        )
+        return EntryResult(
+            e,
+            "unlawful",
+            old.rule.name,
+            why,
+            missed=tuple(missed),
+            closest=_closest(model, state, e, old.rule),
+            repealed_by=where,
+        ), state
     rule = target.rule
     reasons: list[str] = []
     if rule.actor != e.actor:
         actor = model.actor(rule.actor)
         organ = f" ({actor.organ})" if actor else ""
-        reasons.append(f"{e.actor} has no competence for '{rule.name}': the rule is performed by "
-                       f"{rule.actor}{organ}")
+        reasons.append(
+            f"{e.actor} has no competence for '{rule.name}': the rule is performed by "
+            f"{rule.actor}{organ}"
+        )
     reasons.extend(failing(rule, state))
     notes: list[str] = []
     if e.article and e.article not in rule.citations:
-        notes.append(f"'{rule.name}' does not rest on '{e.article}' (it cites {', '.join(rule.citations) or 'nothing'})")
+        notes.append(
+            f"'{rule.name}' does not rest on '{e.article}' (it cites {', '.join(rule.citations) or 'nothing'})"
+        )
     after = state
     if not reasons:
         try:
@@ -328,18 +427,40 @@ def _judge(model: Model, state: State, e: Entry, target: _Target,
         except RangeViolation as exc:
             reasons.append(f"the model cannot follow it: {exc}")
     if reasons:
-        return EntryResult(e, "unlawful", rule.name, tuple(reasons), _cites(model, rule), missed=tuple(missed),
-                           notes=tuple(notes), closest=_closest(model, state, e, rule)), state
+        return EntryResult(
+            e,
+            "unlawful",
+            rule.name,
+            tuple(reasons),
+            _cites(model, rule),
+            missed=tuple(missed),
+            notes=tuple(notes),
+            closest=_closest(model, state, e, rule),
+        ), state
     names = {s.name: i for i, s in enumerate(model.slots)}
     for var, value in e.values:
         i = names.get(var)
         if i is None:
             notes.append(f"the docket records '{var}', which the case does not model")
         elif after[i] != value:
-            notes.append(f"the docket records {var} = {value_text(value)}; under the case it is "
-                         f"{value_text(after[i])}")
-        elif domain_of(model.slots[i].type) is not None and value not in (domain_of(model.slots[i].type) or ()):
+            notes.append(
+                f"the docket records {var} = {value_text(value)}; under the case it is "
+                f"{value_text(after[i])}"
+            )
+        elif domain_of(model.slots[i].type) is not None and value not in (
+            domain_of(model.slots[i].type) or ()
+        ):
             notes.append(f"{value_text(value)} is not a value of '{var}'")
-    changes = tuple((model.slots[i].name, state[i], after[i]) for i in range(len(state)) if state[i] != after[i])
-    return EntryResult(e, "lawful", rule.name, (), _cites(model, rule), changes, missed=tuple(missed),
-                       notes=tuple(notes)), after
+    changes = tuple(
+        (model.slots[i].name, state[i], after[i]) for i in range(len(state)) if state[i] != after[i]
+    )
+    return EntryResult(
+        e,
+        "lawful",
+        rule.name,
+        (),
+        _cites(model, rule),
+        changes,
+        missed=tuple(missed),
+        notes=tuple(notes),
+    ), after

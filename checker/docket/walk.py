@@ -10,9 +10,14 @@ from checker.core.semantics import State, successors
 from dsl.model import Model
 
 
-def random_docket(model: Model, start: State, entries: int, seed: int = 0,
-                  first: datetime.date = datetime.date(2024, 1, 1),
-                  long: bool = False) -> tuple[dict[str, Any], State]:
+def random_docket(
+    model: Model,
+    start: State,
+    entries: int,
+    seed: int = 0,
+    first: datetime.date = datetime.date(2024, 1, 1),
+    long: bool = False,
+) -> tuple[dict[str, Any], State]:
     """A JSON docket of up to `entries` acts along a random run from `start`, each a rule the
     reference semantics allows, 0-3 days apart; and the state the run ends in. `long` prefers
     acts after which the procedure can go on (for a long docket)."""
@@ -31,8 +36,11 @@ def random_docket(model: Model, start: State, entries: int, seed: int = 0,
         if rule.binding:
             act["args"] = [v for _, v in rule.binding]
         out.append(act)
-    initial = {s.name: v for s, v, init in zip(model.slots, start, model.initial, strict=True)
-               if init is None or len(init) > 1}
+    initial = {
+        s.name: v
+        for s, v, init in zip(model.slots, start, model.initial, strict=True)
+        if init is None or len(init) > 1
+    }
     return {"initial": initial, "entries": out}, state
 
 

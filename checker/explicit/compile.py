@@ -360,8 +360,10 @@ class _ModuleBuilder:
             return
         index = {r.name: j for j, r in enumerate(deadline_rules(self.model))}
         model_mask, all_mask = self.layout.model_mask, self.layout.all_mask
-        own = [all_mask & ~clocks[index[r.name]].bits if r.name in index else all_mask
-               for r in self.model.rules]
+        own = [
+            all_mask & ~clocks[index[r.name]].bits if r.name in index else all_mask
+            for r in self.model.rules
+        ]
         self.py.namespace["_own"] = tuple(own)
         if len(clocks) <= KEEP_TABLE_CLOCKS:
             table = [model_mask | _clock_bits(clocks, on) for on in range(1 << len(clocks))]

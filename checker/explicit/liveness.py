@@ -89,9 +89,7 @@ def leads_to(space: StateSpace, prop: Property) -> Verdict:
     found = _find(space, goal, sources)
     if found is None:
         return holds(space, prop)
-    return _fails(
-        space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.never()}"
-    )
+    return _fails(space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.never()}")
 
 
 # --------------------------------------------------------------------------- goals and triggers

@@ -119,8 +119,10 @@ class PySource:
                     return None
                 return f"({then} if {self.code(c, temps)} else {other})"
         g = self._field(e)
-        same = g is not None and g.domain == f.domain and all(
-            type(x) is type(y) for x, y in zip(g.domain, f.domain, strict=True)
+        same = (
+            g is not None
+            and g.domain == f.domain
+            and all(type(x) is type(y) for x, y in zip(g.domain, f.domain, strict=True))
         )
         return self.raw(g) if same and g is not None else None
 
@@ -225,7 +227,9 @@ class PySource:
             if any(not rest for rest in rests):  # `a or a and b` is `a`
                 parts.append(first)
             elif len(rests) == 1:
-                parts.append("(" + " and ".join([first, *(self.code(c, temps) for c in rests[0])]) + ")")
+                parts.append(
+                    "(" + " and ".join([first, *(self.code(c, temps) for c in rests[0])]) + ")"
+                )
             else:
                 parts.append(f"({first} and {self._or_of(rests, temps)})")
         return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"

@@ -98,8 +98,9 @@ class StateSpace:
         of `checker.explicit.liveness`), made once per space and shared by its properties."""
         assert self.has_edges, "this search kept no edges"
         if not self._lists:
-            self._lists.extend([self.edge_start.tolist(), self.edge_rule.tolist(),
-                                self.edge_dst.tolist()])
+            self._lists.extend(
+                [self.edge_start.tolist(), self.edge_rule.tolist(), self.edge_dst.tolist()]
+            )
         return self._lists[0], self._lists[1], self._lists[2]
 
     def matching_edges(
@@ -113,8 +114,8 @@ class StateSpace:
         _, rule, dst = self.edge_lists()
         source, by_rule = self.edges_by_rule()
         codes = self.codes
-        edges = by_rule[rules[0]] if len(rules) == 1 else sorted(
-            e for r in rules for e in by_rule[r]
+        edges = (
+            by_rule[rules[0]] if len(rules) == 1 else sorted(e for r in rules for e in by_rule[r])
         )
         for e in edges:  # edge ids are in BFS order
             r, src = rule[e], source[e]
@@ -334,8 +335,19 @@ def _inlined(run: _Run, stop_when_settled: bool) -> None:
     if run.stopped is not None:
         return
     run.expanded, _, run.transitions, why = run.compiled.search(
-        run.codes, run.index, run.parent, run.via, run.deadlocked, run.range_hits, 0,
-        len(run.codes), run.max_states, run.deadline, run.watch, run.pending, run.found,
+        run.codes,
+        run.index,
+        run.parent,
+        run.via,
+        run.deadlocked,
+        run.range_hits,
+        0,
+        len(run.codes),
+        run.max_states,
+        run.deadline,
+        run.watch,
+        run.pending,
+        run.found,
         stop_when_settled,
     )
     for _, bits in run.found:

@@ -65,8 +65,17 @@ CC_COMMAND = "gcc -O2 -DNOREDUCE -DSAFETY -DMEMLIM=4096 -o pan pan.c"
 PAN_COMMAND = "./pan -c0 -n -m10000000"
 
 _BINARY = {
-    "and": "&&", "or": "||", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">",
-    ">=": ">=", "+": "+", "-": "-", "*": "*",
+    "and": "&&",
+    "or": "||",
+    "==": "==",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "+": "+",
+    "-": "-",
+    "*": "*",
 }
 
 
@@ -98,11 +107,15 @@ def omission(form: object) -> str:
         case Reachable() | NeverStep():
             return ""
         case RequiresEarlier() | AfterPossible():
-            return ("a property of a run's steps (precedence, a remedy still possible) is not "
-                    "exported; `never` of a step and state properties are")
+            return (
+                "a property of a run's steps (precedence, a remedy still possible) is not "
+                "exported; `never` of a step and state properties are"
+            )
         case Eventually() | LeadsTo():
-            return ("liveness with duties as weak fairness (and `within N days`) has no "
-                    "counterpart here; not exported, not compared")
+            return (
+                "liveness with duties as weak fairness (and `within N days`) has no "
+                "counterpart here; not exported, not compared"
+            )
     return "not exported"
 
 
@@ -212,8 +225,9 @@ def _cmt(text: str) -> str:
 def to_promela(model: Model) -> PromelaModel:
     """The Promela text of a finite model (see the module docstring for its shape)."""
     if not model.finite:
-        raise NotExportable("the model has an unbounded `int` or an `any` initial value; "
-                            "SPIN needs a finite model")
+        raise NotExportable(
+            "the model has an unbounded `int` or an `any` initial value; SPIN needs a finite model"
+        )
     w = _Writer(model)
     live = [p for p in model.properties if not p.missing]
     invariants = tuple(p for p in live if isinstance(p.form, Invariant))
@@ -232,8 +246,7 @@ def to_promela(model: Model) -> PromelaModel:
 
     body: list[str] = []
     asserts = [
-        f"/* {_cmt(p.name)} */ assert(_nr_pr == {TAG_INVARIANT + k} || "
-        f"{w.expr(p.form.predicate)});"  # type: ignore[union-attr]
+        f"/* {_cmt(p.name)} */ assert(_nr_pr == {TAG_INVARIANT + k} || {w.expr(p.form.predicate)});"  # type: ignore[union-attr]
         for k, p in enumerate(invariants)
     ] + [
         f"/* {_cmt(p.name)}: reachable? */ assert(_nr_pr == {TAG_REACHABLE + k} || "
@@ -269,7 +282,8 @@ def to_promela(model: Model) -> PromelaModel:
             for r, c in zip(clocks, clock_names, strict=True)
         )
         advance = " ".join(
-            f"{c} = ({w.expr(r.guard)} -> {c} + 1 : 0);" for r, c in zip(clocks, clock_names, strict=True)
+            f"{c} = ({w.expr(r.guard)} -> {c} + 1 : 0);"
+            for r, c in zip(clocks, clock_names, strict=True)
         )
         body.append("  :: d_step { /* a day passes: only while no duty would become overdue */")
         body.append(f"       {may} -> {advance} }}")
@@ -282,33 +296,49 @@ def to_promela(model: Model) -> PromelaModel:
         legend = ""
         if isinstance(slot.type, EnumType):
             legend = "; " + ", ".join(f"{w.codes[v]} = {v}" for v in slot.type.values)
-        decls.append(f"{_ptype(slot.type, len(w.codes))} {w.names[i]} = {w.value(first, comment=False)};"
-                     f" /* {_cmt(slot.name)} : {_cmt(str(slot.type))}{_cmt(legend)} */")
+        decls.append(
+            f"{_ptype(slot.type, len(w.codes))} {w.names[i]} = {w.value(first, comment=False)};"
+            f" /* {_cmt(slot.name)} : {_cmt(str(slot.type))}{_cmt(legend)} */"
+        )
     if len(w.codes) >= 2**15:
         raise NotExportable("more than 32,767 distinct enum values")
     if clocks:
-        decls.append("/* deadline clocks: whole days each duty has been enabled and not performed */")
+        decls.append(
+            "/* deadline clocks: whole days each duty has been enabled and not performed */"
+        )
         for r, c in zip(clocks, clock_names, strict=True):
             decls.append(f"byte {c} = 0; /* {_cmt(r.name)}: within {r.deadline_days} days */")
     if asserts:
-        decls.append("/* the invariants (and `reachable` as violations), checked in every state reached */")
+        decls.append(
+            "/* the invariants (and `reachable` as violations), checked in every state reached */"
+        )
         decls.append("#define CHECK_INVARIANTS \\")
-        decls += [f"  {a[:a.rindex(';')]}; \\" for a in asserts[:-1]]
-        decls.append(f"  {asserts[-1][:asserts[-1].rindex(';')]}")
+        decls += [f"  {a[: a.rindex(';')]}; \\" for a in asserts[:-1]]
+        decls.append(f"  {asserts[-1][: asserts[-1].rindex(';')]}")
     if temps:
-        decls.append("/* simultaneous assignment: values first (hidden: not in the state vector) */")
+        decls.append(
+            "/* simultaneous assignment: values first (hidden: not in the state vector) */"
+        )
         decls.append("hidden int " + ", ".join(temps) + ";")
-    text = "\n".join([
-        *_header(model, (*invariants, *reachable, *never_steps), omitted, clocks),
-        "",
-        *decls,
-        "",
-        "active proctype revcheck() {",
-        *body,
-        "",
-    ])
-    return PromelaModel(text, tuple(p.name for p in invariants), tuple(p.name for p in reachable),
-                        tuple(p.name for p in never_steps), omitted, tuple(r.name for r in model.rules))
+    text = "\n".join(
+        [
+            *_header(model, (*invariants, *reachable, *never_steps), omitted, clocks),
+            "",
+            *decls,
+            "",
+            "active proctype revcheck() {",
+            *body,
+            "",
+        ]
+    )
+    return PromelaModel(
+        text,
+        tuple(p.name for p in invariants),
+        tuple(p.name for p in reachable),
+        tuple(p.name for p in never_steps),
+        omitted,
+        tuple(r.name for r in model.rules),
+    )
 
 
 def _rule_steps(
@@ -337,14 +367,18 @@ def _rule_steps(
             effect.append(f"{c} = 0;")
         else:
             effect.append(f"{c} = ({w.expr(r.guard)} -> {c} : 0);")
-    lines = [f"  :: d_step {{ /* {_cmt(rule.name)}{_cmt(cites)} */",
-             f"       ({guard}){' && ' + ok if ok else ''} ->"]
+    lines = [
+        f"  :: d_step {{ /* {_cmt(rule.name)}{_cmt(cites)} */",
+        f"       ({guard}){' && ' + ok if ok else ''} ->",
+    ]
     lines += [f"       {s}" for s in [c for c in check if c.startswith("/*")] + effect]
     lines += [f"       {c};" for c in check if not c.startswith("/*")]
     lines.append("       skip }")
     if ok:
         lines.append(f"  :: d_step {{ /* {_cmt(rule.name)} would leave a declared range */")
-        lines.append(f"       ({guard}) && !({ok}) -> assert(_nr_pr == {TAG_RANGE + r_index} || false) }}")
+        lines.append(
+            f"       ({guard}) && !({ok}) -> assert(_nr_pr == {TAG_RANGE + r_index} || false) }}"
+        )
     return lines
 
 
@@ -356,7 +390,7 @@ def _header(
 ) -> list[str]:
     lines = [
         f"/* revcheck export --to promela: procedure {_cmt(model.name)}"
-        + (f" \"{_cmt(model.title)}\"" if model.title else ""),
+        + (f' "{_cmt(model.title)}"' if model.title else ""),
         f" * from {_cmt(model.path)}",
         " *",
         " * Exported: the state, every rule instance as a guarded atomic step, the invariants, ",
@@ -368,7 +402,9 @@ def _header(
     ]
     lines += [f" *   {_cmt(name)}: {_cmt(why)}" for name, why in omitted] or [" *   nothing"]
     if is_timed(model) and not clocks:
-        lines.append(" *   the passage of days: no deadline clock, so a day passing changes no state")
+        lines.append(
+            " *   the passage of days: no deadline clock, so a day passing changes no state"
+        )
     lines.append(" *   duties as weak fairness (SPIN's weak fairness is per process, not per rule)")
     lines += [
         " *",
@@ -380,6 +416,8 @@ def _header(
     tags = {Invariant: TAG_INVARIANT, Reachable: TAG_REACHABLE, NeverStep: TAG_NEVER_STEP}
     for form, base in tags.items():
         mine = [p for p in exported if isinstance(p.form, form)]
-        lines += [f" *   {base + k}: {_cmt(p.name)} ({type(p.form).__name__})" for k, p in enumerate(mine)]
+        lines += [
+            f" *   {base + k}: {_cmt(p.name)} ({type(p.form).__name__})" for k, p in enumerate(mine)
+        ]
     lines.append(" */")
     return lines

@@ -90,7 +90,9 @@ def run_spin(exported: PromelaModel, optimize: bool = False, hash_bits: int = 20
 def _run(cmd: list[str], cwd: Path) -> str:
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}{done.stderr}"
+        )
     return done.stdout
 
 
@@ -101,14 +103,18 @@ def compare(exported: PromelaModel, spin: SpinResult, ours: ModelResult) -> list
         return ["a search was incomplete: nothing compared"]
     expected = exported.spin_states(ours.states)
     if spin.states != expected:
-        problems.append(f"states: SPIN stored {spin.states}, revcheck {ours.states} (expected SPIN {expected})")
+        problems.append(
+            f"states: SPIN stored {spin.states}, revcheck {ours.states} (expected SPIN {expected})"
+        )
     for k, name in enumerate(exported.invariants):
         verdict = ours.verdict(name)
         spin_fails = TAG_INVARIANT + k in spin.violated
         if verdict is None or verdict.status not in (Status.HOLDS, Status.FAILS):
             problems.append(f"{name}: revcheck has no settled verdict")
         elif (verdict.status is Status.FAILS) != spin_fails:
-            problems.append(f"{name}: revcheck {verdict.word}, SPIN {'fails' if spin_fails else 'holds'}")
+            problems.append(
+                f"{name}: revcheck {verdict.word}, SPIN {'fails' if spin_fails else 'holds'}"
+            )
     for tag, names, violated_means in (
         (TAG_REACHABLE, exported.reachable, Status.HOLDS),
         (TAG_NEVER_STEP, exported.never_steps, Status.FAILS),
@@ -119,11 +125,17 @@ def compare(exported: PromelaModel, spin: SpinResult, ours: ModelResult) -> list
             if verdict is None or verdict.status not in (Status.HOLDS, Status.FAILS):
                 problems.append(f"{name}: revcheck has no settled verdict")
             elif (verdict.status is violated_means) != violated:
-                theirs = violated_means if violated else ({Status.HOLDS, Status.FAILS} - {violated_means}).pop()
+                theirs = (
+                    violated_means
+                    if violated
+                    else ({Status.HOLDS, Status.FAILS} - {violated_means}).pop()
+                )
                 problems.append(f"{name}: revcheck {verdict.word}, SPIN {theirs.value}")
     count = max(ours.dead_end_count or 0, len(ours.dead_ends))
     if (count > 0) != (TAG_DEAD_END in spin.violated):
-        problems.append(f"dead ends: revcheck {count}, SPIN {'some' if TAG_DEAD_END in spin.violated else 'none'}")
+        problems.append(
+            f"dead ends: revcheck {count}, SPIN {'some' if TAG_DEAD_END in spin.violated else 'none'}"
+        )
     ours_range = {e.rule for e in ours.range_errors}
     spin_range = {exported.rules[t - TAG_RANGE] for t in spin.violated if t >= TAG_RANGE}
     if ours_range != spin_range:

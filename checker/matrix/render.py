@@ -31,13 +31,30 @@ WIDTH = 100  # the text table, its key and its notes fit a terminal of this many
 
 # Short column keys for the text table; a principle not listed gets the first free 3 letters.
 KEYS = {
-    "trial_execution_separation": "sep", "party_disposition": "dsp", "hearing_before_decision": "hrg",
-    "remedy_after_decision": "rem", "reversal_scope": "scp", "third_party_protection": "3rd",
-    "restitution_fruits": "frt", "restitution_damages": "dmg", "made_whole_without_action": "who",
-    "enforceable_outcome": "enf", "statutory_exclusions": "exc", "application_decided": "dec",
-    "reversal_ends": "end", "timeliness": "tim",
+    "trial_execution_separation": "sep",
+    "party_disposition": "dsp",
+    "hearing_before_decision": "hrg",
+    "remedy_after_decision": "rem",
+    "reversal_scope": "scp",
+    "third_party_protection": "3rd",
+    "restitution_fruits": "frt",
+    "restitution_damages": "dmg",
+    "made_whole_without_action": "who",
+    "enforceable_outcome": "enf",
+    "statutory_exclusions": "exc",
+    "application_decided": "dec",
+    "reversal_ends": "end",
+    "timeliness": "tim",
 }
-SYMBOLS = {HOLDS: "H", VACUOUS: "(H)", FAILS: "F", NOT_MODELLED: "-", SILENT: "0", "unknown": "?", "error": "E"}
+SYMBOLS = {
+    HOLDS: "H",
+    VACUOUS: "(H)",
+    FAILS: "F",
+    NOT_MODELLED: "-",
+    SILENT: "0",
+    "unknown": "?",
+    "error": "E",
+}
 LEGEND = (
     ("holds", "H", "proved on every reachable state (exhaustive search or induction)"),
     ("holds vacuously", "(H)", "nothing it speaks of can happen in this law; the note says why"),
@@ -45,11 +62,15 @@ LEGEND = (
     ("not modelled", "-", "the case leaves out what the principle needs; the note says what"),
     ("no such rule", "0", "the law is silent on it, and that is the finding; the note says why"),
 )
-PERIOD_NOTE = ("timeliness is judged for every system against one period: 30 days (a reference period) "
-               "unless the system's own law sets one; the period column shows the system's own "
-               "(\"none\" where its law has none), so a law without a period never looks better than one with it.")
-CAVEAT = ("Not the legal verdict itself: each principle has a formal reading, narrower than the principle "
-          "(spec/principles.rev). \"unknown\" or \"holds≤k\" would mark a search cut short, never a proof.")
+PERIOD_NOTE = (
+    "timeliness is judged for every system against one period: 30 days (a reference period) "
+    "unless the system's own law sets one; the period column shows the system's own "
+    '("none" where its law has none), so a law without a period never looks better than one with it.'
+)
+CAVEAT = (
+    "Not the legal verdict itself: each principle has a formal reading, narrower than the principle "
+    '(spec/principles.rev). "unknown" or "holds≤k" would mark a search cut short, never a proof.'
+)
 
 
 def column_keys(principles: tuple[Principle, ...]) -> dict[str, str]:
@@ -76,8 +97,12 @@ ALWAYS_NOTED = frozenset({"statutory_exclusions"})
 def _noted(m: Matrix) -> list[tuple[Row, Principle, Cell]]:
     """Cells whose verdict needs its reason beside it: vacuous, not modelled, no such rule, and
     every cell of an ALWAYS_NOTED principle."""
-    return [(r, p, c) for r in m.rows for p, c in zip(m.principles, r.cells, strict=True)
-            if c.word in (VACUOUS, NOT_MODELLED, SILENT) or p.name in ALWAYS_NOTED]
+    return [
+        (r, p, c)
+        for r in m.rows
+        for p, c in zip(m.principles, r.cells, strict=True)
+        if c.word in (VACUOUS, NOT_MODELLED, SILENT) or p.name in ALWAYS_NOTED
+    ]
 
 
 def explain_command(row: Row, principle: Principle) -> str:
@@ -92,11 +117,19 @@ def render_text(m: Matrix, base: str = ".") -> str:
     the legend, and for every vacuous, unmodelled or silent cell its reason."""
     keys = column_keys(m.principles)
     header = ["case", *(keys[p.name] for p in m.principles), "period"]
-    body = [[r.case, *(_symbol(c) for c in r.cells), r.own_period.replace(" days", " d")] for r in m.rows]
+    body = [
+        [r.case, *(_symbol(c) for c in r.cells), r.own_period.replace(" days", " d")]
+        for r in m.rows
+    ]
     widths = [max(len(x) for x in col) for col in zip(header, *body, strict=True)]
-    lines = [" ".join(x.ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() for line in [header, *body]]
+    lines = [
+        " ".join(x.ljust(w) for x, w in zip(line, widths, strict=True)).rstrip()
+        for line in [header, *body]
+    ]
     lines += ["", "key:"]
-    entries = [f"{keys[p.name]} {p.name}" for p in m.principles] + ["period  the system's own period"]
+    entries = [f"{keys[p.name]} {p.name}" for p in m.principles] + [
+        "period  the system's own period"
+    ]
     lines += _columns(entries)
     lines += ["", "legend:"]
     lines += [f"  {sym:<4}{word}: {meaning}" for word, sym, meaning in LEGEND]
@@ -104,7 +137,10 @@ def render_text(m: Matrix, base: str = ".") -> str:
     lines += textwrap.wrap(CAVEAT, WIDTH, initial_indent="  ", subsequent_indent="  ")
     noted = _noted(m)
     if noted:
-        lines += ["", "notes (why a cell is vacuous, not modelled, or no such rule; what the exclusions protect):"]
+        lines += [
+            "",
+            "notes (why a cell is vacuous, not modelled, or no such rule; what the exclusions protect):",
+        ]
         for text in _grouped(noted, keys):
             lines += textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="      ")
     lines.append("")
@@ -117,7 +153,9 @@ def _grouped(noted: list[tuple[Row, Principle, Cell]], keys: dict[str, str]) -> 
     groups: dict[tuple[str, str], list[str]] = {}
     for r, p, c in noted:
         reason = c.why or (c.expected and f"expected {c.expected}") or ""
-        groups.setdefault((r.case, c.word), []).append(f"{keys[p.name]} ({reason})" if reason else keys[p.name])
+        groups.setdefault((r.case, c.word), []).append(
+            f"{keys[p.name]} ({reason})" if reason else keys[p.name]
+        )
     return [f"{case} {word}: " + "; ".join(items) for (case, word), items in groups.items()]
 
 
@@ -125,14 +163,20 @@ def _columns(entries: list[str]) -> list[str]:
     """Key entries in as many columns as fit WIDTH."""
     w = max(len(e) for e in entries) + 2
     per_line = max(1, (WIDTH - 2) // w)
-    return ["  " + "".join(e.ljust(w) for e in entries[i:i + per_line]).rstrip()
-            for i in range(0, len(entries), per_line)]
+    return [
+        "  " + "".join(e.ljust(w) for e in entries[i : i + per_line]).rstrip()
+        for i in range(0, len(entries), per_line)
+    ]
 
 
 def render_markdown(m: Matrix, base: str = ".") -> str:
     """A GitHub table; each cell links to its case file, the `explain` command as link title; the
     legend, and the reason of every vacuous, unmodelled or silent cell, below it."""
-    head = "| jurisdiction | case | " + " | ".join(f"`{p.name}`" for p in m.principles) + " | own period |"
+    head = (
+        "| jurisdiction | case | "
+        + " | ".join(f"`{p.name}`" for p in m.principles)
+        + " | own period |"
+    )
     rule = "| --- | --- | " + " | ".join(":---:" for _ in m.principles) + " | :---: |"
     lines = [head, rule]
     for r in m.rows:
@@ -141,11 +185,22 @@ def render_markdown(m: Matrix, base: str = ".") -> str:
             f'[{c.word}]({link} "{explain_command(r, p)}")' if c.word != "error" else "error"
             for c, p in zip(r.cells, m.principles, strict=True)
         ]
-        lines.append(f"| {r.jurisdiction} | [{r.case}]({link}) | " + " | ".join(cells) + f" | {r.own_period} |")
+        lines.append(
+            f"| {r.jurisdiction} | [{r.case}]({link}) | "
+            + " | ".join(cells)
+            + f" | {r.own_period} |"
+        )
     lines.append("")
-    lines.append("Legend. " + "; ".join(f"**{word}**: {meaning}" for word, _, meaning in LEGEND) + ". "
-                 + PERIOD_NOTE[0].upper() + PERIOD_NOTE[1:] + " " + CAVEAT
-                 + " Hover a cell for the command that prints its trace (`revcheck explain FILE PRINCIPLE`).")
+    lines.append(
+        "Legend. "
+        + "; ".join(f"**{word}**: {meaning}" for word, _, meaning in LEGEND)
+        + ". "
+        + PERIOD_NOTE[0].upper()
+        + PERIOD_NOTE[1:]
+        + " "
+        + CAVEAT
+        + " Hover a cell for the command that prints its trace (`revcheck explain FILE PRINCIPLE`)."
+    )
     noted = _noted(m)
     if noted:
         lines += ["", "Why (cells that are vacuous, not modelled, or have no rule in the law):", ""]
@@ -159,12 +214,21 @@ def render_json(m: Matrix, base: str = ".") -> str:
         "principles": [{"name": p.name, "title": p.title} for p in m.principles],
         "rows": [
             {
-                "case": r.case, "jurisdiction": r.jurisdiction, "path": r.path,
-                "procedure": r.procedure, "title": r.title, "own_period": r.own_period,
+                "case": r.case,
+                "jurisdiction": r.jurisdiction,
+                "path": r.path,
+                "procedure": r.procedure,
+                "title": r.title,
+                "own_period": r.own_period,
                 "cells": {
-                    p.name: {"verdict": c.word, "how": c.how, "expected": c.expected or None,
-                             "match": c.match or None, "why": c.why or None,
-                             "explain": explain_command(r, p)}
+                    p.name: {
+                        "verdict": c.word,
+                        "how": c.how,
+                        "expected": c.expected or None,
+                        "match": c.match or None,
+                        "why": c.why or None,
+                        "explain": explain_command(r, p),
+                    }
                     for c, p in zip(r.cells, m.principles, strict=True)
                 },
             }
@@ -195,7 +259,9 @@ def render_sarif(m: Matrix, base: str = ".") -> str:
             continue
         tags = {"case": r.case, "jurisdiction": r.jurisdiction}
         for f in sarif.principle_findings(r.report, names):
-            extra = {"explain": f"revcheck explain {r.path} {f.rule.id}"} if f.rule.id in names else {}
+            extra = (
+                {"explain": f"revcheck explain {r.path} {f.rule.id}"} if f.rule.id in names else {}
+            )
             findings.append(replace(f, properties={**f.properties, **tags, **extra}))
     return sarif.dumps(sarif.sarif_log(findings))
 
@@ -205,8 +271,13 @@ def render_junit(m: Matrix, base: str = ".") -> str:
     one test case per principle (classname the case), failing as in `check`."""
     names = [p.name for p in m.principles]
     suites = [
-        junit.principle_suite(r.report, names, r.case, r.case,
-                              {"jurisdiction": r.jurisdiction, "procedure": r.procedure})
+        junit.principle_suite(
+            r.report,
+            names,
+            r.case,
+            r.case,
+            {"jurisdiction": r.jurisdiction, "procedure": r.procedure},
+        )
         for r in m.rows
         if r.report is not None
     ]
@@ -214,9 +285,16 @@ def render_junit(m: Matrix, base: str = ".") -> str:
 
 
 TABLES: dict[str, Callable[[Matrix, str], str]] = {
-    "text": render_text, "markdown": render_markdown, "json": render_json, "csv": render_csv,
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+    "csv": render_csv,
 }
-FORMATS: dict[str, Callable[[Matrix, str], str]] = {**TABLES, "sarif": render_sarif, "junit": render_junit}
+FORMATS: dict[str, Callable[[Matrix, str], str]] = {
+    **TABLES,
+    "sarif": render_sarif,
+    "junit": render_junit,
+}
 
 
 # ----------------------------------------------------------------------------- README section

@@ -62,7 +62,9 @@ class Row:
     title: str
     cells: tuple[Cell, ...]
     report: FileReport | None = field(default=None, compare=False, repr=False)  # for sarif, junit
-    own_period: str = "none"  # the period the system's own law sets for the decision, e.g. "30 days"
+    own_period: str = (
+        "none"  # the period the system's own law sets for the decision, e.g. "30 days"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,9 @@ def principles_of(library: str, near: str) -> tuple[Principle, ...]:
     module = Loader().parse_file(str(found))
     if module is None:
         return ()
-    return tuple(Principle(d.name, d.title) for d in module.decls if isinstance(d, ast.PropertyDecl))
+    return tuple(
+        Principle(d.name, d.title) for d in module.decls if isinstance(d, ast.PropertyDecl)
+    )
 
 
 def _cell(report: FileReport, name: str) -> Cell:
@@ -117,7 +121,9 @@ def _missing(note: str) -> str:
     """What the case leaves out, from the checker's note, without the verdict word repeated."""
     note = re.sub(r"^not (modelled|applicable):\s*", "", note)
     names = re.findall(r"'([^']+)'", note)  # "the procedure declares no 'award', 'sale'"
-    return "needs " + ", ".join(f"`{n}`" for n in names) if names and "declares no" in note else note
+    return (
+        "needs " + ", ".join(f"`{n}`" for n in names) if names and "declares no" in note else note
+    )
 
 
 def own_period(path: str) -> str:
@@ -137,9 +143,13 @@ def _case_label(path: str) -> tuple[str, str]:
     return f"{folder}/{p.stem}", JURISDICTIONS.get(folder, folder)
 
 
-def build_matrix(paths: list[str], library: str = "principles", options: CheckOptions | None = None,
-                 progress: Callable[[str], None] | None = None,
-                 reports: dict[str, FileReport] | None = None) -> Matrix:
+def build_matrix(
+    paths: list[str],
+    library: str = "principles",
+    options: CheckOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+    reports: dict[str, FileReport] | None = None,
+) -> Matrix:
     """Check every procedure in `paths` and collect the verdicts on the library's principles
     (`options`: e.g. keep the state spaces for a report; `progress` is told each file first)."""
     principles = principles_of(library, paths[0]) if paths else ()
@@ -149,12 +159,23 @@ def build_matrix(paths: list[str], library: str = "principles", options: CheckOp
             continue
         if progress is not None:
             progress(path)
-        report = (reports or {}).get(path) or check_file(path, options or CheckOptions(engine="auto"))
+        report = (reports or {}).get(path) or check_file(
+            path, options or CheckOptions(engine="auto")
+        )
         if report.is_library:
             continue
         model = report.result.model if report.result is not None else None
         case, jurisdiction = _case_label(path)
-        rows.append(Row(path, case, jurisdiction, model.name if model else "", model.title if model else "",
-                        tuple(_cell(report, p.name) for p in principles), report,
-                        own_period(path) if model else "none"))
+        rows.append(
+            Row(
+                path,
+                case,
+                jurisdiction,
+                model.name if model else "",
+                model.title if model else "",
+                tuple(_cell(report, p.name) for p in principles),
+                report,
+                own_period(path) if model else "none",
+            )
+        )
     return Matrix(principles, tuple(rows))

@@ -103,7 +103,8 @@ def _state_part(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
 
 def _amended_properties(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
     amended = [
-        d for d in main.decls
+        d
+        for d in main.decls
         if isinstance(d, ast.PropertyDecl) and origin_key("property", d.name) in origins
     ]
     if not amended:
@@ -119,7 +120,11 @@ def _repealed_part(chain: list[ast.Module]) -> list[str]:
     gone = repeals(chain)
     if not gone:
         return []
-    return ["", "// ---- repealed", *(
-        f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
-        for r in gone
-    )]
+    return [
+        "",
+        "// ---- repealed",
+        *(
+            f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
+            for r in gone
+        ),
+    ]

@@ -18,7 +18,9 @@ def _label(model: Model, state: tuple, slots: list[int]) -> str:  # type: ignore
     return ", ".join(f"{model.slots[i].name}={value_text(state[i])}" for i in slots)
 
 
-def project(model: Model, options: CheckOptions, names: list[str] | None) -> tuple[list[str], list[tuple[str, str, str]], list[str]]:
+def project(
+    model: Model, options: CheckOptions, names: list[str] | None
+) -> tuple[list[str], list[tuple[str, str, str]], list[str]]:
     """Nodes, edges (src, dst, label) and initial nodes of the (projected) reachable graph."""
     space = explore(model, options)
     if names:
@@ -45,7 +47,9 @@ def _quote(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def to_dot(name: str, nodes: list[str], edges: list[tuple[str, str, str]], initial: list[str]) -> str:
+def to_dot(
+    name: str, nodes: list[str], edges: list[tuple[str, str, str]], initial: list[str]
+) -> str:
     out = [f"digraph {_quote(name)} {{", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
     for n in nodes:
         extra = ", penwidth=2" if n in initial else ""

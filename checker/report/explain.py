@@ -51,9 +51,12 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     out = [f"{report.path} — {title or model.name}"]
     prop, verdict = outcome.property, outcome.verdict
     out.append(f"{word(lang, 'property')}{word(lang, 'colon')}{property_title(prop, lang)}")
-    out.append(f"{word(lang, 'verdict')}{word(lang, 'colon')}{verdict_word(verdict, lang)}"
-               f"（{how_text(verdict, lang)}）" if lang == "zh" else
-               f"{word(lang, 'verdict')}: {verdict_word(verdict, lang)} ({how_text(verdict, lang)})")
+    out.append(
+        f"{word(lang, 'verdict')}{word(lang, 'colon')}{verdict_word(verdict, lang)}"
+        f"（{how_text(verdict, lang)}）"
+        if lang == "zh"
+        else f"{word(lang, 'verdict')}: {verdict_word(verdict, lang)} ({how_text(verdict, lang)})"
+    )
     if outcome.expectation is not None:
         exp = outcome.expectation
         met = word(lang, "as_expected" if outcome.match.value == "met" else "not_as_expected")
@@ -61,7 +64,11 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
         out.append(line)
         if exp.reason:
             out.append(f"  {word(lang, 'reason')}{word(lang, 'colon')}{exp.reason}")
-    details = [f"{word(lang, 'property')} {prop.name}: {prop.text}" if prop.text else f"{word(lang, 'property')} {prop.name}"]
+    details = [
+        f"{word(lang, 'property')} {prop.name}: {prop.text}"
+        if prop.text
+        else f"{word(lang, 'property')} {prop.name}"
+    ]
     if prop.origin and prop.origin != model.path:
         details.append(f"  ({word(lang, 'declared_in', prop.origin)})")
     if verdict.note:
@@ -73,8 +80,11 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     story = narrate(model, verdict.trace, lang)
     head = word(lang, "counterexample" if verdict.status.value != "holds" else "witness")
     out.append("")
-    out.append(f"{head}（{word(lang, 'steps', n=len(verdict.trace))}）{word(lang, 'colon')}" if lang == "zh"
-               else f"{head} ({word(lang, 'steps', n=len(verdict.trace))}):")
+    out.append(
+        f"{head}（{word(lang, 'steps', n=len(verdict.trace))}）{word(lang, 'colon')}"
+        if lang == "zh"
+        else f"{head} ({word(lang, 'steps', n=len(verdict.trace))}):"
+    )
     out += story_lines(model, story)
     out += _articles(model, cited_sources(model, story), lang)
     out.append("")

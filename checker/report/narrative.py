@@ -97,10 +97,20 @@ WORDS: dict[Lang, dict[str, str]] = {
 }
 
 VERDICT_WORDS: dict[Lang, dict[Status, str]] = {
-    "en": {Status.HOLDS: "holds", Status.FAILS: "fails", Status.BOUNDED: "holds up to depth {k}",
-           Status.UNKNOWN: "unknown", Status.NOT_APPLICABLE: "not applicable"},
-    "zh": {Status.HOLDS: "成立", Status.FAILS: "不成立", Status.BOUNDED: "在深度 {k} 以内成立（有界搜索，不是证明）",
-           Status.UNKNOWN: "未定", Status.NOT_APPLICABLE: "不适用"},
+    "en": {
+        Status.HOLDS: "holds",
+        Status.FAILS: "fails",
+        Status.BOUNDED: "holds up to depth {k}",
+        Status.UNKNOWN: "unknown",
+        Status.NOT_APPLICABLE: "not applicable",
+    },
+    "zh": {
+        Status.HOLDS: "成立",
+        Status.FAILS: "不成立",
+        Status.BOUNDED: "在深度 {k} 以内成立（有界搜索，不是证明）",
+        Status.UNKNOWN: "未定",
+        Status.NOT_APPLICABLE: "不适用",
+    },
 }
 
 _OWN_LANGUAGE: dict[str, Lang] = {"prc": "zh", "tw": "zh"}
@@ -138,16 +148,29 @@ def how_text(verdict: Verdict, lang: Lang) -> str:
     zh = lang == "zh"
     match verdict.method:
         case Method.EXHAUSTIVE:
-            return f"穷尽检查全部 {verdict.states:,} 个状态" if zh else f"checked every one of {verdict.states:,} states"
+            return (
+                f"穷尽检查全部 {verdict.states:,} 个状态"
+                if zh
+                else f"checked every one of {verdict.states:,} states"
+            )
         case Method.K_INDUCTION:
-            return (f"用归纳法证明（k = {verdict.bound}），对无界取值也成立" if zh
-                    else f"proved by induction (k = {verdict.bound}), for unbounded values too")
+            return (
+                f"用归纳法证明（k = {verdict.bound}），对无界取值也成立"
+                if zh
+                else f"proved by induction (k = {verdict.bound}), for unbounded values too"
+            )
         case Method.INVARIANT:
-            return ("用求解器找到的归纳不变式证明，对无界取值也成立" if zh
-                    else "proved by an inductive invariant the solver found, for unbounded values too")
+            return (
+                "用求解器找到的归纳不变式证明，对无界取值也成立"
+                if zh
+                else "proved by an inductive invariant the solver found, for unbounded values too"
+            )
         case Method.BOUNDED:
-            return (f"只搜索到深度 {verdict.bound}，未发现反例：这不是证明" if zh
-                    else f"searched up to depth {verdict.bound} without finding a counterexample: not a proof")
+            return (
+                f"只搜索到深度 {verdict.bound}，未发现反例：这不是证明"
+                if zh
+                else f"searched up to depth {verdict.bound} without finding a counterexample: not a proof"
+            )
         case Method.COUNTEREXAMPLE | Method.WITNESS:
             ce = verdict.method is Method.COUNTEREXAMPLE
             if zh:
@@ -155,13 +178,18 @@ def how_text(verdict: Verdict, lang: Lang) -> str:
                 return f"找到{kind}，共 {n} 步" + ("，其中一段无限重复" if loops else "")
             kind = "a counterexample" if ce else "an example run"
             return f"found {kind} of {n} step{'' if n == 1 else 's'}" + (
-                ", part of which repeats forever" if loops else "")
+                ", part of which repeats forever" if loops else ""
+            )
         case Method.STATE_LIMIT:
-            return f"达到状态上限 {verdict.bound:,}，结论未定" if zh else f"stopped at the state limit ({verdict.bound:,}): unsettled"
+            return (
+                f"达到状态上限 {verdict.bound:,}，结论未定"
+                if zh
+                else f"stopped at the state limit ({verdict.bound:,}): unsettled"
+            )
         case Method.TIME_LIMIT:
             return "达到时间上限，结论未定" if zh else "stopped at the time limit: unsettled"
         case Method.NOT_APPLICABLE:
-            return ("模型缺少该原则所需的要素" if zh else "the model lacks what the principle needs")
+            return "模型缺少该原则所需的要素" if zh else "the model lacks what the principle needs"
     raise AssertionError(verdict.method)
 
 
@@ -178,8 +206,11 @@ def rule_title(model: Model, instance: str, lang: Lang) -> str:
     rule = rule_by_name(model, instance)
     title = _pick(lang, rule.title, rule.title_zh, rule.rule)
     if rule.binding:
-        title += "（" + "，".join(v for _, v in rule.binding) + "）" if lang == "zh" else (
-            " (" + ", ".join(v for _, v in rule.binding) + ")")
+        title += (
+            "（" + "，".join(v for _, v in rule.binding) + "）"
+            if lang == "zh"
+            else (" (" + ", ".join(v for _, v in rule.binding) + ")")
+        )
     return title
 
 
@@ -289,18 +320,39 @@ class Story:
 def narrate(model: Model, trace: Trace, lang: Lang) -> Story:
     """The trace as numbered plain-language steps (consecutive days are one step)."""
     init = trace.initial
-    initial = tuple(p for i, v in enumerate(init) if (p := state_phrase(model, i, v, lang)) is not None)
-    initial_detail = ", ".join(f"{s.name} = {value_text(init[i])}" for i, s in enumerate(model.slots))
+    initial = tuple(
+        p for i, v in enumerate(init) if (p := state_phrase(model, i, v, lang)) is not None
+    )
+    initial_detail = ", ".join(
+        f"{s.name} = {value_text(init[i])}" for i, s in enumerate(model.slots)
+    )
     slot_of = {s.name: i for i, s in enumerate(model.slots)}
     views = view(model, trace)
     loop_first = None if trace.loop_start is None else trace.loop_start + 1
     steps: list[Step] = []
     for k, v in enumerate(views):
         if v.is_time:
-            if k > 0 and views[k - 1].is_time and v.number != loop_first and steps and steps[-1].is_time:
+            if (
+                k > 0
+                and views[k - 1].is_time
+                and v.number != loop_first
+                and steps
+                and steps[-1].is_time
+            ):
                 last = steps.pop()
-                steps.append(Step(last.first, v.number, "", _days(lang, v.number - last.first + 1),
-                                  (), (), (), "", True))
+                steps.append(
+                    Step(
+                        last.first,
+                        v.number,
+                        "",
+                        _days(lang, v.number - last.first + 1),
+                        (),
+                        (),
+                        (),
+                        "",
+                        True,
+                    )
+                )
                 continue
             steps.append(Step(v.number, v.number, "", word(lang, "day"), (), (), (), "", True))
             continue
@@ -314,8 +366,18 @@ def narrate(model: Model, trace: Trace, lang: Lang) -> Story:
             *(f"{n}: {value_text(b)} → {value_text(a)}" for n, b, a in v.changes),
         )
         cites = tuple(Citation(c, source_title(model, c, lang)) for c, _ in v.citations)
-        steps.append(Step(v.number, v.number, actor_title(model, v.actor, lang),
-                          rule_title(model, v.rule, lang), cites, changes, detail, v.rule))
+        steps.append(
+            Step(
+                v.number,
+                v.number,
+                actor_title(model, v.actor, lang),
+                rule_title(model, v.rule, lang),
+                cites,
+                changes,
+                detail,
+                v.rule,
+            )
+        )
     return Story(lang, initial, initial_detail, tuple(steps), loop_first, len(trace))
 
 
@@ -339,14 +401,19 @@ def story_lines(model: Model, story: Story, indent: str = "  ") -> list[str]:
     sep = word(lang, "sep")
     out = []
     if story.initial:
-        out.append(f"{indent}0. {word(lang, 'start')}{word(lang, 'colon')}{sep.join(story.initial)}")
+        out.append(
+            f"{indent}0. {word(lang, 'start')}{word(lang, 'colon')}{sep.join(story.initial)}"
+        )
     for s in story.steps:
         if s.is_time:
             out.append(f"{indent}{s.label}. {s.what}")
             continue
         out.append(f"{indent}{s.label}. {s.who}{word(lang, 'colon')}{s.what}")
         if s.citations:
-            out.append(f"{indent}   {word(lang, 'under')}{word(lang, 'colon')}" + sep.join(c.title for c in s.citations))
+            out.append(
+                f"{indent}   {word(lang, 'under')}{word(lang, 'colon')}"
+                + sep.join(c.title for c in s.citations)
+            )
         if s.changes:
             out.append(f"{indent}   → " + sep.join(s.changes))
     if story.repeat:

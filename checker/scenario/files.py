@@ -20,6 +20,8 @@ def only_scenarios(path: str) -> bool:
         return False
     decls = module.decls
     allowed = (ast.Extends, ast.Import, ast.ScenarioDecl, ast.ExpectDecl)
-    return (any(isinstance(d, ast.Extends) for d in decls)
-            and any(isinstance(d, ast.ScenarioDecl) for d in decls)
-            and all(isinstance(d, allowed) for d in decls))
+    return (
+        any(isinstance(d, ast.Extends) for d in decls)
+        and any(isinstance(d, ast.ScenarioDecl) for d in decls)
+        and all(isinstance(d, allowed) for d in decls)
+    )

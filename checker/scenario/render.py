@@ -18,8 +18,15 @@ def scenario_json(s: ScenarioOutcome) -> dict[str, Any]:
         "title": sc.title,
         "citations": list(sc.citations),
         "given": [show(g.predicate) for g in sc.given],
-        "steps": [{"rule": st.rule, "instances": list(st.instances), "text": st.text,
-                   "with": show(st.after) if st.after is not None else None} for st in sc.steps],
+        "steps": [
+            {
+                "rule": st.rule,
+                "instances": list(st.instances),
+                "text": st.text,
+                "with": show(st.after) if st.after is not None else None,
+            }
+            for st in sc.steps
+        ],
         "goal": sc.goal,
         "predicate": show(sc.predicate),
         "verdict": s.outcome.verdict.word,

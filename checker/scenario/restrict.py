@@ -50,7 +50,9 @@ MONITOR = "<scenario step>"
 class Contradiction(Exception):
     """The `given` facts leave a variable no initial value (E310)."""
 
-    def __init__(self, fact_index: int, slot_name: str, alone: bool, unbounded: bool = False) -> None:
+    def __init__(
+        self, fact_index: int, slot_name: str, alone: bool, unbounded: bool = False
+    ) -> None:
         super().__init__(slot_name)
         self.fact_index = fact_index
         self.slot_name = slot_name
@@ -171,10 +173,21 @@ def restrict(model: Model, sc: Scenario) -> Restricted:
         guard = Binary("and", r.guard, _any(allowed))
         rules.append(replace(r, guard=guard, updates=(*r.updates, advance)))
     if ghost:
-        rules.append(RuleInstance(
-            GHOST, GHOST, (), model.rules[0].actor, None, (), Binary("<", p, Lit(n)),
-            (Update(pos, Lit(top + 1)),), duty=True, deadline_days=0,
-            title="no day passes while the scenario's facts take place"))
+        rules.append(
+            RuleInstance(
+                GHOST,
+                GHOST,
+                (),
+                model.rules[0].actor,
+                None,
+                (),
+                Binary("<", p, Lit(n)),
+                (Update(pos, Lit(top + 1)),),
+                duty=True,
+                deadline_days=0,
+                title="no day passes while the scenario's facts take place",
+            )
+        )
     hi = top + 1 if ghost else top
     var = Variable(MONITOR, IntType(0, hi), pos)
     product = replace(
@@ -206,11 +219,15 @@ def goal_properties(r: Restricted, sc: Scenario, base: Model) -> tuple[Property,
             goal.append(Property(sc.name, LeadsTo(r.at(r.n), pred)))
         case "final":
             end = base.final if base.final is not None else Lit(False)
-            goal.append(Property(sc.name, Invariant(Binary("implies", Binary("and", live, end), pred))))
+            goal.append(
+                Property(sc.name, Invariant(Binary("implies", Binary("and", live, end), pred)))
+            )
             goal.append(Property("<ends>", Reachable(Binary("and", live, end))))
     facts = []
     for i, st in enumerate(sc.steps, start=1):
         facts.append(Property(f"<reach {i}>", Reachable(r.live(i))))
         guards = [x.guard for x in base.rules if x.name in st.instances]
-        facts.append(Property(f"<enabled {i}>", Reachable(Binary("and", r.at(i - 1), _any(guards)))))
+        facts.append(
+            Property(f"<enabled {i}>", Reachable(Binary("and", r.at(i - 1), _any(guards))))
+        )
     return (*goal, *facts)

@@ -67,8 +67,12 @@ def check_scenarios(
             result = run_engines(r.model, options)
         except Refused as exc:
             v = Verdict(sc.name, Status.UNKNOWN, Method.NOT_APPLICABLE, note=str(exc))
-            out = PropertyOutcome(scenario_property(sc), v, expectations.get(sc.name),
-                                  match(v, expectations.get(sc.name)))
+            out = PropertyOutcome(
+                scenario_property(sc),
+                v,
+                expectations.get(sc.name),
+                match(v, expectations.get(sc.name)),
+            )
             outcomes.append(ScenarioOutcome(sc, out))
             continue
         impossible = _impossible_fact(sc, result)
@@ -77,8 +81,14 @@ def check_scenarios(
             continue
         v = _goal_verdict(sc, r, result, model)
         exp = expectations.get(sc.name)
-        outcomes.append(ScenarioOutcome(sc, PropertyOutcome(scenario_property(sc), v, exp, match(v, exp)),
-                                        result.states, result.engine))
+        outcomes.append(
+            ScenarioOutcome(
+                sc,
+                PropertyOutcome(scenario_property(sc), v, exp, match(v, exp)),
+                result.states,
+                result.engine,
+            )
+        )
     return tuple(outcomes), tuple(diags)
 
 
@@ -86,17 +96,33 @@ def _contradiction(model: Model, sc: Scenario, c: Contradiction) -> Diagnostic:
     fact = sc.given[c.fact_index]
     slot = next(s for s in model.slots if s.name == c.slot_name)
     if c.unbounded:
-        return error("E312", f"a `given` fact about the unbounded variable '{c.slot_name}' must fix its value",
-                     fact.span, "the restriction cannot enumerate the values this allows",
-                     help=f"write `given {c.slot_name} == 5`, or give '{c.slot_name}' a range such as 0..10")
+        return error(
+            "E312",
+            f"a `given` fact about the unbounded variable '{c.slot_name}' must fix its value",
+            fact.span,
+            "the restriction cannot enumerate the values this allows",
+            help=f"write `given {c.slot_name} == 5`, or give '{c.slot_name}' a range such as 0..10",
+        )
     if c.alone:
         declared = model.initial[model.slots.index(slot)]
-        allowed = "any value of " + str(slot.type) if declared is None else \
-            "{" + ", ".join(str(v) for v in declared) + "}"
-        return error("E310", f"no initial value of '{c.slot_name}' satisfies this fact", fact.span,
-                     f"'{c.slot_name}' starts in {allowed}")
-    return error("E310", f"the facts contradict each other: no initial value of '{c.slot_name}' "
-                 "satisfies this fact and the `given` facts before it", fact.span, "contradicts an earlier fact")
+        allowed = (
+            "any value of " + str(slot.type)
+            if declared is None
+            else "{" + ", ".join(str(v) for v in declared) + "}"
+        )
+        return error(
+            "E310",
+            f"no initial value of '{c.slot_name}' satisfies this fact",
+            fact.span,
+            f"'{c.slot_name}' starts in {allowed}",
+        )
+    return error(
+        "E310",
+        f"the facts contradict each other: no initial value of '{c.slot_name}' "
+        "satisfies this fact and the `given` facts before it",
+        fact.span,
+        "contradicts an earlier fact",
+    )
 
 
 def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
@@ -114,8 +140,13 @@ def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
             why = f"its rule's condition (`when`) never holds after {before}"
         else:
             why = "the state after it never satisfies its `with` fact"
-        return error("E311", f"step {i} of scenario '{sc.name}' (`{st.text}`) cannot happen: {why}",
-                     st.span, "no run gets here", help="the facts up to the step before are possible")
+        return error(
+            "E311",
+            f"step {i} of scenario '{sc.name}' (`{st.text}`) cannot happen: {why}",
+            st.span,
+            "no run gets here",
+            help="the facts up to the step before are possible",
+        )
     return None
 
 
@@ -129,20 +160,39 @@ def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model
         ends = result.verdict("<ends>")
         assert ends is not None
         if ends.status is Status.FAILS:
-            return replace(v, status=Status.FAILS, method=Method.EXHAUSTIVE if ends.method is Method.EXHAUSTIVE
-                           else ends.method, note="no run consistent with the facts reaches a lawful end state "
-                           "(`final`)", trace=None, states=ends.states, bound=ends.bound)
+            return replace(
+                v,
+                status=Status.FAILS,
+                method=Method.EXHAUSTIVE if ends.method is Method.EXHAUSTIVE else ends.method,
+                note="no run consistent with the facts reaches a lawful end state (`final`)",
+                trace=None,
+                states=ends.states,
+                bound=ends.bound,
+            )
         if ends.status is not Status.HOLDS and v.status is Status.HOLDS:
-            return replace(v, status=Status.UNKNOWN, method=ends.method, bound=ends.bound, trace=None,
-                           note="every lawful end after the facts satisfies the goal, but whether one is "
-                           "reached is unsettled (" + ends.how + ")")
+            return replace(
+                v,
+                status=Status.UNKNOWN,
+                method=ends.method,
+                bound=ends.bound,
+                trace=None,
+                note="every lawful end after the facts satisfies the goal, but whether one is "
+                "reached is unsettled (" + ends.how + ")",
+            )
     reach = [(st, result.verdict(f"<reach {i}>")) for i, st in enumerate(sc.steps, start=1)]
     unsettled = [(st, x) for st, x in reach if x is not None and x.status is not Status.HOLDS]
     if unsettled and v.status is Status.HOLDS:
         st, x = unsettled[0]
-        return replace(v, status=Status.UNKNOWN, method=x.method, bound=x.bound, states=x.states, trace=None,
-                       note=f"the goal holds, but whether the facts can happen is unsettled from step "
-                       f"`{st.text}` on ({x.how}): a vacuous `holds` is not given")
+        return replace(
+            v,
+            status=Status.UNKNOWN,
+            method=x.method,
+            bound=x.bound,
+            states=x.states,
+            trace=None,
+            note=f"the goal holds, but whether the facts can happen is unsettled from step "
+            f"`{st.text}` on ({x.how}): a vacuous `holds` is not given",
+        )
     if v.trace is None:
         return v
     return replace(v, trace=project(v.trace, r, model))

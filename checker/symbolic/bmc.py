@@ -64,18 +64,30 @@ class Outcome:
 
 
 def search(
-    enc: object, monitors: list[Monitor], depth: int, deadline: float | None = None,
-    *, spacer: bool = True, induction: bool = True,
+    enc: object,
+    monitors: list[Monitor],
+    depth: int,
+    deadline: float | None = None,
+    *,
+    spacer: bool = True,
+    induction: bool = True,
 ) -> list[Outcome]:
     """Settle every monitor (see `checker.symbolic.prove`); `spacer`, `induction`: which
     proof methods to try (tests switch one off to exercise the other)."""
-    progress, timed_out = settle(enc, monitors, depth, deadline,  # type: ignore[arg-type]
-                                 spacer=spacer, induction=induction)
+    progress, timed_out = settle(
+        enc,
+        monitors,
+        depth,
+        deadline,  # type: ignore[arg-type]
+        spacer=spacer,
+        induction=induction,
+    )
     return [_outcome(p, timed_out) for p in progress]
 
 
 def _outcome(p: Progress, timed_out: bool) -> Outcome:
     hits = tuple(Hit(states, rules) for states, rules in p.hits)  # type: ignore[arg-type]
     settled = p.done or p.proven is not None or p.invariant is not None
-    return Outcome(hits, p.proven, p.depth, timed_out and not settled and not hits,
-                   p.invariant, p.refuted)
+    return Outcome(
+        hits, p.proven, p.depth, timed_out and not settled and not hits, p.invariant, p.refuted
+    )

@@ -42,7 +42,9 @@ class HornResult:
     reason: str = ""
 
 
-def history_vars(enc: Encoding, histories: Sequence[Expr], tag: str = "cur") -> dict[Expr, z3.BoolRef]:
+def history_vars(
+    enc: Encoding, histories: Sequence[Expr], tag: str = "cur"
+) -> dict[Expr, z3.BoolRef]:
     return {p: z3.Bool(f"h{n}@{tag}", enc.ctx) for n, p in enumerate(histories)}
 
 

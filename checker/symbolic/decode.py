@@ -70,4 +70,6 @@ def final_step(enc: Encoding, state: State, where: Expr) -> tuple[int, State]:
             return k, apply(enc.model, rule, state)
         except RangeViolation:
             continue
-    raise ReplayError("symbolic engine: the solver's matching step does not exist in the reference semantics")
+    raise ReplayError(
+        "symbolic engine: the solver's matching step does not exist in the reference semantics"
+    )

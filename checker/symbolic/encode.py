@@ -58,7 +58,9 @@ Label = dict[str, str | None]  # a step's rule, actor and kind
 class _Enum:
     """One Z3 enumeration sort for one declared enum (or set): its constants by value."""
 
-    def __init__(self, ctx: z3.Context, name: str, values: tuple[str, ...], taken: set[str]) -> None:
+    def __init__(
+        self, ctx: z3.Context, name: str, values: tuple[str, ...], taken: set[str]
+    ) -> None:
         names = []
         for v in values:
             n = v if v not in taken else f"{v}!{name}"
@@ -83,8 +85,7 @@ class Encoding:
         for name, values in model.sets:
             self._enum(EnumType(name, values), taken)
         self.slot_enum: tuple[_Enum | None, ...] = tuple(
-            self._enum(s.type, taken) if isinstance(s.type, EnumType) else None
-            for s in model.slots
+            self._enum(s.type, taken) if isinstance(s.type, EnumType) else None for s in model.slots
         )
         self.labels: tuple[Label, ...] = tuple(
             {"rule": r.rule, "actor": r.actor, "kind": r.kind} for r in model.rules
@@ -170,14 +171,21 @@ class Encoding:
     def label(self, tag: str) -> z3.ArithRef:
         return z3.Int(f"step@{tag}", self.ctx)
 
-    def at(self, formula: z3.ExprRef, s: StateVars, t: StateVars | None = None,
-           label: z3.ArithRef | None = None) -> z3.ExprRef:
+    def at(
+        self,
+        formula: z3.ExprRef,
+        s: StateVars,
+        t: StateVars | None = None,
+        label: z3.ArithRef | None = None,
+    ) -> z3.ExprRef:
         """A template formula (over `cur`, `nxt`, `lab`) instantiated at `s`, `t`, `label`."""
         # keyed by the identity of the state tuples, which the cache keeps alive (so an id is
         # never reused for another tuple while its entry exists)
         key = (id(s), id(t), id(label))
         arrays = self._substitutions.get(key)
-        if arrays is not None and (arrays[3] is not s or arrays[4] is not t or arrays[5] is not label):
+        if arrays is not None and (
+            arrays[3] is not s or arrays[4] is not t or arrays[5] is not label
+        ):
             arrays = None
         if arrays is None:
             src = list(self.cur) + (list(self.nxt) if t is not None else [])
@@ -186,8 +194,15 @@ class Encoding:
                 src.append(self.lab)
                 dst.append(label)
             n = len(src)
-            arrays = (n, (z3.Ast * n)(*(x.as_ast() for x in src)),
-                      (z3.Ast * n)(*(x.as_ast() for x in dst)), s, t, label, dst)
+            arrays = (
+                n,
+                (z3.Ast * n)(*(x.as_ast() for x in src)),
+                (z3.Ast * n)(*(x.as_ast() for x in dst)),
+                s,
+                t,
+                label,
+                dst,
+            )
             self._substitutions[key] = arrays
         n, a, b = arrays[0], arrays[1], arrays[2]
         # one C call: `z3.substitute` re-checks every pair's sorts in Python on every call
@@ -236,10 +251,13 @@ class Encoding:
 
     def _in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         slots = self.model.slots
-        return self.all([  # an enumeration sort holds only its values: only ranges can be left
-            self.in_domain(slots[u.slot].type, self._build(u.value, s))
-            for u in rule.updates if isinstance(slots[u.slot].type, IntType)
-        ])
+        return self.all(
+            [  # an enumeration sort holds only its values: only ranges can be left
+                self.in_domain(slots[u.slot].type, self._build(u.value, s))
+                for u in rule.updates
+                if isinstance(slots[u.slot].type, IntType)
+            ]
+        )
 
     def guard(self, k: int, s: StateVars) -> z3.BoolRef:
         """The guard of rule instance `k` in `s`."""
@@ -327,14 +345,22 @@ class Encoding:
 
     # ------------------------------------------------------------------ expressions
 
-    def expr(self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None,
-             sort: z3.SortRef | None = None) -> z3.ExprRef:
+    def expr(
+        self,
+        e: Expr,
+        s: Sequence[z3.ExprRef],
+        label: Label | None = None,
+        sort: z3.SortRef | None = None,
+    ) -> z3.ExprRef:
         """`e` over the state `s` (and the step `label`, inside a step pattern); `sort`: the
         enumeration sort a bare name must take (a value assigned to an enum slot)."""
         return self._build(e, s, label, sort)
 
     def _build(
-        self, e: Expr, s: Sequence[z3.ExprRef], label: Label | None = None,
+        self,
+        e: Expr,
+        s: Sequence[z3.ExprRef],
+        label: Label | None = None,
         sort: z3.SortRef | None = None,
     ) -> z3.ExprRef:
         """`sort`: the enumeration sort a name literal must take (from its context)."""

@@ -50,9 +50,11 @@ from dsl.model import (
 DEAD_END_CAP = 20
 NO_TARGET = "after this step no run can take a step matching the target pattern (no rule can)"
 NEEDS_EXPLICIT = "needs the explicit engine: {form} is judged by {why}, not symbolically"
-_FORM_NAMES = {"Eventually": ("`eventually`", "a search for fair cycles"),
-               "LeadsTo": ("`leads_to`", "a search for fair cycles"),
-               "AfterPossible": ("`after … possible`", "backward reachability")}
+_FORM_NAMES = {
+    "Eventually": ("`eventually`", "a search for fair cycles"),
+    "LeadsTo": ("`leads_to`", "a search for fair cycles"),
+    "AfterPossible": ("`after … possible`", "backward reachability"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,10 @@ class _Job:
 
 
 def check(
-    model: Model, options: CheckOptions | None = None, *, spacer: bool = True,
+    model: Model,
+    options: CheckOptions | None = None,
+    *,
+    spacer: bool = True,
     induction: bool = True,
 ) -> ModelResult:
     """The verdicts of `model`; `spacer`, `induction` choose the proof methods (both by
@@ -158,7 +163,9 @@ class _Verdicts:
         enc = self.enc
         name = prop.name
         if prop.missing:
-            return self._verdict(name, Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, note=prop.missing)
+            return self._verdict(
+                name, Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, note=prop.missing
+            )
         match prop.form:
             case Invariant(predicate=p):
                 return _Job(
@@ -166,7 +173,9 @@ class _Verdicts:
                     lambda out: self._safety(name, out, lambda hit: self._state_trace(hit)),
                 )
             case Reachable(predicate=p):
-                return _Job(Monitor(lambda s, h: enc.expr(p, s)), lambda out: self._reachable(name, out))
+                return _Job(
+                    Monitor(lambda s, h: enc.expr(p, s)), lambda out: self._reachable(name, out)
+                )
             case NeverStep(pattern=pat):
                 where = pat.where
                 return _Job(
@@ -177,7 +186,9 @@ class _Verdicts:
                 step_where, early_where = st.where, early.where
                 return _Job(
                     Monitor(
-                        lambda s, h: z3.And(z3.Not(h[early_where]), enc.some_step_matches(step_where, s)),
+                        lambda s, h: z3.And(
+                            z3.Not(h[early_where]), enc.some_step_matches(step_where, s)
+                        ),
                         histories=(early_where,),
                     ),
                     lambda out: self._safety(
@@ -195,8 +206,12 @@ class _Verdicts:
                     ),
                 )
         form, why = _FORM_NAMES.get(type(prop.form).__name__, ("this form", "another search"))
-        return self._verdict(name, Status.UNKNOWN, Method.NOT_APPLICABLE,
-                             note=NEEDS_EXPLICIT.format(form=form, why=why))
+        return self._verdict(
+            name,
+            Status.UNKNOWN,
+            Method.NOT_APPLICABLE,
+            note=NEEDS_EXPLICIT.format(form=form, why=why),
+        )
 
     def _can_match(self, where: Expr) -> bool:
         """Some rule instance's steps can match `where` (its residual is not constant false)."""
@@ -214,21 +229,28 @@ class _Verdicts:
     def _open(self, name: str, out: Outcome, status: Status, note: str = "") -> Verdict:
         if out.refuted and not out.hits:
             return self._verdict(
-                name, Status.UNKNOWN, Method.BOUNDED, bound=out.depth,
+                name,
+                Status.UNKNOWN,
+                Method.BOUNDED,
+                bound=out.depth,
                 note="Spacer proved a bad state reachable, but no run to it was found up to "
-                     f"depth {out.depth}",
+                f"depth {out.depth}",
             )
         if out.timed_out:
             return self._verdict(
-                name, Status.UNKNOWN, Method.TIME_LIMIT, bound=self.options.timeout_s,
+                name,
+                Status.UNKNOWN,
+                Method.TIME_LIMIT,
+                bound=self.options.timeout_s,
                 note=f"searched up to depth {out.depth}" if out.depth >= 0 else "",
             )
         return self._verdict(name, status, Method.BOUNDED, bound=self.options.depth, note=note)
 
     def _proof(self, name: str, out: Outcome, status: Status, note: str = "") -> Verdict:
         if out.invariant is not None:
-            return self._verdict(name, status, Method.INVARIANT, note=note,
-                                 invariant=show(out.invariant))
+            return self._verdict(
+                name, status, Method.INVARIANT, note=note, invariant=show(out.invariant)
+            )
         return self._verdict(name, status, Method.K_INDUCTION, bound=out.proven, note=note)
 
     def _safety(
@@ -244,10 +266,13 @@ class _Verdicts:
 
     def _reachable(self, name: str, out: Outcome) -> Verdict:
         if out.hits:
-            return self._verdict(name, Status.HOLDS, Method.WITNESS, trace=self._state_trace(out.hits[0]))
+            return self._verdict(
+                name, Status.HOLDS, Method.WITNESS, trace=self._state_trace(out.hits[0])
+            )
         if out.proved:
-            return self._proof(name, out, Status.FAILS,
-                               "unreachable: its negation is an inductive invariant")
+            return self._proof(
+                name, out, Status.FAILS, "unreachable: its negation is an inductive invariant"
+            )
         note = f"no witness up to depth {self.options.depth}; not proven unreachable"
         return self._open(name, out, Status.UNKNOWN, note)
 

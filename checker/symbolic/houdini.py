@@ -51,7 +51,8 @@ def _domains(enc: Encoding) -> list[tuple[int, tuple[Value, ...]]]:
     out = []
     for i, slot in enumerate(enc.model.slots):
         if isinstance(slot.type, (BoolType, EnumType)) or (
-            isinstance(slot.type, IntType) and slot.type.bounded
+            isinstance(slot.type, IntType)
+            and slot.type.bounded
             and slot.type.hi - slot.type.lo < SMALL  # type: ignore[operator]
         ):
             dom = domain_of(slot.type)
@@ -77,7 +78,9 @@ def candidates(enc: Encoding) -> list[tuple[tuple[tuple[int, Value], ...], Expr]
     for (i, di), (j, dj) in combinations(doms, 2):
         for a in di:
             for b in dj:
-                out.append((((i, a), (j, b)), Not(Binary("and", _atom(enc, i, a), _atom(enc, j, b)))))
+                out.append(
+                    (((i, a), (j, b)), Not(Binary("and", _atom(enc, i, a), _atom(enc, j, b))))
+                )
     # amounts tied to the stage: a value of a control variable (an enum of at least
     # `CONTROL` values: the stage of a procedure) with a pair of small integer slots
     ints = [(i, d) for i, d in doms if isinstance(enc.model.slots[i].type, IntType)]
@@ -89,8 +92,11 @@ def candidates(enc: Encoding) -> list[tuple[tuple[tuple[int, Value], ...], Expr]
                 for a in di:
                     for b in dj:
                         atoms = tuple(sorted(((k, c), (i, a), (j, b))))
-                        conj = Binary("and", _atom(enc, *atoms[0]),
-                                      Binary("and", _atom(enc, *atoms[1]), _atom(enc, *atoms[2])))
+                        conj = Binary(
+                            "and",
+                            _atom(enc, *atoms[0]),
+                            Binary("and", _atom(enc, *atoms[1]), _atom(enc, *atoms[2])),
+                        )
                         out.append((atoms, Not(conj)))
     return out
 
@@ -162,7 +168,13 @@ def _formulas(
         for i, v in key:
             a = atoms.get((i, v))
             if a is None:
-                a = s[i] if v is True else z3.Not(s[i]) if v is False else s[i] == enc.slot_value(i, v)
+                a = (
+                    s[i]
+                    if v is True
+                    else z3.Not(s[i])
+                    if v is False
+                    else s[i] == enc.slot_value(i, v)
+                )
                 atoms[(i, v)] = a
             parts.append(a)
         if len(parts) == 1:
@@ -183,22 +195,25 @@ def _or(ctx: z3.Context, terms: list[z3.BoolRef]) -> z3.BoolRef:
     return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), arr), ctx)
 
 
-def _drop(index: dict[tuple[tuple[int, Value], ...], int], alive: list[bool],
-          slots: list[int], state: State) -> None:
+def _drop(
+    index: dict[tuple[tuple[int, Value], ...], int],
+    alive: list[bool],
+    slots: list[int],
+    state: State,
+) -> None:
     """Drop every candidate that `state` breaks (its atoms all hold in it)."""
     for a, i in enumerate(slots):
         n = index.get(((i, state[i]),))
         if n is not None:
             alive[n] = False
-        for b, j in enumerate(slots[a + 1:], a + 1):
+        for b, j in enumerate(slots[a + 1 :], a + 1):
             n = index.get(((i, state[i]), (j, state[j])))
             if n is not None:
                 alive[n] = False
-            for k in slots[b + 1:]:
+            for k in slots[b + 1 :]:
                 n = index.get(((i, state[i]), (j, state[j]), (k, state[k])))
                 if n is not None:
                     alive[n] = False
-
 
 
 def _samples(enc: Encoding, seed: int) -> list[State]:

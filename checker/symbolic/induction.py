@@ -56,7 +56,9 @@ class InductionStep:
         for bad in self._lemmas:
             self.path.solver.add(z3.Not(bad(s, h)))
 
-    def check(self, key: int, bad: BadCondition, k: int, timeout_ms: int | None) -> z3.CheckSatResult:
+    def check(
+        self, key: int, bad: BadCondition, k: int, timeout_ms: int | None
+    ) -> z3.CheckSatResult:
         """`unsat` iff `not bad` is k-inductive (given the base case up to depth k - 1)."""
         path = self.path
         while len(path.states) < k + 1:

@@ -22,8 +22,13 @@ from dsl.model import Binary, Expr, Lit, Neg, Not, SlotRef
 from dsl.model import Ite as IteExpr
 
 _OPS = {
-    z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">",
-    z3.Z3_OP_EQ: "==", z3.Z3_OP_MUL: "*", z3.Z3_OP_SUB: "-",
+    z3.Z3_OP_LE: "<=",
+    z3.Z3_OP_GE: ">=",
+    z3.Z3_OP_LT: "<",
+    z3.Z3_OP_GT: ">",
+    z3.Z3_OP_EQ: "==",
+    z3.Z3_OP_MUL: "*",
+    z3.Z3_OP_SUB: "-",
 }
 
 
@@ -127,11 +132,21 @@ def recheck(
 
     marks = [b == z3.Or(hs[p], enc.label_matches(p, s, label)) for p, b in ht.items()]
     obligations = {
-        "initiation": [enc.well_typed(s), enc.init(s), *(z3.Not(b) for b in hs.values()),
-                       z3.Not(at(s, hs))],
-        "consecution": [enc.well_typed(s), enc.well_typed(t), at(s, hs),
-                        *(z3.Not(lemma(s, hs)) for lemma in lemmas),
-                        enc.transition(s, label, t), *marks, z3.Not(at(t, ht))],
+        "initiation": [
+            enc.well_typed(s),
+            enc.init(s),
+            *(z3.Not(b) for b in hs.values()),
+            z3.Not(at(s, hs)),
+        ],
+        "consecution": [
+            enc.well_typed(s),
+            enc.well_typed(t),
+            at(s, hs),
+            *(z3.Not(lemma(s, hs)) for lemma in lemmas),
+            enc.transition(s, label, t),
+            *marks,
+            z3.Not(at(t, ht)),
+        ],
         "safety": [enc.well_typed(s), at(s, hs), bad(s, hs)],
     }
     for name, parts in obligations.items():

@@ -110,6 +110,7 @@ class _Linter:
 
     def _any_of(self, conds: Sequence[Callable[[StateVars], z3.BoolRef]]) -> BadCondition:
         """A monitor's condition: some of `conds` holds in the state (the history is not read)."""
+
         def bad(s: StateVars, _history: object) -> z3.BoolRef:
             return self.enc.any([c(s) for c in conds])
 
@@ -145,12 +146,15 @@ class _Linter:
         items: list[Finding | _Check] = []
         for name, rules in self._grouped().items():
             live = [r for r in rules if self.satisfiable(self._guard(r))]
-            base = Finding(
-                "dead-rule", "error", "", (name,), self._cites(rules), (rules[0].span,)
-            )
+            base = Finding("dead-rule", "error", "", (name,), self._cites(rules), (rules[0].span,))
             if not live:
-                items.append(_with(base, f"rule '{name}' can never apply: its condition is "
-                                   "unsatisfiable", "unsatisfiable outright"))
+                items.append(
+                    _with(
+                        base,
+                        f"rule '{name}' can never apply: its condition is unsatisfiable",
+                        "unsatisfiable outright",
+                    )
+                )
                 continue
             guards = [self._guard(r) for r in live]
             items.append(_Check(Monitor(self._any_of(guards)), partial(self._dead, base)))
@@ -161,10 +165,18 @@ class _Linter:
         if out.hits:
             return None
         if out.proved:
-            return _with(base, f"rule '{name}' can never apply: no reachable state satisfies "
-                         "its condition", f"proven: {out.how_proved}", "warning")
-        return _with(base, f"rule '{name}' never applied in any run up to depth {self.depth}",
-                     self._bounded(out), "note")
+            return _with(
+                base,
+                f"rule '{name}' can never apply: no reachable state satisfies its condition",
+                f"proven: {out.how_proved}",
+                "warning",
+            )
+        return _with(
+            base,
+            f"rule '{name}' never applied in any run up to depth {self.depth}",
+            self._bounded(out),
+            "note",
+        )
 
     # ------------------------------------------------------------------ pairs of rules
 
@@ -181,8 +193,10 @@ class _Linter:
             # and one actor's duties of one kind with different effects are the alternative
             # outcomes of one decision (dismiss or uphold: the merits are abstracted away)
             clashes = [
-                (x, y) for x, y in same
-                if _common_slots(x, y) and (x.duty or y.duty)
+                (x, y)
+                for x, y in same
+                if _common_slots(x, y)
+                and (x.duty or y.duty)
                 and not (x.actor == y.actor and x.kind == y.kind)
             ]
             if clashes:
@@ -212,16 +226,21 @@ class _Linter:
         x, y = live[0][1]
         if code == "competence-conflict":
             ox, oy = self.model.actor(x.actor), self.model.actor(y.actor)
-            what = (f"rules '{a}' ({x.actor}, {ox.organ if ox else '?'}) and '{b}' "
-                    f"({y.actor}, {oy.organ if oy else '?'}) both take a step of kind "
-                    f"'{x.kind}' in the same situation")
+            what = (
+                f"rules '{a}' ({x.actor}, {ox.organ if ox else '?'}) and '{b}' "
+                f"({y.actor}, {oy.organ if oy else '?'}) both take a step of kind "
+                f"'{x.kind}' in the same situation"
+            )
         else:
-            what = f"rules '{a}' and '{b}' apply in the same situation and set " + ", ".join(
-                self.model.slots[i].var for i in _common_slots(x, y)
-            ) + " to different values"
+            what = (
+                f"rules '{a}' and '{b}' apply in the same situation and set "
+                + ", ".join(self.model.slots[i].var for i in _common_slots(x, y))
+                + " to different values"
+            )
         first_b = next(r for r in rules if r.rule == b)
-        base = Finding(code, "warning", what, (a, b),
-                       self._cites(rules), (rules[0].span, first_b.span))
+        base = Finding(
+            code, "warning", what, (a, b), self._cites(rules), (rules[0].span, first_b.span)
+        )
 
         def report(out: Outcome) -> Finding | None:
             if out.hits:
@@ -242,8 +261,10 @@ class _Linter:
             return both
         vx = {u.slot: u.value for u in x.updates}
         vy = {u.slot: u.value for u in y.updates}
-        differ = [enc.expr(vx[i], s, sort=s[i].sort()) != enc.expr(vy[i], s, sort=s[i].sort())
-                  for i in _common_slots(x, y)]
+        differ = [
+            enc.expr(vx[i], s, sort=s[i].sort()) != enc.expr(vy[i], s, sort=s[i].sort())
+            for i in _common_slots(x, y)
+        ]
         return z3.And(both, enc.any(differ))
 
     # ------------------------------------------------------------------ vacuity
@@ -267,11 +288,15 @@ class _Linter:
                     what = f"property '{prop.name}' is vacuous: no step ever matches its pattern"
             if bad is None:
                 continue
-            base = Finding("vacuous-property", "error", what, (), (), (prop.span,), property=prop.name)
+            base = Finding(
+                "vacuous-property", "error", what, (), (), (prop.span,), property=prop.name
+            )
             if not self.satisfiable(bad):
                 items.append(_with(base, what, "unsatisfiable outright"))
                 continue
-            items.append(_Check(Monitor(self._any_of([bad])), partial(self._vacuous, base, prop=prop)))
+            items.append(
+                _Check(Monitor(self._any_of([bad])), partial(self._vacuous, base, prop=prop))
+            )
         return items
 
     def _vacuous(self, base: Finding, out: Outcome, prop: Property) -> Finding | None:
@@ -279,14 +304,27 @@ class _Linter:
             return None
         if out.proved:
             return _with(base, base.message, f"proven: {out.how_proved}", "warning")
-        return _with(base, base.message.replace("never", "was never seen to")
-                     .replace("no step ever matches", "no step matched"),
-                     self._bounded(out), "note")
+        return _with(
+            base,
+            base.message.replace("never", "was never seen to").replace(
+                "no step ever matches", "no step matched"
+            ),
+            self._bounded(out),
+            "note",
+        )
 
 
 def _with(base: Finding, message: str, how: str, severity: Severity | None = None) -> Finding:
-    return Finding(base.code, severity or base.severity, message, base.rules, base.citations,
-                   base.spans, how, base.property)
+    return Finding(
+        base.code,
+        severity or base.severity,
+        message,
+        base.rules,
+        base.citations,
+        base.spans,
+        how,
+        base.property,
+    )
 
 
 def _same_case(x: RuleInstance, y: RuleInstance) -> bool:

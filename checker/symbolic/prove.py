@@ -108,8 +108,15 @@ def settle(
 
 
 class _Schedule:
-    def __init__(self, enc: Encoding, monitors: Sequence[Monitor], hist: tuple[Expr, ...], depth: int,
-                 clock: Clock, spacer: bool) -> None:
+    def __init__(
+        self,
+        enc: Encoding,
+        monitors: Sequence[Monitor],
+        hist: tuple[Expr, ...],
+        depth: int,
+        clock: Clock,
+        spacer: bool,
+    ) -> None:
         self.enc, self.monitors, self.hist, self.depth = enc, monitors, hist, depth
         self.clock, self.use_spacer = clock, spacer
         self.use_induction = True
@@ -150,7 +157,11 @@ class _Schedule:
                 continue
             if provable and (not m.prove or p.hits or p.refuted):
                 continue
-            if bounded_by is not None and bounded_by > self.depth and not (p.refuted and not p.hits):
+            if (
+                bounded_by is not None
+                and bounded_by > self.depth
+                and not (p.refuted and not p.hits)
+            ):
                 continue  # past the bound only to find the run Spacer says exists
             out.append(i)
         return out
@@ -163,6 +174,7 @@ class _Schedule:
         found = houdini.strengthen(self.enc, (ms or 1000) / 1000)
         if not (found.proven and found.clauses):
             return False
+
         def lemma(s: chc.StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
             return z3.Not(found.formula(self.enc, s))
 
@@ -209,11 +221,18 @@ class _Schedule:
         while len(p.hits) < m.limit:
             cond = bad
             if p.hits:  # distinct bad states: block those found already
-                cond = z3.And(cond, *(enc.distinct(self.bmc.states[d], state_term(enc, x[0][-1]))  # type: ignore[arg-type]
-                                      for x in p.hits))
+                cond = z3.And(
+                    cond,
+                    *(
+                        enc.distinct(self.bmc.states[d], state_term(enc, x[0][-1]))  # type: ignore[arg-type]
+                        for x in p.hits
+                    ),
+                )
             result = self._check(cond)
             if result == z3.sat:
-                p.hits.append(read_run(enc, self.bmc.solver.model(), self.bmc.states, self.bmc.labels))
+                p.hits.append(
+                    read_run(enc, self.bmc.solver.model(), self.bmc.states, self.bmc.labels)
+                )
                 p.hits[-1] = (p.hits[-1][0][: d + 1], p.hits[-1][1][:d])
             self.bmc.solver.add(z3.Not(self._last_goal))
             if result == z3.unsat:
@@ -263,9 +282,18 @@ class _Schedule:
             p.refuted = True
         elif result.status == "proved" and result.invariant is not None:
             inv = to_expr(self.enc, result.invariant, self.hist)
-            if inv is not None and recheck(
-                self.enc, inv, m.bad, self.hist, self.lemmas, self.clock.remaining_ms(SPACER_CAP_S)
-            ) is None:
+            if (
+                inv is not None
+                and recheck(
+                    self.enc,
+                    inv,
+                    m.bad,
+                    self.hist,
+                    self.lemmas,
+                    self.clock.remaining_ms(SPACER_CAP_S),
+                )
+                is None
+            ):
                 self._proved(i, invariant=inv)
 
     def _proved(self, i: int, k: int | None = None, invariant: Expr | None = None) -> None:
@@ -281,5 +309,3 @@ class _Schedule:
         self.lemmas.append(lemma)
         if self._step is not None:
             self._step.add_lemma(lemma)
-
-

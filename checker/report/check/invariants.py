@@ -19,8 +19,10 @@ def render_invariants(reports: Sequence[FileReport]) -> str:
         found = [v for v in result.verdicts if v.invariant]
         if not found:
             continue
-        out.append(f"{report.path} — inductive invariants (Spacer; each re-checked by a "
-                   "separate Z3 query, relative to the properties proven before it)")
+        out.append(
+            f"{report.path} — inductive invariants (Spacer; each re-checked by a "
+            "separate Z3 query, relative to the properties proven before it)"
+        )
         for v in found:
             out.append(f"  {v.property}: {v.word}, invariant:")
             out.append(f"    {v.invariant}")

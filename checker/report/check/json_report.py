@@ -37,8 +37,9 @@ def trace_json(model: Model, trace: Trace, about: str = "") -> dict[str, Any]:
             "kind": st.kind,
             "time": st.is_time,
             "citations": [{"source": s, "title": t} for s, t in st.citations],
-            "changes": [{"var": n, "before": itf_value(b), "after": itf_value(a)}
-                        for n, b, a in st.changes],
+            "changes": [
+                {"var": n, "before": itf_value(b), "after": itf_value(a)} for n, b, a in st.changes
+            ],
         }
         for st in view(model, trace)
     ]
@@ -127,19 +128,30 @@ def file_json(r: FileReport) -> dict[str, Any]:
         dead_ends_unsettled=r.dead_ends_unsettled or None,
         dead_end_count=max(res.dead_end_count or 0, len(res.dead_ends)),
         dead_ends=[
-            {"state": itf_state(model, d.trace.states[-1]),
-             "trace": trace_json(model, d.trace, "dead end")}
+            {
+                "state": itf_state(model, d.trace.states[-1]),
+                "trace": trace_json(model, d.trace, "dead end"),
+            }
             for d in res.dead_ends
         ],
-        range_errors=[{"message": e.message, "rule": e.rule,
-                       "trace": trace_json(model, e.trace, f"range error: {e.rule}")}
-                      for e in res.range_errors],
+        range_errors=[
+            {
+                "message": e.message,
+                "rule": e.rule,
+                "trace": trace_json(model, e.trace, f"range error: {e.rule}"),
+            }
+            for e in res.range_errors
+        ],
         scenarios=[scenario_json(s) for s in r.scenarios],
     )
     return out
 
 
 def render_json(reports: list[FileReport]) -> str:
-    doc = {"schema": SCHEMA, "exit_code": exit_code(reports), "summary": tally(reports).as_dict(),
-           "files": [file_json(r) for r in reports]}
+    doc = {
+        "schema": SCHEMA,
+        "exit_code": exit_code(reports),
+        "summary": tally(reports).as_dict(),
+        "files": [file_json(r) for r in reports],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2)

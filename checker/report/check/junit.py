@@ -34,7 +34,10 @@ def _outcome_text(report: FileReport, o: PropertyOutcome) -> str:
     v = o.verdict
     lines = [f"{o.property.name}: {v.word} ({v.how})"]
     if o.expectation is not None:
-        lines.append(f"expected: {o.expectation.verdict}" + (f" — {o.expectation.reason}" if o.expectation.reason else ""))
+        lines.append(
+            f"expected: {o.expectation.verdict}"
+            + (f" — {o.expectation.reason}" if o.expectation.reason else "")
+        )
     if o.property.text:
         lines.append(f"property: {o.property.text}")
     if v.note:
@@ -46,7 +49,9 @@ def _outcome_text(report: FileReport, o: PropertyOutcome) -> str:
     return "\n".join(lines)
 
 
-def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome, classname: str | None = None) -> str:
+def add_outcome(
+    suite: ET.Element, report: FileReport, o: PropertyOutcome, classname: str | None = None
+) -> str:
     """One test case (classname: the procedure unless given); returns its result: passed,
     failure or skipped."""
     assert report.result is not None
@@ -54,7 +59,9 @@ def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome, class
     text = _outcome_text(report, o)
     if o.is_problem:
         expected = f", expected {o.expectation.verdict}" if o.expectation else ""
-        el = ET.SubElement(case, "failure", message=f"{o.verdict.word}{expected}", type=o.match.value)
+        el = ET.SubElement(
+            case, "failure", message=f"{o.verdict.word}{expected}", type=o.match.value
+        )
         el.text = text
         return "failure"
     if o.match is Match.UNSETTLED:
@@ -62,7 +69,9 @@ def add_outcome(suite: ET.Element, report: FileReport, o: PropertyOutcome, class
         return "skipped"
     if o.verdict.status is Status.NOT_APPLICABLE:  # not modelled: nothing was tested
         why = o.verdict.note or o.verdict.how
-        reason = f" (expected: {o.expectation.reason})" if o.expectation and o.expectation.reason else ""
+        reason = (
+            f" (expected: {o.expectation.reason})" if o.expectation and o.expectation.reason else ""
+        )
         ET.SubElement(case, "skipped", message=f"not applicable: {why}{reason}").text = text
         return "skipped"
     ET.SubElement(case, "system-out").text = text
@@ -119,8 +128,13 @@ def file_suite(report: FileReport) -> ET.Element:
     return suite
 
 
-def principle_suite(report: FileReport, names: list[str], name: str, classname: str,
-                    properties: dict[str, str] | None = None) -> ET.Element:
+def principle_suite(
+    report: FileReport,
+    names: list[str],
+    name: str,
+    classname: str,
+    properties: dict[str, str] | None = None,
+) -> ET.Element:
     """A suite for `matrix`: one test case per property in `names`, each as in `file_suite`
     (a property the file does not have is `<skipped>`); bad input is the test case `load`."""
     suite = ET.Element("testsuite", name=name, file=report.path)
@@ -138,7 +152,9 @@ def principle_suite(report: FileReport, names: list[str], name: str, classname: 
             o = by_name.get(prop)
             if o is None:
                 case = _case(suite, classname, prop)
-                ET.SubElement(case, "skipped", message="n.a.: the procedure does not import this property")
+                ET.SubElement(
+                    case, "skipped", message="n.a.: the procedure does not import this property"
+                )
                 kind = "skipped"
             else:
                 kind = add_outcome(suite, report, o, classname)
@@ -161,8 +177,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(text: str) -> str:
     """`text` with every character XML 1.0 forbids shown as `\\xNN` / `\\uNNNN`, so that the
     document stays well-formed whatever the input held (control characters, binary files)."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}",
-                        text)
+    return _NOT_XML.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
 
 
 def sanitise(root: ET.Element) -> None:

@@ -59,7 +59,9 @@ class Finding:
     properties: dict[str, Any] = field(default_factory=dict)
 
 
-DEAD_END = Rule("dead-end", "A reachable non-final state where no rule applies (a procedural gap, 法律空白)")
+DEAD_END = Rule(
+    "dead-end", "A reachable non-final state where no rule applies (a procedural gap, 法律空白)"
+)
 RANGE_ERROR = Rule("range-error", "A reachable step sets a variable outside its declared range")
 REFUSAL = Rule("engine-refusal", "The model cannot be checked with the chosen engine and options")
 
@@ -82,8 +84,12 @@ def location(span: Span, message: str = "", show: Callable[[str], str] = str) ->
         end_col = span.end_col if span.end_col > 0 else span.col + 1
         if end_line == span.line and end_col <= span.col:
             end_col = span.col + 1
-        physical["region"] = {"startLine": span.line, "startColumn": max(span.col, 1),
-                              "endLine": end_line, "endColumn": end_col}
+        physical["region"] = {
+            "startLine": span.line,
+            "startColumn": max(span.col, 1),
+            "endLine": end_line,
+            "endColumn": end_col,
+        }
     out: dict[str, Any] = {"physicalLocation": physical}
     if message:
         out["message"] = {"text": message}
@@ -100,10 +106,13 @@ def _result(f: Finding, rule_index: int, show: Callable[[str], str]) -> dict[str
         res["locations"] = [location(f.span, show=show)]
     if f.related:
         res["relatedLocations"] = [
-            {"id": i, **location(span, text, show)} for i, (span, text) in enumerate(f.related, start=1)
+            {"id": i, **location(span, text, show)}
+            for i, (span, text) in enumerate(f.related, start=1)
         ]
-        flow = [{"location": location(span, text, show), "executionOrder": i}
-                for i, (span, text) in enumerate(f.related, start=1)]
+        flow = [
+            {"location": location(span, text, show), "executionOrder": i}
+            for i, (span, text) in enumerate(f.related, start=1)
+        ]
         res["codeFlows"] = [{"threadFlows": [{"locations": flow}]}]
     if f.suppression is not None:
         res["suppressions"] = [{"kind": "inSource", "justification": f.suppression}]
@@ -120,7 +129,10 @@ def sarif_log(findings: Iterable[Finding], show: Callable[[str], str] = str) -> 
     for f in findings:
         if f.rule.id not in rules:
             rules[f.rule.id] = len(descriptors)
-            d: dict[str, Any] = {"id": f.rule.id, "shortDescription": {"text": f.rule.short or f.rule.id}}
+            d: dict[str, Any] = {
+                "id": f.rule.id,
+                "shortDescription": {"text": f.rule.short or f.rule.id},
+            }
             if f.rule.full:
                 d["fullDescription"] = {"text": f.rule.full}
             descriptors.append(d)
@@ -154,15 +166,21 @@ def trace_related(model: Model, trace: Trace) -> tuple[tuple[Span, str], ...]:
         if st.is_time:
             continue
         cites = f"; cites {', '.join(s for s, _ in st.citations)}" if st.citations else ""
-        out.append((spans.get(st.rule, model.span),
-                    f"step {st.number}: {st.rule} by {st.actor} ({st.organ}), {st.kind or 'unstated kind'}{cites}"))
+        out.append(
+            (
+                spans.get(st.rule, model.span),
+                f"step {st.number}: {st.rule} by {st.actor} ({st.organ}), {st.kind or 'unstated kind'}{cites}",
+            )
+        )
     return tuple(out)
 
 
 def trace_words(model: Model, trace: Trace) -> str:
     """A trace in one line, for a message: `1. execute_part (enforcement_bureau); 2. …`."""
-    steps = [f"{st.number}. a day passes" if st.is_time else f"{st.number}. {st.rule} ({st.actor})"
-             for st in view(model, trace)]
+    steps = [
+        f"{st.number}. a day passes" if st.is_time else f"{st.number}. {st.rule} ({st.actor})"
+        for st in view(model, trace)
+    ]
     return "; ".join(steps) or "the initial state"
 
 
@@ -200,31 +218,54 @@ def outcome_finding(model: Model, o: PropertyOutcome) -> Finding | None:
     expected = f" (expected {o.expectation.verdict})" if o.expectation else ""
     related = trace_related(model, v.trace) if v.trace is not None else ()
     if o.match is Match.UNSETTLED:
-        return Finding(property_rule(o), "none", f"Property {o.property.name} is {v.word} in {where}{expected}: {v.how}",
-                       property_span(model, o), kind="open")
-    if v.status.value == "not applicable" and not o.is_problem:  # not modelled: a note, never a pass
+        return Finding(
+            property_rule(o),
+            "none",
+            f"Property {o.property.name} is {v.word} in {where}{expected}: {v.how}",
+            property_span(model, o),
+            kind="open",
+        )
+    if (
+        v.status.value == "not applicable" and not o.is_problem
+    ):  # not modelled: a note, never a pass
         why = v.note or v.how
         reason = o.expectation.reason if o.expectation and o.expectation.reason else None
-        return Finding(property_rule(o), "note", f"Property {o.property.name} is not applicable in "
-                       f"{where}{expected}: {why}", property_span(model, o), suppression=reason)
+        return Finding(
+            property_rule(o),
+            "note",
+            f"Property {o.property.name} is not applicable in {where}{expected}: {why}",
+            property_span(model, o),
+            suppression=reason,
+        )
     if v.status.value != "fails":
         if not o.is_problem:
             return None
-        return Finding(property_rule(o), "error", f"Property {o.property.name} {v.word} in {where}{expected}: {v.how}",
-                       property_span(model, o), related)
+        return Finding(
+            property_rule(o),
+            "error",
+            f"Property {o.property.name} {v.word} in {where}{expected}: {v.how}",
+            property_span(model, o),
+            related,
+        )
     text = f"Property {o.property.name} fails in {where}{expected}: {o.property.text}. Counterexample: "
     text += trace_words(model, v.trace) if v.trace is not None else (v.note or v.how)
     if o.is_problem:
         return Finding(property_rule(o), "error", text, property_span(model, o), related)
     reason = o.expectation.reason if o.expectation and o.expectation.reason else "expect fails"
-    return Finding(property_rule(o), "note", text, property_span(model, o), related, suppression=reason)
+    return Finding(
+        property_rule(o), "note", text, property_span(model, o), related, suppression=reason
+    )
 
 
 def diagnostic_finding(d: Diagnostic) -> Finding:
     text = d.message + (f" (help: {d.help})" if d.help else "")
-    return Finding(Rule(d.code, d.message), "error" if d.is_error else "warning", text,
-                   d.span if d.span.line > 0 or d.span.path else None,
-                   tuple((s, label) for s, label in d.secondary))
+    return Finding(
+        Rule(d.code, d.message),
+        "error" if d.is_error else "warning",
+        text,
+        d.span if d.span.line > 0 or d.span.path else None,
+        tuple((s, label) for s, label in d.secondary),
+    )
 
 
 def last_rule_span(model: Model, trace: Trace) -> Span:
@@ -238,7 +279,11 @@ def input_findings(r: FileReport) -> list[Finding]:
     """A file's diagnostics and its engine refusal, if any."""
     out = [diagnostic_finding(d) for d in r.diagnostics]
     if r.refusal:
-        out.append(Finding(REFUSAL, "error", f"cannot check {r.path}: {r.refusal}", Span(r.path, 1, 1, 1, 2)))
+        out.append(
+            Finding(
+                REFUSAL, "error", f"cannot check {r.path}: {r.refusal}", Span(r.path, 1, 1, 1, 2)
+            )
+        )
     return out
 
 
@@ -263,19 +308,40 @@ def check_findings(reports: Iterable[FileReport]) -> list[Finding]:
         model = r.result.model
         out += [f for o in r.outcomes if (f := outcome_finding(model, o)) is not None]
         for de in r.result.dead_ends:
-            state = ", ".join(f"{s.name} = {v}" for s, v in zip(model.slots, de.trace.states[-1], strict=True))
-            out.append(Finding(DEAD_END, "warning",
-                               f"dead end in procedure {model.name}: {state}. Path: {trace_words(model, de.trace)}",
-                               last_rule_span(model, de.trace), trace_related(model, de.trace)))
+            state = ", ".join(
+                f"{s.name} = {v}" for s, v in zip(model.slots, de.trace.states[-1], strict=True)
+            )
+            out.append(
+                Finding(
+                    DEAD_END,
+                    "warning",
+                    f"dead end in procedure {model.name}: {state}. Path: {trace_words(model, de.trace)}",
+                    last_rule_span(model, de.trace),
+                    trace_related(model, de.trace),
+                )
+            )
         if r.dead_ends_unsettled:  # a limit cut the dead-end search short: not "no dead ends"
-            out.append(Finding(DEAD_END, "none",
-                               f"dead ends in procedure {model.name} unsettled: {r.dead_ends_unsettled}"
-                               + (f" ({r.result.limit_note})" if r.result.limit_note else ""),
-                               Span(model.span.path, 1, 1, 1, 2), kind="open"))
+            out.append(
+                Finding(
+                    DEAD_END,
+                    "none",
+                    f"dead ends in procedure {model.name} unsettled: {r.dead_ends_unsettled}"
+                    + (f" ({r.result.limit_note})" if r.result.limit_note else ""),
+                    Span(model.span.path, 1, 1, 1, 2),
+                    kind="open",
+                )
+            )
         for err in r.result.range_errors:
             span = next((x.span for x in model.rules if x.name == err.rule), model.span)
-            out.append(Finding(RANGE_ERROR, "error", f"{err.message} (procedure {model.name})", span,
-                               trace_related(model, err.trace)))
+            out.append(
+                Finding(
+                    RANGE_ERROR,
+                    "error",
+                    f"{err.message} (procedure {model.name})",
+                    span,
+                    trace_related(model, err.trace),
+                )
+            )
     return out
 
 

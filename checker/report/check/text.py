@@ -20,8 +20,6 @@ _MARK = {
 }
 
 
-
-
 def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str]:
     out = []
     init = state_dict(model, trace.initial)
@@ -40,14 +38,18 @@ def render_trace(model: Model, trace: Trace, indent: str = "      ") -> list[str
                 last += 1
             days = last - n + 1
             label = f"{n}" if days == 1 else f"{n}–{last}"
-            out.append(f"{indent}{label}. " + ("a day passes" if days == 1 else f"{days} days pass"))
+            out.append(
+                f"{indent}{label}. " + ("a day passes" if days == 1 else f"{days} days pass")
+            )
         else:
             kind = step.kind or "act of unstated kind"
             if rule_by_name(model, step.rule).title:  # titles first, the identifiers after
                 who = actor_title(model, step.actor, "en")
                 what = rule_title(model, step.rule, "en")
-                out.append(f"{indent}{n}. {who}: {what} — {kind} [rule {step.rule}, {step.actor}, "
-                           f"{step.organ}]")
+                out.append(
+                    f"{indent}{n}. {who}: {what} — {kind} [rule {step.rule}, {step.actor}, "
+                    f"{step.organ}]"
+                )
             else:
                 organ = f"{step.organ}" + (f", {step.actor_label}" if step.actor_label else "")
                 out.append(f"{indent}{n}. {step.actor} ({organ}) — {kind} — rule {step.rule}")
@@ -112,16 +114,24 @@ def _engine_lines(result: ModelResult) -> list[str]:
     out = []
     if result.engine == "symbolic" and result.states:
         taken = [v.property for v in result.verdicts if v.engine == "symbolic"]
-        out.append(f"  explicit search stopped at the state limit ({result.states:,} states); "
-                   "the symbolic engine took over (--engine auto)"
-                   + (f" for {', '.join(taken)}" if taken else ""))
+        out.append(
+            f"  explicit search stopped at the state limit ({result.states:,} states); "
+            "the symbolic engine took over (--engine auto)"
+            + (f" for {', '.join(taken)}" if taken else "")
+        )
     if result.engine == "symbolic":
-        ends = ("proven absent" if result.complete
-                else "search stopped at the time limit" if result.stopped is not None
-                else f"searched up to depth {result.depth}")
-        out.append(f"  symbolic engine (Z3): {len(result.model.rules)} rule instances, bounded model checking "
-                   f"to depth {result.depth}, k-induction and Spacer; dead ends {ends}; "
-                   f"{result.seconds:.2f} s")
+        ends = (
+            "proven absent"
+            if result.complete
+            else "search stopped at the time limit"
+            if result.stopped is not None
+            else f"searched up to depth {result.depth}"
+        )
+        out.append(
+            f"  symbolic engine (Z3): {len(result.model.rules)} rule instances, bounded model checking "
+            f"to depth {result.depth}, k-induction and Spacer; dead ends {ends}; "
+            f"{result.seconds:.2f} s"
+        )
     else:
         explored = f"{result.states:,} states, {result.transitions:,} transitions"
         if not result.complete:
@@ -139,8 +149,12 @@ def _dead_end_lines(report: FileReport, result: ModelResult) -> list[str]:
     if result.dead_ends:
         out.append("")
         count = max(result.dead_end_count or 0, len(result.dead_ends))
-        shown = "" if count == len(result.dead_ends) else f" (the first {len(result.dead_ends)} shown)"
-        out.append(f"  dead ends (reachable non-final states where no rule applies): {count}{shown}")
+        shown = (
+            "" if count == len(result.dead_ends) else f" (the first {len(result.dead_ends)} shown)"
+        )
+        out.append(
+            f"  dead ends (reachable non-final states where no rule applies): {count}{shown}"
+        )
         for i, de in enumerate(result.dead_ends, start=1):
             last = state_dict(result.model, de.trace.states[-1])
             shown = ", ".join(f"{k} = {value_text(v)}" for k, v in last.items())
@@ -188,7 +202,9 @@ def render_report(report: FileReport, verbose: bool = False) -> str:
     if report.refusal:
         out.append(f"error: cannot check {report.path}: {report.refusal}")
     if report.is_library:
-        out.append(f"{report.path}: library, checked for errors (its properties are checked in the procedures that import it)")
+        out.append(
+            f"{report.path}: library, checked for errors (its properties are checked in the procedures that import it)"
+        )
     if report.result is not None:
         model = report.result.model
         title = f' "{model.title}"' if model.title else ""
@@ -207,8 +223,12 @@ def render_reports(reports: list[FileReport], verbose: bool = False) -> str:
         parts = [render_report(r, verbose) for r in reports]
     else:
         details = [render_report(r) for r in reports if _needs_reading(r)]
-        note = ("the files with a problem, an error, an unsettled verdict or a warning follow; "
-                "-v shows every file" if details else "each file alone, or -v, shows every property, trace and dead end")
+        note = (
+            "the files with a problem, an error, an unsettled verdict or a warning follow; "
+            "-v shows every file"
+            if details
+            else "each file alone, or -v, shows every property, trace and dead end"
+        )
         parts = [_file_lines(reports) + f"\n({note})", *details]
     summary = "\n" + summary_line(reports)
     return "\n\n".join(p for p in parts if p) + "\n" + summary
@@ -231,8 +251,18 @@ def _file_lines(reports: list[FileReport]) -> str:
             rows.append([r.path, f"{t.errors} error(s)", "", "", "", ""])
             continue
         states = f"{r.result.states:,} states" if r.result.engine == "explicit" else r.result.engine
-        rows.append([r.path, f"{t.met} met", f"{t.problems} problem(s)", f"{t.unsettled} unsettled",
-                     f"{t.dead_ends} dead end(s)", states])
+        rows.append(
+            [
+                r.path,
+                f"{t.met} met",
+                f"{t.problems} problem(s)",
+                f"{t.unsettled} unsettled",
+                f"{t.dead_ends} dead end(s)",
+                states,
+            ]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     return "\n".join(lines)

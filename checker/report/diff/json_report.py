@@ -18,8 +18,13 @@ SCHEMA = "revcheck/diff/1"
 
 
 def span_json(span: Span, version: Version) -> dict[str, Any]:
-    return {"file": version.display(span.path), "line": span.line, "column": span.col,
-            "end_line": span.end_line, "end_column": span.end_col}
+    return {
+        "file": version.display(span.path),
+        "line": span.line,
+        "column": span.col,
+        "end_line": span.end_line,
+        "end_column": span.end_col,
+    }
 
 
 def _side(version: Version, report: FileReport) -> dict[str, Any]:
@@ -33,16 +38,25 @@ def _side(version: Version, report: FileReport) -> dict[str, Any]:
     }
     if report.result is not None:
         r = report.result
-        out.update(procedure=r.model.name, title=r.model.title, engine=r.engine, states=r.states,
-                   transitions=r.transitions, complete=r.complete)
+        out.update(
+            procedure=r.model.name,
+            title=r.model.title,
+            engine=r.engine,
+            states=r.states,
+            transitions=r.transitions,
+            complete=r.complete,
+        )
     return out
 
 
 def _outcome(model: Model, o: PropertyOutcome | None) -> dict[str, Any] | None:
     if o is None:
         return None
-    return {"expected": o.expectation.verdict if o.expectation else None, "match": o.match.value,
-            **verdict_json(model, o.verdict)}
+    return {
+        "expected": o.expectation.verdict if o.expectation else None,
+        "match": o.match.value,
+        **verdict_json(model, o.verdict),
+    }
 
 
 def _property(diff: DiffReport, p: PropertyChange) -> dict[str, Any]:
@@ -57,8 +71,14 @@ def _property(diff: DiffReport, p: PropertyChange) -> dict[str, Any]:
 
 
 def _step(w: StepWitness, model: Model, version: Version) -> dict[str, Any]:
-    return {"rule": w.label.rule, "actor": w.label.actor, "organ": w.label.organ, "kind": w.label.kind,
-            "location": span_json(w.span, version), "witness": trace_json(model, w.trace)}
+    return {
+        "rule": w.label.rule,
+        "actor": w.label.actor,
+        "organ": w.label.organ,
+        "kind": w.label.kind,
+        "location": span_json(w.span, version),
+        "witness": trace_json(model, w.trace),
+    }
 
 
 def _dead_end(d: DeadEndWitness, model: Model) -> dict[str, Any]:
@@ -79,24 +99,40 @@ def diff_json(diff: DiffReport, fail_on: str = "regression") -> dict[str, Any]:
     old_model, new_model = diff.old_report.result.model, diff.new_report.result.model
     doc["properties"] = [_property(diff, p) for p in diff.properties]
     doc["rules"] = [
-        {"rule": c.rule, "change": c.kind.value, "details": list(c.details),
-         "clauses": [{"clause": k.clause, "old": k.old, "new": k.new} for k in c.clauses],
-         "origin": diff.new.redact(c.origin), "location": span_json(c.span, diff.new)}
+        {
+            "rule": c.rule,
+            "change": c.kind.value,
+            "details": list(c.details),
+            "clauses": [{"clause": k.clause, "old": k.old, "new": k.new} for k in c.clauses],
+            "origin": diff.new.redact(c.origin),
+            "location": span_json(c.span, diff.new),
+        }
         for c in diff.rules
     ]
     doc["law"] = [
-        {"change": c.kind.value, "name": c.name, "old": c.old, "new": c.new, "regression": c.regression,
-         "allowed": c.allowed, "location": span_json(c.span, diff.new)}
+        {
+            "change": c.kind.value,
+            "name": c.name,
+            "old": c.old,
+            "new": c.new,
+            "regression": c.regression,
+            "allowed": c.allowed,
+            "location": span_json(c.span, diff.new),
+        }
         for c in diff.law
     ]
     reach = diff.reach
     if reach is not None:
-        doc["steps"] = {"removed": [_step(w, old_model, diff.old) for w in reach.removed_steps],
-                        "added": [_step(w, new_model, diff.new) for w in reach.added_steps]}
-        doc["dead_ends"] = {"removed": [_dead_end(d, old_model) for d in reach.removed_dead_ends],
-                            "new": [_dead_end(d, new_model) for d in reach.new_dead_ends],
-                            "removed_count": reach.removed_dead_end_count,
-                            "new_count": reach.new_dead_end_count}
+        doc["steps"] = {
+            "removed": [_step(w, old_model, diff.old) for w in reach.removed_steps],
+            "added": [_step(w, new_model, diff.new) for w in reach.added_steps],
+        }
+        doc["dead_ends"] = {
+            "removed": [_dead_end(d, old_model) for d in reach.removed_dead_ends],
+            "new": [_dead_end(d, new_model) for d in reach.new_dead_ends],
+            "removed_count": reach.removed_dead_end_count,
+            "new_count": reach.new_dead_end_count,
+        }
     else:
         doc["steps"] = None
         doc["dead_ends"] = None

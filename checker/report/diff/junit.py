@@ -24,7 +24,9 @@ def _property_case(suite: ET.Element, p: PropertyChange, model: Model, fail_on: 
         text += render_trace(model, p.new.verdict.trace, indent="  ")
     failing = p.is_regression or (fail_on == "change" and p.change is not Change.UNCHANGED)
     if failing:
-        el = ET.SubElement(case, "failure", message=f"{before} → {after} ({p.change.value})", type=p.change.value)
+        el = ET.SubElement(
+            case, "failure", message=f"{before} → {after} ({p.change.value})", type=p.change.value
+        )
         el.text = "\n".join(text)
     else:
         ET.SubElement(case, "system-out").text = "\n".join(text)
@@ -59,13 +61,17 @@ def render_diff_junit(diff: DiffReport, fail_on: str = "regression") -> str:
         return junit_document([file_suite(r) for r in diff.reports], name="revcheck diff")
     assert diff.new_report.result is not None
     suite = ET.Element("testsuite", name=f"diff {diff.old.label} → {diff.new.label}")
-    failures = sum(_property_case(suite, p, diff.new_report.result.model, fail_on) for p in diff.properties)
+    failures = sum(
+        _property_case(suite, p, diff.new_report.result.model, fail_on) for p in diff.properties
+    )
     full = render_diff(diff, fail_on)
     sections = {"rules": bool(diff.rules)}
     failures += _law_case(suite, diff, full)
     if diff.reach is not None:
         sections["reachable steps"] = bool(diff.reach.added_steps or diff.reach.removed_steps)
-        sections["dead ends"] = bool(diff.reach.new_dead_end_count or diff.reach.removed_dead_end_count)
+        sections["dead ends"] = bool(
+            diff.reach.new_dead_end_count or diff.reach.removed_dead_end_count
+        )
     for name, changed in sections.items():
         failures += _summary_case(suite, name, changed, full, fail_on)
     suite.set("tests", str(len(diff.properties) + len(sections) + 1))

@@ -31,14 +31,28 @@ from dsl.source import Span
 
 REGRESSION = Rule("regression", "A property that did not fail before the amendment fails after it")
 FIXED = Rule("fixed", "A property that failed before the amendment holds after it")
-VERDICT_CHANGED = Rule("verdict-changed", "A property's verdict changed in another way (or it was added or removed)")
-STEP_ADDED = Rule("step-added", "An act (rule, actor, organ, kind) that only the new version makes possible")
-STEP_REMOVED = Rule("step-removed", "An act (rule, actor, organ, kind) that the new version makes impossible")
-GUARANTEE_WEAKENED = Rule("guarantee-weakened", "A property, principle or expectation removed or weakened, "
-                          "an actor reclassified or an act's kind changed by the amendment")
-GUARANTEE_CHANGED = Rule("guarantee-changed", "A guarantee changed in a way that is not a regression "
-                         "(an expectation strengthened, or a change allowed with --allow-removed)")
-DEAD_END_REMOVED = Rule("dead-end-removed", "A procedural gap of the old version that the new version closes")
+VERDICT_CHANGED = Rule(
+    "verdict-changed", "A property's verdict changed in another way (or it was added or removed)"
+)
+STEP_ADDED = Rule(
+    "step-added", "An act (rule, actor, organ, kind) that only the new version makes possible"
+)
+STEP_REMOVED = Rule(
+    "step-removed", "An act (rule, actor, organ, kind) that the new version makes impossible"
+)
+GUARANTEE_WEAKENED = Rule(
+    "guarantee-weakened",
+    "A property, principle or expectation removed or weakened, "
+    "an actor reclassified or an act's kind changed by the amendment",
+)
+GUARANTEE_CHANGED = Rule(
+    "guarantee-changed",
+    "A guarantee changed in a way that is not a regression "
+    "(an expectation strengthened, or a change allowed with --allow-removed)",
+)
+DEAD_END_REMOVED = Rule(
+    "dead-end-removed", "A procedural gap of the old version that the new version closes"
+)
 RULE_CHANGED = {
     "added": Rule("rule-added", "A rule the new version adds"),
     "repealed": Rule("rule-repealed", "A rule the new version repeals"),
@@ -59,13 +73,24 @@ def _property_findings(diff: DiffReport, old: Model, new: Model) -> list[Finding
         if p.change is Change.REGRESSED and p.new is not None:
             trace = p.new.verdict.trace
             related = trace_related(new, trace) if trace is not None else ()
-            text += ". New counterexample: " + (trace_words(new, trace) if trace is not None else p.new.verdict.how)
+            text += ". New counterexample: " + (
+                trace_words(new, trace) if trace is not None else p.new.verdict.how
+            )
             reason = None
             if p.acknowledged:
                 exp = p.new.expectation
-                reason = (exp.reason if exp and exp.reason else "expect fails")
-            out.append(Finding(REGRESSION, "note" if reason else "error", text, span, related,
-                               suppression=reason, properties=facts))
+                reason = exp.reason if exp and exp.reason else "expect fails"
+            out.append(
+                Finding(
+                    REGRESSION,
+                    "note" if reason else "error",
+                    text,
+                    span,
+                    related,
+                    suppression=reason,
+                    properties=facts,
+                )
+            )
         else:
             rule = FIXED if p.change is Change.FIXED else VERDICT_CHANGED
             out.append(Finding(rule, "note", text, span, properties=facts))
@@ -86,27 +111,69 @@ def _step_findings(diff: DiffReport, old: Model, new: Model) -> list[Finding]:
     out = []
     for w in reach.added_steps:
         span: Span = changes[w.label.rule].span if w.label.rule in changes else w.span
-        text = (f"newly possible: {w.label}{_cites(new, w)}. Shortest witness: {trace_words(new, w.trace)}")
-        out.append(Finding(STEP_ADDED, "note", text, span, trace_related(new, w.trace),
-                           properties={"rule": w.label.rule, "actor": w.label.actor,
-                                       "organ": w.label.organ, "kind": w.label.kind}))
+        text = f"newly possible: {w.label}{_cites(new, w)}. Shortest witness: {trace_words(new, w.trace)}"
+        out.append(
+            Finding(
+                STEP_ADDED,
+                "note",
+                text,
+                span,
+                trace_related(new, w.trace),
+                properties={
+                    "rule": w.label.rule,
+                    "actor": w.label.actor,
+                    "organ": w.label.organ,
+                    "kind": w.label.kind,
+                },
+            )
+        )
     for w in reach.removed_steps:
-        span = (changes[w.label.rule].span if w.label.rule in changes
-                else new_spans.get(w.label.rule, header(new)))
+        span = (
+            changes[w.label.rule].span
+            if w.label.rule in changes
+            else new_spans.get(w.label.rule, header(new))
+        )
         related = trace_related(old, w.trace) if diff.old.root is None else ()
-        text = (f"no longer possible: {w.label}{_cites(old, w)}. Shortest witness in the old version: "
-                f"{trace_words(old, w.trace)}")
-        out.append(Finding(STEP_REMOVED, "note", text, span, related,
-                           properties={"rule": w.label.rule, "actor": w.label.actor,
-                                       "organ": w.label.organ, "kind": w.label.kind}))
+        text = (
+            f"no longer possible: {w.label}{_cites(old, w)}. Shortest witness in the old version: "
+            f"{trace_words(old, w.trace)}"
+        )
+        out.append(
+            Finding(
+                STEP_REMOVED,
+                "note",
+                text,
+                span,
+                related,
+                properties={
+                    "rule": w.label.rule,
+                    "actor": w.label.actor,
+                    "organ": w.label.organ,
+                    "kind": w.label.kind,
+                },
+            )
+        )
     for d in reach.new_dead_ends:
         state = ", ".join(f"{k} = {v}" for k, v in d.state)
-        out.append(Finding(DEAD_END, "warning", f"new dead end in procedure {new.name}: {state}. "
-                           f"Path: {trace_words(new, d.trace)}", d.span, trace_related(new, d.trace)))
+        out.append(
+            Finding(
+                DEAD_END,
+                "warning",
+                f"new dead end in procedure {new.name}: {state}. Path: {trace_words(new, d.trace)}",
+                d.span,
+                trace_related(new, d.trace),
+            )
+        )
     for d in reach.removed_dead_ends:
         state = ", ".join(f"{k} = {v}" for k, v in d.state)
-        out.append(Finding(DEAD_END_REMOVED, "note", f"dead end of the old version closed: {state}",
-                           header(new)))
+        out.append(
+            Finding(
+                DEAD_END_REMOVED,
+                "note",
+                f"dead end of the old version closed: {state}",
+                header(new),
+            )
+        )
     return out
 
 
@@ -119,13 +186,26 @@ def diff_findings(diff: DiffReport) -> list[Finding]:
     for c in diff.rules:
         details = f": {'; '.join(c.details)}" if c.details else ""
         origin = f" [{diff.new.redact(c.origin)}]" if c.origin else ""
-        out.append(Finding(RULE_CHANGED[c.kind.value], "note", f"rule {c.rule} {c.kind.value}{details}{origin}",
-                           c.span))
+        out.append(
+            Finding(
+                RULE_CHANGED[c.kind.value],
+                "note",
+                f"rule {c.rule} {c.kind.value}{details}{origin}",
+                c.span,
+            )
+        )
     for g in diff.law:
         rule, level = (GUARANTEE_WEAKENED, "error") if g.regression else (GUARANTEE_CHANGED, "note")
         allowed = " (allowed with --allow-removed)" if g.allowed else ""
-        out.append(Finding(rule, level, f"{g.kind.value}: {g.name}{allowed}. Old: {g.old or '-'}. "
-                           f"New: {g.new or '- (removed)'}", g.span))
+        out.append(
+            Finding(
+                rule,
+                level,
+                f"{g.kind.value}: {g.name}{allowed}. Old: {g.old or '-'}. "
+                f"New: {g.new or '- (removed)'}",
+                g.span,
+            )
+        )
     return out + _step_findings(diff, old, new)
 
 

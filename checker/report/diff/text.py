@@ -31,10 +31,14 @@ def _mark(p: PropertyChange) -> str:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
 
 
-def _steps(title: str, sign: str, witnesses: tuple[StepWitness, ...], model: Model, where: str) -> list[str]:
+def _steps(
+    title: str, sign: str, witnesses: tuple[StepWitness, ...], model: Model, where: str
+) -> list[str]:
     if not witnesses:
         return []
     out = ["", f"{title} ({len(witnesses)}):"]
@@ -45,10 +49,15 @@ def _steps(title: str, sign: str, witnesses: tuple[StepWitness, ...], model: Mod
     return out
 
 
-def _dead_ends(title: str, ends: tuple[DeadEndWitness, ...], count: int, model: Model, where: str) -> list[str]:
+def _dead_ends(
+    title: str, ends: tuple[DeadEndWitness, ...], count: int, model: Model, where: str
+) -> list[str]:
     if not count:
         return []
-    out = ["", f"{title} ({count}{', first ' + str(len(ends)) + ' shown' if count > len(ends) else ''}):"]
+    out = [
+        "",
+        f"{title} ({count}{', first ' + str(len(ends)) + ' shown' if count > len(ends) else ''}):",
+    ]
     for d in ends:
         out.append("  " + ", ".join(f"{k} = {value_text(v)}" for k, v in d.state))
         out.append(f"      path in the {where} version ({len(d.trace)} steps):")
@@ -71,7 +80,11 @@ def _law(diff: DiffReport) -> list[str]:
         return []
     out = ["", "guarantees and actors:"]
     for c in diff.law:
-        mark = "regression" if c.regression else ("allowed (--allow-removed)" if c.allowed else "change")
+        mark = (
+            "regression"
+            if c.regression
+            else ("allowed (--allow-removed)" if c.allowed else "change")
+        )
         at = f"{diff.new.display(c.span.path)}:{c.span.line}:{c.span.col}"
         out.append(f"  {c.kind.value}: {c.name}  [{mark}]  at {at}")
         out.append(f"      old: {c.old or '-'}")
@@ -86,8 +99,12 @@ def render_diff(diff: DiffReport, fail_on: str = "regression") -> str:
         return _bad_input(diff, fail_on)
     assert diff.old_report.result is not None and diff.new_report.result is not None
     new_model = diff.new_report.result.model
-    out = [f"revcheck diff {diff.old.label} → {diff.new.label}",
-           "  " + _side("old", diff.old, diff.old_report), "  " + _side("new", diff.new, diff.new_report), ""]
+    out = [
+        f"revcheck diff {diff.old.label} → {diff.new.label}",
+        "  " + _side("old", diff.old, diff.old_report),
+        "  " + _side("new", diff.new, diff.new_report),
+        "",
+    ]
     out += _properties(diff, new_model)
     out += _rules(diff)
     out += _law(diff)
@@ -102,7 +119,9 @@ def _bad_input(diff: DiffReport, fail_on: str) -> str:
     for r in diff.reports:
         if r.is_library:
             parts.append(f"error: {r.path} is a library; diff compares two procedures")
-    return "\n\n".join(p for p in parts if p) + f"\n\ndiff: bad input — exit {diff.exit_code(fail_on)}"
+    return (
+        "\n\n".join(p for p in parts if p) + f"\n\ndiff: bad input — exit {diff.exit_code(fail_on)}"
+    )
 
 
 def _properties(diff: DiffReport, new_model: Model) -> list[str]:
@@ -110,18 +129,31 @@ def _properties(diff: DiffReport, new_model: Model) -> list[str]:
     out = ["properties:"]
     rows = [["property", "before", "after", "change"]]
     for p in diff.properties:
-        rows.append([p.name, p.old.verdict.word if p.old else "-", p.new.verdict.word if p.new else "-", _mark(p)])
+        rows.append(
+            [
+                p.name,
+                p.old.verdict.word if p.old else "-",
+                p.new.verdict.word if p.new else "-",
+                _mark(p),
+            ]
+        )
     out += _table(rows)
     for p in diff.properties:
         if p.change is Change.REGRESSED and p.new is not None:
-            out += ["", f"{p.name} regressed: {p.old.verdict.word if p.old else '-'} → {p.new.verdict.word}"]
+            out += [
+                "",
+                f"{p.name} regressed: {p.old.verdict.word if p.old else '-'} → {p.new.verdict.word}",
+            ]
             if p.new.property.text:
                 out.append(f"    property: {p.new.property.text}")
             if p.acknowledged and p.new.expectation is not None and p.new.expectation.reason:
                 out.append(f"    expected by the new version: {p.new.expectation.reason}")
             trace = p.new.verdict.trace
             if trace is None:
-                out.append(f"    {p.new.verdict.how}" + (f"; {p.new.verdict.note}" if p.new.verdict.note else ""))
+                out.append(
+                    f"    {p.new.verdict.how}"
+                    + (f"; {p.new.verdict.note}" if p.new.verdict.note else "")
+                )
                 continue
             out.append(f"    new counterexample ({len(trace)} steps):")
             out += render_trace(new_model, trace)
@@ -151,8 +183,12 @@ def _reach(diff: DiffReport) -> list[str]:
     out += _steps("steps newly reachable", "+", reach.added_steps, new_model, "new")
     if not reach.removed_steps and not reach.added_steps:
         out += ["", "steps: the same steps are reachable in both versions"]
-    out += _dead_ends("new dead ends", reach.new_dead_ends, reach.new_dead_end_count, new_model, "new")
-    out += _dead_ends("dead ends removed", reach.removed_dead_ends, reach.removed_dead_end_count, old_model, "old")
+    out += _dead_ends(
+        "new dead ends", reach.new_dead_ends, reach.new_dead_end_count, new_model, "new"
+    )
+    out += _dead_ends(
+        "dead ends removed", reach.removed_dead_ends, reach.removed_dead_end_count, old_model, "old"
+    )
     if not reach.new_dead_end_count and not reach.removed_dead_end_count:
         out += ["", "dead ends: none new, none removed"]
     out += [f"note: {n}" for n in reach.notes]
@@ -168,6 +204,10 @@ def summary(diff: DiffReport, fail_on: str) -> str:
     if diff.law:
         parts.append(f"{len(diff.law_regressions)} guarantee(s) removed or weakened")
     if diff.reach is not None:
-        parts.append(f"{len(diff.reach.removed_steps)} step(s) removed, {len(diff.reach.added_steps)} added")
-        parts.append(f"{diff.reach.new_dead_end_count} new dead end(s), {diff.reach.removed_dead_end_count} removed")
+        parts.append(
+            f"{len(diff.reach.removed_steps)} step(s) removed, {len(diff.reach.added_steps)} added"
+        )
+        parts.append(
+            f"{diff.reach.new_dead_end_count} new dead end(s), {diff.reach.removed_dead_end_count} removed"
+        )
     return f"summary: {'; '.join(parts)} — exit {diff.exit_code(fail_on)} (--fail-on {fail_on})"

@@ -69,14 +69,24 @@ class _Case:
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("checker.report.html", "templates"),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("checker.report.html", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
-def build_site(paths: list[str], out: str, lang: Lang | None = None, library: str = "principles",
-               progress: Callable[[str], None] | None = None, graph_engine: str = "auto",
-               limits: dict[str, Any] | None = None) -> Site:
+def build_site(
+    paths: list[str],
+    out: str,
+    lang: Lang | None = None,
+    library: str = "principles",
+    progress: Callable[[str], None] | None = None,
+    graph_engine: str = "auto",
+    limits: dict[str, Any] | None = None,
+) -> Site:
     """Check `paths` once and write the site into `out` (created; old pages overwritten);
     `limits`: `max_states` and `timeout_s` for `CheckOptions` (`--max-states`, `--timeout`)."""
     options = replace(check_options(), **(limits or {}))
@@ -92,8 +102,14 @@ def build_site(paths: list[str], out: str, lang: Lang | None = None, library: st
         if report is None:
             continue
         model = report.result.model if report.result is not None else None
-        case = _Case(c.row, slug(c.row.case), report, lang or (default_lang(model) if model else "en"),
-                     c.graph, diff=c.diff)
+        case = _Case(
+            c.row,
+            slug(c.row.case),
+            report,
+            lang or (default_lang(model) if model else "en"),
+            c.graph,
+            diff=c.diff,
+        )
         cases.append(case)
     in_site = {c.slug for c in cases}
     pages: list[Path] = []
@@ -104,8 +120,11 @@ def build_site(paths: list[str], out: str, lang: Lang | None = None, library: st
         pages += _explanations(env, root, case, graph_engine)
     for case in cases:
         if case.diff is not None and case.diff["base_slug"] not in in_site:  # no page to link to
-            case.diff = dict(case.diff, base_href="", changes=[dict(ch, old_href="")
-                                                                 for ch in case.diff["changes"]])
+            case.diff = dict(
+                case.diff,
+                base_href="",
+                changes=[dict(ch, old_href="") for ch in case.diff["changes"]],
+            )
         pages.append(_case_page(env, root, case, graph_engine))
         if case.report.result is None:
             errors.append(case.row.path)
@@ -122,8 +141,13 @@ class _Checked:
     diff: dict[str, Any] | None
 
 
-def _check_all(paths: list[str], library: str, options: CheckOptions, lang: Lang | None,
-               progress: Callable[[str], None] | None) -> list[_Checked]:
+def _check_all(
+    paths: list[str],
+    library: str,
+    options: CheckOptions,
+    lang: Lang | None,
+    progress: Callable[[str], None] | None,
+) -> list[_Checked]:
     """Check every case once; a bill's diff reuses its base's report and state space.
 
     (Checking in two processes was tried: a law and its bills must share a process for the
@@ -164,19 +188,43 @@ def _index(env: Environment, root: Path, matrix: Matrix, cases: list[_Case], lan
             href = ""
             if case is not None:
                 href = case.pages.get(principle.name, f"{case.slug}.html")
-            cells.append({"word": cell.word, "reason": reason, "cls": cls, "href": href,
-                          "expected": cell.expected, "match": cell.match})
+            cells.append(
+                {
+                    "word": cell.word,
+                    "reason": reason,
+                    "cls": cls,
+                    "href": href,
+                    "expected": cell.expected,
+                    "match": cell.match,
+                }
+            )
         result = case.report.result if case is not None else None
         own = result.model.title_zh if result is not None and lang == "zh" else ""
-        rows.append({"case": row.case, "jurisdiction": row.jurisdiction, "title": own or row.title,
-                     "href": f"{case.slug}.html" if case else "", "cells": cells})
+        rows.append(
+            {
+                "case": row.case,
+                "jurisdiction": row.jurisdiction,
+                "title": own or row.title,
+                "href": f"{case.slug}.html" if case else "",
+                "cells": cells,
+            }
+        )
     titles = {}
     for p in matrix.principles:
-        prop = next((o.property for c in cases for o in c.report.outcomes if o.property.name == p.name), None)
+        prop = next(
+            (o.property for c in cases for o in c.report.outcomes if o.property.name == p.name),
+            None,
+        )
         titles[p.name] = property_title(prop, lang) if prop is not None else (p.title or p.name)
     html = env.get_template("index.html").render(
-        t=CHROME[lang], lang=lang, principles=matrix.principles, rows=rows, titles=titles,
-        legend=[{"word": w, "cls": c} for w, c in legend.items()], root=".")
+        t=CHROME[lang],
+        lang=lang,
+        principles=matrix.principles,
+        rows=rows,
+        titles=titles,
+        legend=[{"word": w, "cls": c} for w, c in legend.items()],
+        root=".",
+    )
     path = root / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -192,8 +240,13 @@ def _outcome(report: FileReport, name: str) -> PropertyOutcome | None:
 def _article(model: Model, name: str, lang: Lang) -> dict[str, str]:
     src = model.source(name)
     assert src is not None
-    return {"id": f"src-{name}", "title": source_title(model, name, lang), "original": src.zh,
-            "english": src.text, "name": name}
+    return {
+        "id": f"src-{name}",
+        "title": source_title(model, name, lang),
+        "original": src.zh,
+        "english": src.text,
+        "name": name,
+    }
 
 
 def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) -> list[Path]:
@@ -223,16 +276,35 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
         steps = []
         if story is not None:
             for s in story.steps:
-                steps.append({"label": s.label, "first": s.first, "who": s.who, "what": s.what,
-                              "time": s.is_time, "changes": s.changes,
-                              "cites": [{"href": f"#src-{c.name}", "title": c.title, "name": c.name}
-                                        for c in s.citations]})
+                steps.append(
+                    {
+                        "label": s.label,
+                        "first": s.first,
+                        "who": s.who,
+                        "what": s.what,
+                        "time": s.is_time,
+                        "changes": s.changes,
+                        "cites": [
+                            {"href": f"#src-{c.name}", "title": c.title, "name": c.name}
+                            for c in s.citations
+                        ],
+                    }
+                )
         html = template.render(
-            t=CHROME[lang], w=WORDS[lang], lang=lang, root="..", case=_case_info(case),
-            v=verdict_info(o, lang), story=story, steps=steps,
-            articles=[_article(model, n, lang) for n in cited], svg=svg,
-            graph_var=case.graph.var if case.graph is not None else "", details=details,
-            witness=o.verdict.status.value == "holds")
+            t=CHROME[lang],
+            w=WORDS[lang],
+            lang=lang,
+            root="..",
+            case=_case_info(case),
+            v=verdict_info(o, lang),
+            story=story,
+            steps=steps,
+            articles=[_article(model, n, lang) for n in cited],
+            svg=svg,
+            graph_var=case.graph.var if case.graph is not None else "",
+            details=details,
+            witness=o.verdict.status.value == "holds",
+        )
         path = root / rel
         path.write_text(html, encoding="utf-8")
         case.pages[o.property.name] = rel
@@ -243,11 +315,16 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
 def _case_info(case: _Case) -> dict[str, Any]:
     result = case.report.result
     own = result.model.title_zh if result is not None and case.lang == "zh" else ""
-    return {"case": case.row.case, "slug": case.slug, "title": own or case.row.title or case.row.case,
-            "path": case.row.path, "jurisdiction": case.row.jurisdiction,
-            "engine": result.engine if result else "",
-            "states": result.states if result else 0,
-            "seconds": f"{result.seconds:.2f}" if result else ""}
+    return {
+        "case": case.row.case,
+        "slug": case.slug,
+        "title": own or case.row.title or case.row.case,
+        "path": case.row.path,
+        "jurisdiction": case.row.jurisdiction,
+        "engine": result.engine if result else "",
+        "states": result.states if result else 0,
+        "seconds": f"{result.seconds:.2f}" if result else "",
+    }
 
 
 # ----------------------------------------------------------------------------- case pages
@@ -257,8 +334,10 @@ def _case_page(env: Environment, root: Path, case: _Case, graph_engine: str) -> 
     report, lang = case.report, case.lang
     result = report.result
     law, _ = consolidated_text(case.row.path)
-    verdicts = [dict(verdict_info(o, lang), href=f"{case.slug}/{slug(o.property.name)}.html")
-                for o in report.outcomes]
+    verdicts = [
+        dict(verdict_info(o, lang), href=f"{case.slug}/{slug(o.property.name)}.html")
+        for o in report.outcomes
+    ]
     svg = ""
     articles: list[dict[str, str]] = []
     dead_ends = 0
@@ -272,9 +351,20 @@ def _case_page(env: Environment, root: Path, case: _Case, graph_engine: str) -> 
         diff = case.diff
     problems = "" if result is not None else _diagnostics(report)
     html = env.get_template("case.html").render(
-        t=CHROME[lang], lang=lang, root=".", case=_case_info(case), verdicts=verdicts, svg=svg,
-        graph_var=case.graph.var if case.graph is not None else "", law=law, articles=articles,
-        dead_ends=dead_ends, diff=diff, problems=problems, checked=result is not None)
+        t=CHROME[lang],
+        lang=lang,
+        root=".",
+        case=_case_info(case),
+        verdicts=verdicts,
+        svg=svg,
+        graph_var=case.graph.var if case.graph is not None else "",
+        law=law,
+        articles=articles,
+        dead_ends=dead_ends,
+        diff=diff,
+        problems=problems,
+        checked=result is not None,
+    )
     path = root / f"{case.slug}.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -284,5 +374,3 @@ def _diagnostics(report: FileReport) -> str:
     from checker.report.check.text import render_report
 
     return render_report(report)
-
-

@@ -62,8 +62,9 @@ def project(model: Model, space: Any) -> StageGraph | None:
     order = list(t.values) if isinstance(t, EnumType) else sorted(seen, key=str)
     nodes = tuple(v for v in order if v in seen)
     initial = tuple(dict.fromkeys(column[i] for i in range(len(column)) if space.parent[i] == -1))
-    return StageGraph(model.slots[slot].var, slot, nodes, initial,
-                      {k: tuple(v) for k, v in edges.items()})
+    return StageGraph(
+        model.slots[slot].var, slot, nodes, initial, {k: tuple(v) for k, v in edges.items()}
+    )
 
 
 def trace_edges(graph: StageGraph, trace: Trace) -> dict[tuple[Value, Value], list[int]]:
@@ -84,8 +85,9 @@ def node_label(model: Model, graph: StageGraph, value: Value, lang: Lang) -> str
     return phrase or str(value)
 
 
-def render_svg(model: Model, graph: StageGraph, lang: Lang, trace: Trace | None = None,
-               engine: str = "auto") -> str:
+def render_svg(
+    model: Model, graph: StageGraph, lang: Lang, trace: Trace | None = None, engine: str = "auto"
+) -> str:
     """The graph as an `<svg>` element; `engine` auto (dot if installed), dot, or networkx."""
     lit = trace_edges(graph, trace) if trace is not None else {}
     visited = {v for e in lit for v in e}
@@ -112,8 +114,13 @@ def _q(s: str) -> str:
 _DOT_CACHE: dict[tuple[int, str], tuple[StageGraph, str | None]] = {}
 
 
-def _dot_svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value, Value], list[int]],
-             visited: set[Value]) -> str | None:
+def _dot_svg(
+    model: Model,
+    graph: StageGraph,
+    lang: Lang,
+    lit: dict[tuple[Value, Value], list[int]],
+    visited: set[Value],
+) -> str | None:
     """Graphviz lays the graph out once per graph and language; each run's highlight is then a
     class on the run's edges and stages (styled by the page), so a case's hundred explanation
     pages cost one `dot` call."""
@@ -130,28 +137,44 @@ def _dot_svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value,
     for k, edge in enumerate(graph.edges):
         steps = lit.get(edge)
         if steps:
-            svg = svg.replace(f'<g id="e{k}" class="edge">', f'<g id="e{k}" class="edge hl" '
-                              f'data-steps="{", ".join(map(str, steps))}">')
+            svg = svg.replace(
+                f'<g id="e{k}" class="edge">',
+                f'<g id="e{k}" class="edge hl" data-steps="{", ".join(map(str, steps))}">',
+            )
     for v in visited:
         if v in index:
-            svg = svg.replace(f'<g id="n{index[v]}" class="node">', f'<g id="n{index[v]}" class="node visited">')
+            svg = svg.replace(
+                f'<g id="n{index[v]}" class="node">', f'<g id="n{index[v]}" class="node visited">'
+            )
     return svg
 
 
 def _dot_base(model: Model, graph: StageGraph, lang: Lang) -> str | None:
     ids = {v: f"n{i}" for i, v in enumerate(graph.nodes)}
-    out = ["digraph stages {", "  rankdir=LR; bgcolor=transparent;",
-           '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontsize=11, fontname="sans-serif"];',
-           '  edge [color="#9aa5b1", fontsize=10, fontname="sans-serif"];']
+    out = [
+        "digraph stages {",
+        "  rankdir=LR; bgcolor=transparent;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontsize=11, fontname="sans-serif"];',
+        '  edge [color="#9aa5b1", fontsize=10, fontname="sans-serif"];',
+    ]
     for v in graph.nodes:
-        out.append(f"  {ids[v]} [id={_q(ids[v])}, label={_q(_wrap(node_label(model, graph, v, lang)))}, "
-                   f"tooltip={_q(str(v))}];")
+        out.append(
+            f"  {ids[v]} [id={_q(ids[v])}, label={_q(_wrap(node_label(model, graph, v, lang)))}, "
+            f"tooltip={_q(str(v))}];"
+        )
     for k, ((a, b), names) in enumerate(graph.edges.items()):
-        out.append(f"  {ids[a]} -> {ids[b]} [id=\"e{k}\", tooltip={_q(_edge_title(model, names, lang))}];")
+        out.append(
+            f'  {ids[a]} -> {ids[b]} [id="e{k}", tooltip={_q(_edge_title(model, names, lang))}];'
+        )
     out.append("}")
     try:
-        done = subprocess.run(["dot", "-Tsvg"], input="\n".join(out).encode(), capture_output=True,
-                              timeout=20, check=True)
+        done = subprocess.run(
+            ["dot", "-Tsvg"],
+            input="\n".join(out).encode(),
+            capture_output=True,
+            timeout=20,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     text = done.stdout.decode("utf-8", "replace")
@@ -189,7 +212,7 @@ def _wrap(text: str, width: int = 26) -> str:
     """Break a label into at most three lines (by words; Chinese by characters)."""
     if " " not in text:
         width = 13
-        lines = [text[i:i + width] for i in range(0, len(text), width)]
+        lines = [text[i : i + width] for i in range(0, len(text), width)]
     else:
         lines, line = [], ""
         for w in text.split():
@@ -204,47 +227,64 @@ def _wrap(text: str, width: int = 26) -> str:
     return "\n".join(lines)
 
 
-def _svg(model: Model, graph: StageGraph, lang: Lang, lit: dict[tuple[Value, Value], list[int]],
-         visited: set[Value]) -> str:
+def _svg(
+    model: Model,
+    graph: StageGraph,
+    lang: Lang,
+    lit: dict[tuple[Value, Value], list[int]],
+    visited: set[Value],
+) -> str:
     pos = layout(graph)
     width = max((x for x, _ in pos.values()), default=0) + NODE_W + MARGIN
     height = max((y for _, y in pos.values()), default=0) + NODE_H + MARGIN
     esc = html.escape
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-graph" width="{width:.0f}" '
-             f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-             f'aria-label="stage graph of {esc(graph.var)}">',
-             _marker("arrow", "#9aa5b1", 8) + _marker("arrow-hl", "#c81e1e", 11)]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-graph" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'aria-label="stage graph of {esc(graph.var)}">',
+        _marker("arrow", "#9aa5b1", 8) + _marker("arrow-hl", "#c81e1e", 11),
+    ]
     # plain edges first, highlighted ones on top
     for (a, b), names in sorted(graph.edges.items(), key=lambda e: e[0] in lit):
         steps = lit.get((a, b))
         d, mid = _path(pos[a], pos[b])
         cls = "edge hl" if steps else "edge"
         marker = "arrow-hl" if steps else "arrow"
-        parts.append(f'<g class="{cls}"><title>{esc(_edge_title(model, names, lang))}</title>'
-                     f'<path d="{d}" fill="none" marker-end="url(#{marker})"/>')
+        parts.append(
+            f'<g class="{cls}"><title>{esc(_edge_title(model, names, lang))}</title>'
+            f'<path d="{d}" fill="none" marker-end="url(#{marker})"/>'
+        )
         if steps:
-            parts.append(f'<text class="step-no" x="{mid[0]:.0f}" y="{mid[1]:.0f}">'
-                         f'{esc(", ".join(map(str, steps)))}</text>')
+            parts.append(
+                f'<text class="step-no" x="{mid[0]:.0f}" y="{mid[1]:.0f}">'
+                f"{esc(', '.join(map(str, steps)))}</text>"
+            )
         parts.append("</g>")
     for v in graph.nodes:
         x, y = pos[v]
         label = _wrap(node_label(model, graph, v, lang)).split("\n")
         cls = "stage-node visited" if v in visited else "stage-node"
         first = y + NODE_H / 2 - (len(label) - 1) * 7 + 4
-        texts = "".join(f'<tspan x="{x + NODE_W / 2:.0f}" y="{first + 14 * k:.0f}">{esc(t)}</tspan>'
-                        for k, t in enumerate(label))
-        parts.append(f'<g class="{cls}"><title>{esc(graph.var)} = {esc(str(v))}</title>'
-                     f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
-                     f'<text text-anchor="middle">{texts}</text></g>')
+        texts = "".join(
+            f'<tspan x="{x + NODE_W / 2:.0f}" y="{first + 14 * k:.0f}">{esc(t)}</tspan>'
+            for k, t in enumerate(label)
+        )
+        parts.append(
+            f'<g class="{cls}"><title>{esc(graph.var)} = {esc(str(v))}</title>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+            f'<text text-anchor="middle">{texts}</text></g>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _marker(name: str, colour: str, size: int) -> str:
     """An arrowhead in user units, so a thick highlighted edge does not get a huge one."""
-    return (f'<defs><marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" '
-            f'markerUnits="userSpaceOnUse" markerWidth="{size}" markerHeight="{size}" '
-            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker></defs>')
+    return (
+        f'<defs><marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" '
+        f'markerUnits="userSpaceOnUse" markerWidth="{size}" markerHeight="{size}" '
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker></defs>'
+    )
 
 
 def _path(a: tuple[float, float], b: tuple[float, float]) -> tuple[str, tuple[float, float]]:
@@ -254,11 +294,16 @@ def _path(a: tuple[float, float], b: tuple[float, float]) -> tuple[str, tuple[fl
     if bx > ax:
         x1, y1, x2, y2 = ax + NODE_W, ay + NODE_H / 2, bx, by + NODE_H / 2
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        return f"M{x1:.0f},{y1:.0f} C{mx:.0f},{y1:.0f} {mx:.0f},{y2:.0f} {x2:.0f},{y2:.0f}", (mx, my - 4)
+        return f"M{x1:.0f},{y1:.0f} C{mx:.0f},{y1:.0f} {mx:.0f},{y2:.0f} {x2:.0f},{y2:.0f}", (
+            mx,
+            my - 4,
+        )
     # back or within a layer: leave from the top, arc above, enter from the top
     x1, y1 = ax + NODE_W / 2 + 12, ay
     x2, y2 = bx + NODE_W / 2 - 12, by
     lift = min(TOP - 8, 30 + abs(ax - bx) * 0.08 + abs(ay - by) * 0.1)
     cy = min(y1, y2) - lift
-    return (f"M{x1:.0f},{y1:.0f} C{x1:.0f},{cy:.0f} {x2:.0f},{cy:.0f} {x2:.0f},{y2:.0f}",
-            ((x1 + x2) / 2, cy + lift * 0.25))
+    return (
+        f"M{x1:.0f},{y1:.0f} C{x1:.0f},{cy:.0f} {x2:.0f},{cy:.0f} {x2:.0f},{y2:.0f}",
+        ((x1 + x2) / 2, cy + lift * 0.25),
+    )

@@ -60,13 +60,22 @@ def lint_exit_code(files: list[LintFile], fail_on: str = "error") -> int:
 
 
 def _span_json(s: Span) -> dict[str, Any]:
-    return {"file": s.path, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
+    return {
+        "file": s.path,
+        "line": s.line,
+        "column": s.col,
+        "end_line": s.end_line,
+        "end_column": s.end_col,
+    }
 
 
 def lint_counts(files: list[LintFile]) -> dict[str, int]:
     """The counts the text summary prints: counted findings per level, allowed ones apart."""
     shown = [x for f in files for x in counted(f.findings, f.allows)]
-    out = {level: sum(1 for x in shown if x.severity == level) for level in ("error", "warning", "note")}
+    out = {
+        level: sum(1 for x in shown if x.severity == level)
+        for level in ("error", "warning", "note")
+    }
     out["allowed"] = sum(len(f.findings) for f in files) - len(shown)
     out["files_with_errors"] = sum(1 for f in files if f.bad_input)
     return out
@@ -88,12 +97,28 @@ def render_lint_json(files: list[LintFile]) -> str:
                 "path": f.path,
                 "diagnostics": [diagnostic_json(d) for d in f.diagnostics],
                 "unsettled": f.unsettled or None,
-                "unused_allows": [{"code": a.code, "rules": list(a.rules), "reason": a.reason,
-                                   "location": _span_json(a.span)} for a in unused(f.findings, f.allows)],
+                "unused_allows": [
+                    {
+                        "code": a.code,
+                        "rules": list(a.rules),
+                        "reason": a.reason,
+                        "location": _span_json(a.span),
+                    }
+                    for a in unused(f.findings, f.allows)
+                ],
                 "findings": [
-                    {"id": lint_code(x), "allowed": _allowed(x, f), "code": x.code, "severity": x.severity, "message": x.message, "rules": list(x.rules),
-                     "citations": [{"source": s, "title": t} for s, t in x.citations], "how": x.how,
-                     "property": x.property or None, "locations": [_span_json(s) for s in x.spans]}
+                    {
+                        "id": lint_code(x),
+                        "allowed": _allowed(x, f),
+                        "code": x.code,
+                        "severity": x.severity,
+                        "message": x.message,
+                        "rules": list(x.rules),
+                        "citations": [{"source": s, "title": t} for s, t in x.citations],
+                        "how": x.how,
+                        "property": x.property or None,
+                        "locations": [_span_json(s) for s in x.spans],
+                    }
                     for x in f.findings
                 ],
             }
@@ -108,18 +133,34 @@ def lint_sarif_findings(files: list[LintFile]) -> list[Finding]:
     for f in files:
         out += [diagnostic_finding(d) for d in f.diagnostics]
         if f.unsettled:
-            out.append(Finding(Rule("lint-unsettled", "A search of lint was cut short by a limit"),
-                               "none", f"lint of {f.path} unsettled: {f.unsettled}",
-                               Span(f.path, 1, 1, 1, 2), kind="open"))
+            out.append(
+                Finding(
+                    Rule("lint-unsettled", "A search of lint was cut short by a limit"),
+                    "none",
+                    f"lint of {f.path} unsettled: {f.unsettled}",
+                    Span(f.path, 1, 1, 1, 2),
+                    kind="open",
+                )
+            )
         for x in f.findings:
             spans = [s for s in x.spans if s.line > 0]
             where = spans[0] if spans else Span(f.path, 1, 1, 1, 2)
-            related = tuple((s, f"rule {name}") for s, name in zip(spans[1:], x.rules[1:], strict=False))
+            related = tuple(
+                (s, f"rule {name}") for s, name in zip(spans[1:], x.rules[1:], strict=False)
+            )
             cites = f"; cites {', '.join(s for s, _ in x.citations)}" if x.citations else ""
             how = f" ({x.how})" if x.how else ""
-            out.append(Finding(Rule(lint_code(x), describe(lint_code(x))), x.severity,
-                               f"{x.message}{how}{cites}", where, related,
-                               suppression=_allowed(x, f), properties={"rules": list(x.rules), "name": x.code}))
+            out.append(
+                Finding(
+                    Rule(lint_code(x), describe(lint_code(x))),
+                    x.severity,
+                    f"{x.message}{how}{cites}",
+                    where,
+                    related,
+                    suppression=_allowed(x, f),
+                    properties={"rules": list(x.rules), "name": x.code},
+                )
+            )
     return out
 
 
@@ -134,28 +175,41 @@ def render_lint_junit(files: list[LintFile]) -> str:
         tests = failures = errors = 0
         if f.bad_input:
             case = ET.SubElement(suite, "testcase", classname=f.path, name="load", time="0.000")
-            ET.SubElement(case, "error", message=f.diagnostics[0].message, type="bad input").text = "\n\n".join(
-                render(d, f.files) for d in f.diagnostics)
+            ET.SubElement(
+                case, "error", message=f.diagnostics[0].message, type="bad input"
+            ).text = "\n\n".join(render(d, f.files) for d in f.diagnostics)
             tests, errors = 1, 1
         else:
             for code in CODES:
                 found = [x for x in f.findings if x.code == code]
                 name = f"{LINT_CODE_OF[code]} {code}"
                 case = ET.SubElement(suite, "testcase", classname=f.path, name=name, time="0.000")
-                text = "\n".join(f"{x.severity}: {x.message} ({x.how})" + (
-                    f" — allowed: {why}" if (why := _allowed(x, f)) else "") for x in found)
+                text = "\n".join(
+                    f"{x.severity}: {x.message} ({x.how})"
+                    + (f" — allowed: {why}" if (why := _allowed(x, f)) else "")
+                    for x in found
+                )
                 tests += 1
                 if fails(found, f.allows):
-                    ET.SubElement(case, "failure", message=f"{len(found)} finding(s)", type=code).text = text
+                    ET.SubElement(
+                        case, "failure", message=f"{len(found)} finding(s)", type=code
+                    ).text = text
                     failures += 1
                 elif found:
                     ET.SubElement(case, "system-out").text = text
         skipped = 0
         if f.unsettled and not f.bad_input:
-            case = ET.SubElement(suite, "testcase", classname=f.path, name="time limit", time="0.000")
+            case = ET.SubElement(
+                suite, "testcase", classname=f.path, name="time limit", time="0.000"
+            )
             ET.SubElement(case, "skipped", message=f"unsettled: {f.unsettled}")
             tests, skipped = tests + 1, 1
-        for k, v in (("tests", tests), ("failures", failures), ("errors", errors), ("skipped", skipped)):
+        for k, v in (
+            ("tests", tests),
+            ("failures", failures),
+            ("errors", errors),
+            ("skipped", skipped),
+        ):
             suite.set(k, str(v))
         suites.append(suite)
     return junit_document(suites, name="revcheck lint")

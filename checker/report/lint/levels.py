@@ -48,24 +48,33 @@ def unused(findings: Iterable[Finding], allows: tuple[Allowance, ...]) -> list[A
     """`allow` lines for lint codes that accept no finding: stale after a change of the law
     (or of the depth bound), worth a reviewer's look; they do not fail the run."""
     found = list(findings)
-    return [a for a in allows if a.code in LINT_CODES
-            and not any(a.covers(lint_code(f), f.rules) for f in found)]
+    return [
+        a
+        for a in allows
+        if a.code in LINT_CODES and not any(a.covers(lint_code(f), f.rules) for f in found)
+    ]
 
 
 def at_or_above(f: Finding, fail_on: str) -> bool:
     return LEVELS.index(f.severity) >= LEVELS.index(fail_on)
 
 
-def fails(findings: Iterable[Finding], allows: tuple[Allowance, ...], fail_on: str = "error") -> bool:
+def fails(
+    findings: Iterable[Finding], allows: tuple[Allowance, ...], fail_on: str = "error"
+) -> bool:
     return any(at_or_above(f, fail_on) for f in counted(findings, allows))
 
 
-def lint_summary(findings: tuple[Finding, ...] | list[Finding], allows: tuple[Allowance, ...] = ()) -> str:
+def lint_summary(
+    findings: tuple[Finding, ...] | list[Finding], allows: tuple[Allowance, ...] = ()
+) -> str:
     """One line: 'lint: 0 error(s), 2 warning(s), 5 note(s); 22 allowed (L603: 22)'."""
     if not findings:
         return "lint: no findings"
     shown = counted(findings, allows)
-    levels = ", ".join(f"{sum(1 for f in shown if f.severity == lv)} {lv}(s)" for lv in reversed(LEVELS))
+    levels = ", ".join(
+        f"{sum(1 for f in shown if f.severity == lv)} {lv}(s)" for lv in reversed(LEVELS)
+    )
     codes: dict[str, int] = {}
     for f in shown:
         codes[label(f)] = codes.get(label(f), 0) + 1
@@ -74,6 +83,9 @@ def lint_summary(findings: tuple[Finding, ...] | list[Finding], allows: tuple[Al
     by_code: dict[str, int] = {}
     for f in allowed:
         by_code[lint_code(f)] = by_code.get(lint_code(f), 0) + 1
-    tail = (f"; {len(allowed)} allowed ({', '.join(f'{k}: {v}' for k, v in by_code.items())})"
-            if allowed else "")
+    tail = (
+        f"; {len(allowed)} allowed ({', '.join(f'{k}: {v}' for k, v in by_code.items())})"
+        if allowed
+        else ""
+    )
     return f"lint: {levels}{detail}{tail}"

@@ -8,8 +8,11 @@ from checker.symbolic.lint import Finding
 from dsl.model import Allowance
 
 
-def render_findings(findings: tuple[Finding, ...] | list[Finding], path: str = "",
-                    allows: tuple[Allowance, ...] = ()) -> str:
+def render_findings(
+    findings: tuple[Finding, ...] | list[Finding],
+    path: str = "",
+    allows: tuple[Allowance, ...] = (),
+) -> str:
     """Findings as text, one block each: level, code and name, message, how, rules with
     citations; a finding an `allow` line accepts is shown as `allowed[…]` with its reason."""
     out: list[str] = []
@@ -30,6 +33,8 @@ def render_findings(findings: tuple[Finding, ...] | list[Finding], path: str = "
             out.append(f"   = cites {name}: {title}")
     for a in unused(findings, allows):
         rules = f" for {', '.join(a.rules)}" if a.rules else ""
-        out.append(f"note: `allow {a.code}{rules}` ({a.span}) accepts no finding: remove it, or "
-                   "check what changed")
+        out.append(
+            f"note: `allow {a.code}{rules}` ({a.span}) accepts no finding: remove it, or "
+            "check what changed"
+        )
     return "\n".join(out)
