@@ -51,7 +51,8 @@ def main(argv: list[str]) -> None:
         problems = compare(exported, theirs, ours)
         assert not problems, problems
         print(
-            f"{n:>3} {'revcheck':>14} {ours.states:>9,} {seconds:>8.2f} {ours.states / seconds:>10,.0f}"
+            f"{n:>3} {'revcheck':>14} {ours.states:>9,} {seconds:>8.2f} "
+            f"{ours.states / seconds:>10,.0f}"
         )
         print(f"{n:>3} {'spin gen+cc':>14} {'':>9} {theirs.compile_seconds:>8.2f} {'':>10}")
         rate = theirs.states / theirs.seconds if theirs.seconds else float("inf")

@@ -3,12 +3,13 @@
     python benchmarks/symbolic.py [--timeout S] [--depth K] [PATH ...]   (default: cases/)
 
 For each procedure: the explicit engine's seconds (finite models), the symbolic engine's
-wall-clock and CPU seconds (they differ on a shared machine), and how each property was settled by Z3: proved by k-induction (`kind`), by a Spacer
-invariant (`inv`), refuted by a counterexample or witnessed (`trace`), left bounded (`bnd`),
-unknown at the time limit (`time`), needing the explicit engine (liveness, `live`), not
-applicable (`n/a`). `agree` counts the properties both engines settled with the same verdict,
-`differ` those they settled differently (must be 0). Then every safety property the symbolic
-engine left unsettled, by name. Not a timed test: the figures depend on the machine.
+wall-clock and CPU seconds (they differ on a shared machine), and how each property was settled
+by Z3: proved by k-induction (`kind`), by a Spacer invariant (`inv`), refuted by a
+counterexample or witnessed (`trace`), left bounded (`bnd`), unknown at the time limit (`time`),
+needing the explicit engine (liveness, `live`), not applicable (`n/a`). `agree` counts the
+properties both engines settled with the same verdict, `differ` those they settled differently
+(must be 0). Then every safety property the symbolic engine left unsettled, by name. Not a timed
+test: the figures depend on the machine.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ AGREED = {5: 8_832}  # not published: the engine's and the hand-written BFS's co
 def twophase_source(n: int) -> str:
     """TwoPhase.tla for `n` resource managers, in the revcheck language."""
     rms = ", ".join(f"rm{i}" for i in range(1, n + 1))
-    return f"""procedure twophase_{n} "TwoPhase commit, {n} resource managers (Lamport, TwoPhase.tla)"
+    return f"""procedure twophase_{n} \
+"TwoPhase commit, {n} resource managers (Lamport, TwoPhase.tla)"
 
 organ node "a participant of the protocol"
 actor tm is node "the transaction manager"
@@ -79,7 +80,8 @@ property consistent "TCConsistent: no RM committed while another aborted" {{
   never exists r in rms: exists s in rms: rm_state[r] == committed and rm_state[s] == aborted
 }}
 
-expect consistent holds "TwoPhase implements TCommit (Lamport, Gray: Consensus on Transaction Commit)"
+expect consistent holds \
+"TwoPhase implements TCommit (Lamport, Gray: Consensus on Transaction Commit)"
 """
 
 

@@ -46,7 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument(
         "--cross-check",
         action="store_true",
-        help="also run the symbolic engine on finite models; a disagreement is an internal error (exit 4)",
+        help=(
+            "also run the symbolic engine on finite models; "
+            "a disagreement is an internal error (exit 4)"
+        ),
     )
     c.add_argument(
         "--lint",

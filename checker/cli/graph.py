@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if len(nodes) > MAX_DRAWN:
         print(
-            f"revcheck: error: the graph has {len(nodes):,} nodes; drawing is limited to {MAX_DRAWN}. "
+            f"revcheck: error: the graph has {len(nodes):,} nodes; "
+            f"drawing is limited to {MAX_DRAWN}. "
             "Use --project VAR[,VAR] to draw it projected onto some variables.",
             file=sys.stderr,
         )

@@ -5,10 +5,11 @@ the procedures (labelled `jurisdiction/case` from the folder and file name) and 
 the properties of the `principles` library in declaration order. Each cell is one of holds /
 holds vacuously / fails / not modelled / no such rule (docs/output.md; `unknown` or `holds≤k` for
 a search cut short, `error` for a file that does not check) and points at its trace:
-`revcheck explain FILE PROPERTY`. The text table fits 100 columns (principles by key). Formats: text, markdown, json, csv, and
-`check`'s sarif and junit restricted to the principles (`render_sarif`, `render_junit`).
-`--output FILE` writes any format to FILE. `--update FILE` rewrites the part of FILE between `<!-- matrix:begin -->` and
-`<!-- matrix:end -->`; `--check FILE` only says whether that part is up to date (exit 1 if not).
+`revcheck explain FILE PROPERTY`. The text table fits 100 columns (principles by key).
+Formats: text, markdown, json, csv, and `check`'s sarif and junit restricted to the principles
+(`render_sarif`, `render_junit`). `--output FILE` writes any format to FILE. `--update FILE`
+rewrites the part of FILE between `<!-- matrix:begin -->` and `<!-- matrix:end -->`;
+`--check FILE` only says whether that part is up to date (exit 1 if not).
 Exit codes: 0 done; 1 `--check` found the file out of date; 2 bad input; 3 a state or time limit
 (`--max-states`, `--timeout`) left some cell unsettled (each is named on standard error).
 """

@@ -82,7 +82,8 @@ class FileReport:
 
     @property
     def dead_ends_unsettled(self) -> str:
-        """Why the dead-end search settled nothing ('' if it did): a limit or a bound cut it short."""
+        """Why the dead-end search settled nothing ('' if it did): a limit or a bound cut it
+        short."""
         return "" if self.result is None else dead_ends_unsettled(self.result)
 
     @property

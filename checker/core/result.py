@@ -1,4 +1,5 @@
-"""What checking one model produces: verdicts, dead ends, range errors, and how much was explored."""
+"""What checking one model produces: verdicts, dead ends, range errors, and how much was
+explored."""
 
 from __future__ import annotations
 

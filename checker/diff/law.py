@@ -1,4 +1,5 @@
-"""What an amendment changes in the law's guarantees, beside its rules: actors, properties, expectations.
+"""What an amendment changes in the law's guarantees, beside its rules: actors, properties,
+expectations.
 
 A CI gate that only compares verdicts can be fooled: a bill that repeals the property it would
 break, or drops an `expect`, or reclassifies a judge from the trial to the enforcement organ,

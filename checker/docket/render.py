@@ -46,7 +46,10 @@ def render_text(r: ReplayReport) -> str:
         lines.append(
             "after the last lawful act the procedure is in a lawful end state (`final`)"
             if r.ends_lawfully
-            else "after the last lawful act the procedure is not in a lawful end state: it is still open"
+            else (
+                "after the last lawful act the procedure is not in a lawful end state: "
+                "it is still open"
+            )
         )
     if r.open_at_end:
         lines.append("open duties: " + "; ".join(_duty_text(d) for d in r.open_at_end))

@@ -133,7 +133,8 @@ def _values(vs: tuple[Value, ...]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """What an entry's act maps to before judging: a rule instance of the case, or a repealed one."""
+    """What an entry's act maps to before judging: a rule instance of the case, or a repealed
+    one."""
 
     rule: RuleInstance | None
     repealed: Repealed | None = None
@@ -394,7 +395,8 @@ def _judge(
         old = target.repealed
         where = f"{old.bill} line {old.line}"
         why = (
-            f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) was repealed by {where}",
+            f"rule '{old.rule.name}' (cites {', '.join(old.rule.citations) or 'nothing'}) "
+            f"was repealed by {where}",
         )
         return EntryResult(
             e,
@@ -418,7 +420,8 @@ def _judge(
     notes: list[str] = []
     if e.article and e.article not in rule.citations:
         notes.append(
-            f"'{rule.name}' does not rest on '{e.article}' (it cites {', '.join(rule.citations) or 'nothing'})"
+            f"'{rule.name}' does not rest on '{e.article}' "
+            f"(it cites {', '.join(rule.citations) or 'nothing'})"
         )
     after = state
     if not reasons:

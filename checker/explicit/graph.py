@@ -1,9 +1,10 @@
 """The explored state graph as a NetworkX graph, built only on request.
 
 Input: a `StateSpace`. Output: a `networkx.MultiDiGraph` whose nodes are state ids (attribute
-`state`, and `initial` for initial states) and whose edges are keyed by rule instance name (`TIME_STEP` for the passage of a day).
-Not built during the search: for Hanoi with 12 disks (531,441 states, 1.6 million edges) it
-takes about 15 s and over a gigabyte, against 2.5 s for the search itself.
+`state`, and `initial` for initial states) and whose edges are keyed by rule instance name
+(`TIME_STEP` for the passage of a day). Not built during the search: for Hanoi with 12 disks
+(531,441 states, 1.6 million edges) it takes about 15 s and over a gigabyte, against 2.5 s for the
+search itself.
 """
 
 from __future__ import annotations

@@ -433,7 +433,10 @@ def _within(
     )
     unbounded = _find(space, goal, sources)
     if unbounded is None:
-        note += " Without the bound the response is certain (fairness), but no deadline forces it in time."
+        note += (
+            " Without the bound the response is certain (fairness), "
+            "but no deadline forces it in time."
+        )
     else:
         note += " Even without the bound it need never come: a fair run avoids it for ever."
     return counterexample(space, prop, trace, note)

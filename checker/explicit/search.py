@@ -2,7 +2,8 @@
 
 Input: a checked `Model` and `CheckOptions`. Output: a `StateSpace` (`explore`) that property
 checkers, dead-end detection and later liveness analyses (SCCs, fairness) all share, and a
-`ModelResult` (`check`). Raises `UnboundedModel` (from `checker.explicit.compile`) for infinite models.
+`ModelResult` (`check`). Raises `UnboundedModel` (from `checker.explicit.compile`) for infinite
+models.
 
 States are the model's flat tuples, numbered in discovery order; since discovery is
 breadth-first, following parent pointers gives a *shortest* trace and the first state (or
