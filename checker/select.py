@@ -106,7 +106,8 @@ def _cross_checked(model: Model, options: CheckOptions) -> ModelResult:
     checked = cross_check(model, options)
     if checked.disagreements:
         lines = [
-            f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: {d.message}"
+            f"{d.property or 'dead ends'}: explicit {d.explicit}, symbolic {d.symbolic}: "
+            f"{d.message}"
             for d in checked.disagreements
         ]
         raise EngineDisagreement(
@@ -221,7 +222,8 @@ def cross_check(model: Model, options: CheckOptions) -> CrossCheck:
             continue
         if isinstance(prop.form, SAFETY_FORMS):
             why = compare_verdicts(e, s, options.depth)
-        else:  # liveness: where both engines settle it, the same verdict (lassos need not be shortest)
+        else:
+            # liveness: where both engines settle it, the same verdict (lassos need not be shortest)
             why = compare_statuses(e, s)
         if why is not None:
             found.append(Disagreement(prop.name, _describe(e), _describe(s), why))

@@ -351,7 +351,8 @@ def _rule_steps(
     temps: list[str],
     check: list[str],
 ) -> list[str]:
-    """The `d_step` of one rule instance, and the one asserting its range error if it can have one."""
+    """The `d_step` of one rule instance, and the one asserting its range error if it can have
+    one."""
     cites = f" (cites {', '.join(rule.citations)})" if rule.citations else ""
     guard = w.expr(rule.guard)
     ranges = [c for u in rule.updates if (c := w.in_type(u.value, model.slots[u.slot].type))]
@@ -396,7 +397,8 @@ def _header(
         " * Exported: the state, every rule instance as a guarded atomic step, the invariants, ",
         " * `reachable` (an assert of the negation: violated = reachable) and `never` of a step",
         " * (asserted in the steps that could match) as asserts,",
-        " * the dead-end check (a non-final state where no rule applies) and range errors as asserts"
+        " * the dead-end check (a non-final state where no rule applies) "
+        "and range errors as asserts"
         + (", the deadline clocks and the passage of days." if clocks else "."),
         " * Not exported, hence not compared with revcheck:",
     ]

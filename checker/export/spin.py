@@ -97,7 +97,8 @@ def _run(cmd: list[str], cwd: Path) -> str:
 
 
 def compare(exported: PromelaModel, spin: SpinResult, ours: ModelResult) -> list[str]:
-    """Every way SPIN's answers differ from revcheck's: states, invariants, dead ends, range errors."""
+    """Every way SPIN's answers differ from revcheck's: states, invariants, dead ends, range
+    errors."""
     problems: list[str] = []
     if not spin.complete or not ours.complete:
         return ["a search was incomplete: nothing compared"]
@@ -134,7 +135,8 @@ def compare(exported: PromelaModel, spin: SpinResult, ours: ModelResult) -> list
     count = max(ours.dead_end_count or 0, len(ours.dead_ends))
     if (count > 0) != (TAG_DEAD_END in spin.violated):
         problems.append(
-            f"dead ends: revcheck {count}, SPIN {'some' if TAG_DEAD_END in spin.violated else 'none'}"
+            f"dead ends: revcheck {count}, "
+            f"SPIN {'some' if TAG_DEAD_END in spin.violated else 'none'}"
         )
     ours_range = {e.rule for e in ours.range_errors}
     spin_range = {exported.rules[t - TAG_RANGE] for t in spin.violated if t >= TAG_RANGE}

@@ -65,10 +65,12 @@ LEGEND = (
 PERIOD_NOTE = (
     "timeliness is judged for every system against one period: 30 days (a reference period) "
     "unless the system's own law sets one; the period column shows the system's own "
-    '("none" where its law has none), so a law without a period never looks better than one with it.'
+    '("none" where its law has none), '
+    "so a law without a period never looks better than one with it."
 )
 CAVEAT = (
-    "Not the legal verdict itself: each principle has a formal reading, narrower than the principle "
+    "Not the legal verdict itself: each principle has a formal reading, "
+    "narrower than the principle "
     '(spec/principles.rev). "unknown" or "holds≤k" would mark a search cut short, never a proof.'
 )
 
@@ -139,7 +141,8 @@ def render_text(m: Matrix, base: str = ".") -> str:
     if noted:
         lines += [
             "",
-            "notes (why a cell is vacuous, not modelled, or no such rule; what the exclusions protect):",
+            "notes (why a cell is vacuous, not modelled, or no such rule; "
+            "what the exclusions protect):",
         ]
         for text in _grouped(noted, keys):
             lines += textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="      ")
@@ -301,7 +304,8 @@ FORMATS: dict[str, Callable[[Matrix, str], str]] = {
 
 
 def replace_section(document: str, table: str) -> str | None:
-    """`document` with the text between the matrix markers replaced by `table` (None: no markers)."""
+    """`document` with the text between the matrix markers replaced by `table` (None: no
+    markers)."""
     start, end = document.find(BEGIN), document.find(END)
     if start < 0 or end < start:
         return None

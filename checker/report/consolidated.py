@@ -124,7 +124,8 @@ def _repealed_part(chain: list[ast.Module]) -> list[str]:
         "",
         "// ---- repealed",
         *(
-            f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'} — repealed by {r.bill}"
+            f"// {'every final line' if r.target == 'final' else f'{r.target} {r.name}'}"
+            f" — repealed by {r.bill}"
             for r in gone
         ),
     ]

@@ -1,4 +1,5 @@
-"""Safety as constrained Horn clauses, solved by Z3's Spacer (PDR/IC3): invariants found by the solver.
+"""Safety as constrained Horn clauses, solved by Z3's Spacer (PDR/IC3): invariants found by the
+solver.
 
 Input: an `Encoding`, a bad condition over a state and its history bits, the history patterns
 it reads, proven lemmas, and a time limit. Output: a `HornResult`: *proved* with the inductive

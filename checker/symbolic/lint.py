@@ -10,17 +10,18 @@ naming the rules (declared names), their citations and spans, and *how* it was e
   situation: both enabled in a reachable state (warning), or their guards overlap but no run
   up to depth K reaches the overlap (note); overlaps proven unreachable are not reported;
 - contradiction: two rules enabled in the same situation set a variable to different values
-  (neither guard excludes the other), at least one of them a duty: witnessed (a warning; when
-  both are duties they command incompatible outcomes, a collision of norms the law resolves,
-  not a broken file) or bounded (note). Two powers with different effects are a choice the law leaves
-  open (discretion), not a contradiction, and are not reported; nor are one actor's duties of
-  one act kind, which model the alternative outcomes of one decision (dismiss or uphold);
+  (neither guard excludes the other), at least one of them a duty: witnessed (a warning; when both
+  are duties they command incompatible outcomes, a collision of norms the law resolves, not a broken
+  file) or bounded (note). Two powers with different effects are a choice the law leaves open
+  (discretion), not a contradiction, and are not reported; nor are one actor's duties of one act
+  kind, which model the alternative outcomes of one decision (dismiss or uphold);
 - vacuous property: an `always` implication whose premise never holds, or a `requires
   earlier` whose step never happens: unsatisfiable outright (error), proven (warning) or not
   reached up to depth K (note).
-Severities (docs/output.md, "Lint levels"): an error only where the rule set cannot mean what
-it says (a condition no state satisfies); a warning for a legal finding proven or witnessed; a
-note for one only not refuted up to the bound. Each kind has a code (dsl.codes.LINT_CODES: L601-L604) that `allow` can accept.
+Severities (docs/output.md, "Lint levels"): an error only where the rule set cannot mean what it
+says (a condition no state satisfies); a warning for a legal finding proven or witnessed; a note for
+one only not refuted up to the bound. Each kind has a code (dsl.codes.LINT_CODES: L601-L604) that
+`allow` can accept.
 Pairs are of different declared rules (instances of one rule are one provision's cases) whose
 instances agree on their shared parameters: `pay(c1)` and `enforce(c2)` concern two creditors.
 """
@@ -281,7 +282,10 @@ class _Linter:
                     premises = _premises(p)
                     if premises:
                         bad = lambda s, ps=premises: self.enc.any([self.enc.expr(q, s) for q in ps])  # noqa: E731
-                        what = f"property '{prop.name}' is vacuous: the premise of its implication never holds"
+                        what = (
+                            f"property '{prop.name}' is vacuous: "
+                            "the premise of its implication never holds"
+                        )
                 case RequiresEarlier(step=st):
                     where = st.where
                     bad = lambda s, w=where: self.enc.some_step_matches(w, s)  # noqa: E731

@@ -169,7 +169,8 @@ def trace_related(model: Model, trace: Trace) -> tuple[tuple[Span, str], ...]:
         out.append(
             (
                 spans.get(st.rule, model.span),
-                f"step {st.number}: {st.rule} by {st.actor} ({st.organ}), {st.kind or 'unstated kind'}{cites}",
+                f"step {st.number}: {st.rule} by {st.actor} ({st.organ}), "
+                f"{st.kind or 'unstated kind'}{cites}",
             )
         )
     return tuple(out)
@@ -247,7 +248,10 @@ def outcome_finding(model: Model, o: PropertyOutcome) -> Finding | None:
             property_span(model, o),
             related,
         )
-    text = f"Property {o.property.name} fails in {where}{expected}: {o.property.text}. Counterexample: "
+    text = (
+        f"Property {o.property.name} fails in {where}{expected}: {o.property.text}. "
+        "Counterexample: "
+    )
     text += trace_words(model, v.trace) if v.trace is not None else (v.note or v.how)
     if o.is_problem:
         return Finding(property_rule(o), "error", text, property_span(model, o), related)
@@ -315,7 +319,8 @@ def check_findings(reports: Iterable[FileReport]) -> list[Finding]:
                 Finding(
                     DEAD_END,
                     "warning",
-                    f"dead end in procedure {model.name}: {state}. Path: {trace_words(model, de.trace)}",
+                    f"dead end in procedure {model.name}: {state}. "
+                    f"Path: {trace_words(model, de.trace)}",
                     last_rule_span(model, de.trace),
                     trace_related(model, de.trace),
                 )

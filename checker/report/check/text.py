@@ -128,7 +128,8 @@ def _engine_lines(result: ModelResult) -> list[str]:
             else f"searched up to depth {result.depth}"
         )
         out.append(
-            f"  symbolic engine (Z3): {len(result.model.rules)} rule instances, bounded model checking "
+            f"  symbolic engine (Z3): {len(result.model.rules)} rule instances, "
+            "bounded model checking "
             f"to depth {result.depth}, k-induction and Spacer; dead ends {ends}; "
             f"{result.seconds:.2f} s"
         )
@@ -203,7 +204,8 @@ def render_report(report: FileReport, verbose: bool = False) -> str:
         out.append(f"error: cannot check {report.path}: {report.refusal}")
     if report.is_library:
         out.append(
-            f"{report.path}: library, checked for errors (its properties are checked in the procedures that import it)"
+            f"{report.path}: library, checked for errors "
+            "(its properties are checked in the procedures that import it)"
         )
     if report.result is not None:
         model = report.result.model

@@ -111,7 +111,10 @@ def _step_findings(diff: DiffReport, old: Model, new: Model) -> list[Finding]:
     out = []
     for w in reach.added_steps:
         span: Span = changes[w.label.rule].span if w.label.rule in changes else w.span
-        text = f"newly possible: {w.label}{_cites(new, w)}. Shortest witness: {trace_words(new, w.trace)}"
+        text = (
+            f"newly possible: {w.label}{_cites(new, w)}. "
+            f"Shortest witness: {trace_words(new, w.trace)}"
+        )
         out.append(
             Finding(
                 STEP_ADDED,

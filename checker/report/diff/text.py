@@ -142,7 +142,8 @@ def _properties(diff: DiffReport, new_model: Model) -> list[str]:
         if p.change is Change.REGRESSED and p.new is not None:
             out += [
                 "",
-                f"{p.name} regressed: {p.old.verdict.word if p.old else '-'} → {p.new.verdict.word}",
+                f"{p.name} regressed: {p.old.verdict.word if p.old else '-'} "
+                f"→ {p.new.verdict.word}",
             ]
             if p.new.property.text:
                 out.append(f"    property: {p.new.property.text}")
@@ -208,6 +209,7 @@ def summary(diff: DiffReport, fail_on: str) -> str:
             f"{len(diff.reach.removed_steps)} step(s) removed, {len(diff.reach.added_steps)} added"
         )
         parts.append(
-            f"{diff.reach.new_dead_end_count} new dead end(s), {diff.reach.removed_dead_end_count} removed"
+            f"{diff.reach.new_dead_end_count} new dead end(s), "
+            f"{diff.reach.removed_dead_end_count} removed"
         )
     return f"summary: {'; '.join(parts)} — exit {diff.exit_code(fail_on)} (--fail-on {fail_on})"

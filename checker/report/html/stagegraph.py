@@ -154,7 +154,8 @@ def _dot_base(model: Model, graph: StageGraph, lang: Lang) -> str | None:
     out = [
         "digraph stages {",
         "  rankdir=LR; bgcolor=transparent;",
-        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontsize=11, fontname="sans-serif"];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
+        'fontsize=11, fontname="sans-serif"];',
         '  edge [color="#9aa5b1", fontsize=10, fontname="sans-serif"];',
     ]
     for v in graph.nodes:
@@ -283,7 +284,8 @@ def _marker(name: str, colour: str, size: int) -> str:
     return (
         f'<defs><marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" '
         f'markerUnits="userSpaceOnUse" markerWidth="{size}" markerHeight="{size}" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker></defs>'
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/>'
+        "</marker></defs>"
     )
 
 

@@ -29,7 +29,9 @@ from dsl.source import SourceFile, Span
 SCHEMA = "revcheck/lint/1"
 CODES = {
     "dead-rule": "A rule that can never apply (dead provision)",
-    "competence-conflict": "Organs of different kinds competent for the same decision in one situation",
+    "competence-conflict": (
+        "Organs of different kinds competent for the same decision in one situation"
+    ),
     "contradiction": "Rules that apply in the same situation with contradictory effects",
     "vacuous-property": "A property that holds only because its premise never happens",
 }
