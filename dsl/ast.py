@@ -466,7 +466,8 @@ class AmendProperty:
 
 @dataclass(frozen=True, slots=True)
 class ScenarioStep:
-    """One step of a scenario's prefix: `rule`, `rule(c1)`, optionally `with P` on the state after."""
+    """One step of a scenario's prefix: `rule`, `rule(c1)`, optionally `with P` on the state
+    after."""
 
     rule: str
     args: tuple[str, ...]

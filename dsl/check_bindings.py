@@ -197,8 +197,11 @@ class BindingChecks(CheckingContext):
                         f"the {sort} '{d.name}' has the name of {vocabulary[d.name]}",
                         d.span,
                         "shadows a vocabulary name",
-                        help=f"beside `kind`, `actor` or `rule` in a step pattern '{d.name}' still means "
-                        f"the act kind (or actor, rule); rename the {sort} to avoid the confusion",
+                        help=(
+                            f"beside `kind`, `actor` or `rule` in a step pattern '{d.name}' "
+                            "still means the act kind (or actor, rule); "
+                            f"rename the {sort} to avoid the confusion"
+                        ),
                     )
                 )
 

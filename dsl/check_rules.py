@@ -254,7 +254,8 @@ class RuleChecks(CheckingContext):
                     self.diags.append(
                         error(
                             "E205",
-                            f"'{a.target}' is a map: assign one entry, e.g. {a.target}[{var.keys[0] if var.keys else 'x'}]",
+                            f"'{a.target}' is a map: assign one entry, "
+                            f"e.g. {a.target}[{var.keys[0] if var.keys else 'x'}]",
                             a.span,
                         )
                     )
@@ -276,7 +277,8 @@ class RuleChecks(CheckingContext):
                         self.diags.append(
                             error(
                                 "E205",
-                                f"the index of '{a.target}' must be an element of '{var.index_set}'",
+                                f"the index of '{a.target}' must be an element of "
+                                f"'{var.index_set}'",
                                 span_of(a.index),
                             )
                         )

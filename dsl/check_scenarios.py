@@ -104,7 +104,10 @@ class ScenarioChecks(CheckingContext):
                             "a `given` fact must be about the initial value of one variable",
                             span_of(g),
                             f"this reads {', '.join(names)}" if names else "",
-                            help="write one fact per variable: `given basis == revoked and held == 2`",
+                            help=(
+                                "write one fact per variable: "
+                                "`given basis == revoked and held == 2`"
+                            ),
                         )
                     )
                     ok = False

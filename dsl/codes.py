@@ -96,7 +96,10 @@ CODES: dict[Code, str] = {
     "E310": "scenario facts contradict each other",
     "E311": "a scenario fact that no run can satisfy",
     "E312": "a `given` fact not about one variable (or not fixing an unbounded one)",
-    "E304": "`expect … silent` or `holds vacuously` without a reason, or `silent` on the case's own property",
+    "E304": (
+        "`expect … silent` or `holds vacuously` without a reason, "
+        "or `silent` on the case's own property"
+    ),
     # warnings
     "W401": "rule without `cites`",
     "W402": "rule without `kind`",

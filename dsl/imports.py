@@ -130,7 +130,10 @@ class Loader:
                         f"cannot find the library '{decl.target}'",
                         decl.span,
                         "not found",
-                        help="looked beside this file, in spec/ folders above it, and in REVCHECK_PATH",
+                        help=(
+                            "looked beside this file, in spec/ folders above it, "
+                            "and in REVCHECK_PATH"
+                        ),
                     )
                 )
                 continue
@@ -314,7 +317,8 @@ def amend(
                     continue
                 old = decls[i]
                 assert isinstance(old, ast.RuleDecl)
-                # A replaced clause keeps its place, so the consolidated rule reads like the original.
+                # A replaced clause keeps its place, so the consolidated rule reads like the
+                # original.
                 given = {type(c): c for c in d.clauses}
                 kept = tuple(given.pop(type(c), c) for c in old.clauses)
                 clauses = kept + tuple(c for c in d.clauses if type(c) in given)

@@ -252,7 +252,8 @@ class ExprLowering:
             if var.keys is not None:
                 self.err(
                     "E205",
-                    f"'{name}' is a map over '{var.index_set}': name an entry, e.g. {name}[{var.keys[0] if var.keys else 'x'}]",
+                    f"'{name}' is a map over '{var.index_set}': name an entry, "
+                    f"e.g. {name}[{var.keys[0] if var.keys else 'x'}]",
                     e.span,
                     "needs an index",
                 )

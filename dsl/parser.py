@@ -138,7 +138,9 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
                 "expected a declaration",
                 help=f"did you mean `{close[0]}`?"
                 if close
-                else "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`",
+                else (
+                    "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`"
+                ),
             )
         span = _token_span(path, tok)
         message = f"unexpected {_token_words(tok)}"
