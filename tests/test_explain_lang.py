@@ -97,3 +97,24 @@ def test_cli_lang_flag(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_property_names_the_close_one(report) -> None:  # type: ignore[no-untyped-def]
     text, code = explain(report, "trial_execution_seperation", "en")
     assert code == 2 and "did you mean 'trial_execution_separation'" in text
+
+
+def test_explain_lists_every_rule_that_breaks_a_never_step_principle() -> None:
+    """The counterexample is the shortest breach (Interp. 481(2), the refusal); the reversal
+    ruling of SPC art. 65 breaks trial-execution separation too and is shown with its own run."""
+    from checker.report.breaches import other_breaches
+
+    report = check_file(CASE, CheckOptions())
+    outcome = next(o for o in report.outcomes if o.property.name == "trial_execution_separation")
+    others = other_breaches(report, outcome)
+    assert others, "at least one other rule breaks the principle"
+    model = report.result.model  # type: ignore[union-attr]
+    for _rule, trace in others:
+        last = next(r for r in model.rules if r.name == trace.steps[-1][0])
+        assert last.kind == "substantive_decision" and last.actor == "enforcement_bureau"
+    assert any(
+        "spc_65" in next(r for r in model.rules if r.name == t.steps[-1][0]).citations
+        for _, t in others
+    )
+    text, code = explain(report, "trial_execution_separation", "en")
+    assert code == 0 and "Other rules that break it" in text and "art. 65" in text

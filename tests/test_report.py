@@ -233,6 +233,14 @@ def test_in_chromium_matrix_click_explanation_and_graph(site: Any, browser: Any)
         for a in browser.find_elements(By.CSS_SELECTOR, "#steps a.cite")
     ]
     assert set(every) <= {s.name for s in model.sources}
+    # Every other rule that breaks the principle follows with its own shortest run: the reversal
+    # ruling of the original enforcement organ, under CPL art. 244 / SPC art. 65.
+    others = browser.find_elements(By.CSS_SELECTOR, "ol.other-breach li")
+    assert others and "原执行机构" in others[-1].find_element(By.CSS_SELECTOR, ".who").text
+    breach_sources = {
+        a.get_attribute("data-source") for a in others[-1].find_elements(By.CSS_SELECTOR, "a.cite")
+    }
+    assert breach_sources & {"cpl_244", "spc_65", "spc_66"}, breach_sources
     svg = browser.find_element(By.CSS_SELECTOR, "#graph svg")
     assert svg.is_displayed()
     assert browser.find_elements(By.CSS_SELECTOR, "#graph .edge.hl"), (

@@ -8,8 +8,10 @@ Used by `revcheck explain` (`checker.cli.explain`). The steps come from
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 
 from checker.core.outcome import FileReport, PropertyOutcome
+from checker.report.breaches import other_breaches
 from checker.report.check.text import render_report
 from checker.report.narrative import (
     Lang,
@@ -20,6 +22,7 @@ from checker.report.narrative import (
     how_text,
     narrate,
     property_title,
+    rule_title,
     story_lines,
     verdict_word,
     word,
@@ -86,7 +89,19 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
         else f"{head} ({word(lang, 'steps', n=len(verdict.trace))}):"
     )
     out += story_lines(model, story)
-    out += _articles(model, cited_sources(model, story), lang)
+    cited = cited_sources(model, story)
+    others = other_breaches(report, outcome)
+    if others:
+        out += ["", word(lang, "other_breaches", n=len(others)) + word(lang, "colon").rstrip()]
+        for _rule, trace in others:
+            other = narrate(model, trace, lang)
+            out.append(
+                f"  {rule_title(model, trace.steps[-1][0], lang)}{word(lang, 'colon')}"
+                f"{word(lang, 'steps', n=len(trace))}"
+            )
+            out += story_lines(model, replace(other, initial=()), indent="    ")
+            cited += [c for c in cited_sources(model, other) if c not in cited]
+    out += _articles(model, cited, lang)
     out.append("")
     out.append(f"{word(lang, 'details')}:")
     out += [f"  {d}" for d in details]

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from checker.core.outcome import FileReport, PropertyOutcome
 from checker.core.result import CheckOptions
 from checker.matrix.table import Matrix, Row, build_matrix, principles_of
+from checker.report.breaches import other_breaches
 from checker.report.consolidated import consolidated_text
 from checker.report.html.billdiff import bill_diff
 from checker.report.html.common import (
@@ -36,11 +37,13 @@ from checker.report.html.stagegraph import StageGraph, project, render_svg
 from checker.report.narrative import (
     WORDS,
     Lang,
+    Story,
     cited_sources,
     default_lang,
     detail_lines,
     narrate,
     property_title,
+    rule_title,
     source_title,
     word,
 )
@@ -273,23 +276,18 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
             details.append(o.verdict.note)
         if story is not None:
             details += [line.strip() for line in detail_lines(story)]
-        steps = []
-        if story is not None:
-            for s in story.steps:
-                steps.append(
-                    {
-                        "label": s.label,
-                        "first": s.first,
-                        "who": s.who,
-                        "what": s.what,
-                        "time": s.is_time,
-                        "changes": s.changes,
-                        "cites": [
-                            {"href": f"#src-{c.name}", "title": c.title, "name": c.name}
-                            for c in s.citations
-                        ],
-                    }
-                )
+        steps = _steps(story) if story is not None else []
+        others = []
+        for _rule, trace in other_breaches(case.report, o):
+            other = narrate(model, trace, lang)
+            cited += [c for c in cited_sources(model, other) if c not in cited]
+            others.append(
+                {
+                    "title": rule_title(model, trace.steps[-1][0], lang),
+                    "n": word(lang, "steps", n=len(trace)),
+                    "steps": _steps(other),
+                }
+            )
         html = template.render(
             t=CHROME[lang],
             w=WORDS[lang],
@@ -299,6 +297,8 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
             v=verdict_info(o, lang),
             story=story,
             steps=steps,
+            others=others,
+            others_title=word(lang, "other_breaches", n=len(others)),
             articles=[_article(model, n, lang) for n in cited],
             svg=svg,
             graph_var=case.graph.var if case.graph is not None else "",
@@ -310,6 +310,24 @@ def _explanations(env: Environment, root: Path, case: _Case, graph_engine: str) 
         case.pages[o.property.name] = rel
         out.append(path)
     return out
+
+
+def _steps(story: Story) -> list[dict[str, Any]]:
+    """A story's steps as the template reads them."""
+    return [
+        {
+            "label": s.label,
+            "first": s.first,
+            "who": s.who,
+            "what": s.what,
+            "time": s.is_time,
+            "changes": s.changes,
+            "cites": [
+                {"href": f"#src-{c.name}", "title": c.title, "name": c.name} for c in s.citations
+            ],
+        }
+        for s in story.steps
+    ]
 
 
 def _case_info(case: _Case) -> dict[str, Any]:
