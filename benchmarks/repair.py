@@ -9,16 +9,21 @@ held. It runs on a dask.distributed LocalCluster of one worker process, then of 
 cluster's start-up is counted: it is what a user waits for), and in this process for the
 reference. The target (issue 16): under 60 s on 2 cores. The repairs must be the same each
 time; the script exits 1 if they differ. CPU seconds of this process are not the work (the
-workers do it), so only wall-clock seconds are printed; a busy machine stretches them.
+workers do it), so only wall-clock seconds are printed; a busy machine stretches them. The
+search has few candidates per level after pruning, so the end-to-end time is dominated by level
+1 and the cluster's start-up; the last line measures one batch on warm workers alone.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from checker.distributed import task_runner
-from checker.repair.catalogue import DEFAULT_CATALOGUE
+from checker.repair.bill import bill_text
+from checker.repair.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from checker.repair.evaluate import check_bill
 from checker.repair.run import RepairReport, repair
 
 CASE = "cases/prc/current.rev"
@@ -32,6 +37,20 @@ def run(k: int, workers: int | None) -> tuple[float, RepairReport]:
         report = repair(CASE, str(DEFAULT_CATALOGUE), PRINCIPLES, k, runner)
     assert isinstance(report, RepairReport)
     return time.perf_counter() - started, report
+
+
+def batch(workers: int) -> float:
+    """One batch of independent checks (level 1) once every worker has imported revcheck: the
+    part of the search that parallel workers speed up, without the cluster's start-up."""
+    catalogue, _, _ = load_catalogue(str(DEFAULT_CATALOGUE))
+    assert catalogue is not None
+    case = os.path.abspath(CASE)
+    texts = [bill_text("prc_current", case, (m,), catalogue) for m in catalogue.instances()]
+    with task_runner(workers) as runner:
+        runner.map(check_bill, texts[:workers])  # warm: imports and the grammar on every worker
+        started = time.perf_counter()
+        runner.map(check_bill, texts)
+        return time.perf_counter() - started
 
 
 def main() -> int:
@@ -51,7 +70,10 @@ def main() -> int:
         where = f"{workers} worker(s)" if workers else "in process"
         print(f"  {where:>12}: {seconds:6.1f} s  ({report.result.stats.checked / seconds:.2f} "
               "candidates/s)")
-    print(f"  speed-up 1 -> 2 workers: {rows[0][1] / rows[1][1]:.2f}x")
+    print(f"  speed-up 1 -> 2 workers: {rows[0][1] / rows[1][1]:.2f}x end to end")
+    warm = [batch(workers) for workers in (1, 2)]
+    print(f"  the twelve single-move bills on warm workers: {warm[0]:.1f} s on 1, {warm[1]:.1f} s "
+          f"on 2 ({warm[0] / warm[1]:.2f}x)")
     labels = [tuple(tuple(r.result.instances[i].label for i in c.moves) for c in r.result.repairs)
               for _, _, r in rows]
     for repair_moves in labels[0]:
