@@ -133,3 +133,32 @@ def test_an_unknown_principle_and_a_bad_catalogue_are_diagnosed_with_exit_2() ->
     assert "names no model legislation" in done.stderr
     done = _cli("repair", "cases/prc/missing.rev")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_candidates_pruned_by_a_counterexample_do_fail_a_chosen_principle() -> None:
+    """The pruning argument checked on the full catalogue: a sample of the pruned bills, spread
+    over the levels, each checked, each fails some chosen principle."""
+    catalogue, _, _ = load_catalogue(str(DEFAULT_CATALOGUE))
+    assert catalogue is not None
+    report = repair(CASE, str(DEFAULT_CATALOGUE), FOUR[:3], 3, TaskRunner(None))
+    assert isinstance(report, RepairReport)
+    result = report.result
+    pruned = result.pruned
+    assert len(pruned) > 20
+    sample = [pruned[i] for i in range(0, len(pruned), max(1, len(pruned) // 8))][:8]
+    assert {len(c) for c in sample} >= {2, 3}
+    for combo in sample:
+        moves = tuple(result.instances[i] for i in combo)
+        outcome = check_bill(bill_text(report.case_name, os.path.abspath(CASE), moves, catalogue))
+        assert not outcome.error
+        assert any(outcome.status(p) == "fails" for p in result.chosen), [m.label for m in moves]
+
+
+def test_the_text_report_names_the_repair_and_prints_its_bill() -> None:
+    done = _cli("repair", CASE, "--principles", "party_disposition", "--moves", SMALL,
+                "--max-moves", "2")
+    assert done.returncode == 0, done.stderr
+    assert "1 minimal repair(s), smallest first:\n  1. application_only  (1 move" in done.stdout
+    assert 'extends "cases/prc/current.rev"' in done.stdout
+    assert "repeal rule start_ex_officio" in done.stdout
+    assert "candidates checked: 4;" in done.stdout

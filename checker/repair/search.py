@@ -52,6 +52,7 @@ class SearchResult:
     singles: tuple[Candidate, ...]  # every single move, for the table
     stats: Stats
     unsettled: tuple[Candidate, ...] = field(default=())  # a limit or error kept it undecided
+    pruned: tuple[tuple[int, ...], ...] = field(default=())  # left out by a counterexample
 
 
 def touches(move: MoveInstance, cex: Counterexample) -> bool:
@@ -73,6 +74,7 @@ def search(instances: Sequence[MoveInstance], base: Outcome, chosen: Sequence[st
     cache: dict[str, Outcome] = {}
     repairs: list[Candidate] = []
     unsettled: list[Candidate] = []
+    pruned: list[tuple[int, ...]] = []
     checked = cached = supersets = by_cex = incompatible = levels = 0
     for size in range(1, max_moves + 1):
         todo: list[tuple[int, ...]] = []
@@ -84,6 +86,7 @@ def search(instances: Sequence[MoveInstance], base: Outcome, chosen: Sequence[st
                 supersets += 1
             elif prune and size > 1 and _cannot_fix(combo, instances, done, chosen):
                 by_cex += 1
+                pruned.append(combo)
             else:
                 todo.append(combo)
         if not todo:  # a larger set may still survive: its subsets were pruned, not checked
@@ -114,7 +117,7 @@ def search(instances: Sequence[MoveInstance], base: Outcome, chosen: Sequence[st
     singles = tuple(Candidate(c, o) for c, o in sorted(done.items()) if len(c) == 1)
     stats = Stats(checked, cached, supersets, by_cex, incompatible, levels)
     return SearchResult(instances, tuple(chosen), tuple(guarded), base, tuple(repairs), singles,
-                        stats, tuple(unsettled))
+                        stats, tuple(unsettled), tuple(pruned))
 
 
 def _cannot_fix(combo: tuple[int, ...], instances: tuple[MoveInstance, ...],
