@@ -71,7 +71,8 @@ var heard : bool = false
 
 repeal rule start_ex_officio
 amend rule decide { by bench  when stage == pending and heard }
-insert rule hear { by bench  kind hearing  cites art2  when stage == pending and not heard  then heard := true }
+insert rule hear { by bench  kind hearing  cites art2  when stage == pending and not heard  \
+then heard := true }
 
 expect separation holds
 expect disposition holds

@@ -113,7 +113,7 @@ def test_repeal_property_takes_its_expect_with_it(tmp_path: Path) -> None:
     assert "decided_reachable" not in [e.property for e in front.model.expectations]
 
 
-# ----------------------------------------------------------------------------- variables, properties, finals
+# -------------------------------------------------------------------- variables, properties, finals
 
 
 def decls_of(path: Path) -> tuple[list[object], dict[str, str]]:
@@ -249,7 +249,8 @@ def test_new_forms_round_trip_through_pretty() -> None:
     text = (
         'procedure b\nextends "base.rev"\n'
         "amend var x : 0..5 = 0\namend var m : [s] bool = [a: true]\namend var y : {p, q}\n"
-        'amend property p "title" { always x <= 5 }\namend property q { step leads_to x == 1 within 3 days }\n'
+        'amend property p "title" { always x <= 5 }\n'
+        "amend property q { step leads_to x == 1 within 3 days }\n"
         "repeal final\nrepeal var y\nfinal x == 5\n"
     )
     module, diags = parse(SourceFile("<bill>.rev", text))
@@ -318,7 +319,7 @@ def test_show_reports_errors_with_exit_2(capsys: pytest.CaptureFixture[str]) -> 
     assert "E111" in capsys.readouterr().err
 
 
-# ----------------------------------------------------------------------------- golden consolidated text
+# ------------------------------------------------------------------------- golden consolidated text
 
 SHOWN = {
     "show_bill_two": "tests/amendments/bill_two.rev",
@@ -347,7 +348,7 @@ def test_show_prints_each_declared_rule_once(monkeypatch: pytest.MonkeyPatch) ->
     assert "// rule start_ex_officio — repealed by cases/prc/reform_proposal.rev" in text
 
 
-# ----------------------------------------------------------------------------- every case meets its expectations
+# ---------------------------------------------------------------- every case meets its expectations
 
 
 def test_every_case_meets_its_expectations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

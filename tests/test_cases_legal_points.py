@@ -62,7 +62,8 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
         ),
         (
             "no_termination_while_an_objection_is_pending",
-            "never step where rule == terminate_reversal and review in {objected, heard, reconsidering}",
+            "never step where rule == terminate_reversal "
+            "and review in {objected, heard, reconsidering}",
             H,
             "the ruling under review fixes what is owed",
         ),
@@ -100,7 +101,8 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
         ),
         (
             "appeal_or_effect_within_15_days",
-            "rev == ordered and review == unchallenged leads_to review != unchallenged or rev != ordered"
+            "rev == ordered and review == unchallenged "
+            "leads_to review != unchallenged or rev != ordered"
             " within 15 days",
             H,
             "CPL 171, 158: appealed within 15 days of service, or the judgment takes effect",
@@ -113,7 +115,8 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
         ),
         (
             "no_enforcement_during_the_appeal",
-            "never step where (rule == enforce_return or rule == enforce_compensation) and review != closed",
+            "never step where (rule == enforce_return or rule == enforce_compensation) "
+            "and review != closed",
             H,
             "CPL 158: only the effective judgment is enforced",
         ),
@@ -127,17 +130,20 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
         ),
         (
             "alimony_protected_on_appeal",
-            "never award != no_award and claim_category == alimony_claim and instance == appeal_instance"
+            "never award != no_award and claim_category == alimony_claim "
+            "and instance == appeal_instance"
             " and not claimant_fraud",
             H,
             "ГПК 445(3) para. 1",
         ),
         (
             "wages_reversed_on_appeal",
-            "never award != no_award and claim_category == protected_claim and instance == appeal_instance"
+            "never award != no_award and claim_category == protected_claim "
+            "and instance == appeal_instance"
             " and not claimant_fraud",
             F,
-            "445(3) para. 1 protects only alimony on appeal; para. 2 protects wages in cassation only",
+            "445(3) para. 1 protects only alimony on appeal; "
+            "para. 2 protects wages in cassation only",
         ),
     ],
     "ru/arbitrazh_325_326": [
@@ -187,7 +193,8 @@ POINTS: dict[str, list[tuple[str, str, Status, str]]] = {
             "preservation_can_lapse",
             "reachable preservation == lifted and rev == restored",
             H,
-            "arbitration provisions art. 21(2): no new arbitration or suit in 30 days, the money returns",
+            "arbitration provisions art. 21(2): no new arbitration or suit in 30 days, "
+            "the money returns",
         ),
     ],
 }

@@ -206,7 +206,8 @@ def rendered(result: FrontendResult) -> str:
 
 @pytest.mark.parametrize("name", GOLDEN_FIXTURES)
 def test_golden_rendering(name: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pytest --update-golden` rewrites tests/golden/NAME.txt; review the diff before committing."""
+    """`pytest --update-golden` rewrites tests/golden/NAME.txt; review the diff before
+    committing."""
     monkeypatch.chdir(HERE)  # paths in the output are relative to tests/
     text = rendered(compile_file(f"diagnostics/{name}.rev"))
     golden = GOLDEN / f"{name}.txt"

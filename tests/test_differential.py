@@ -4,10 +4,10 @@ Hypothesis builds models directly as `dsl.model.Model` values (a bool, a 0..3 co
 three-valued enum; random guards, updates that may leave the range, random actors and kinds)
 with one property of each safety form. The symbolic engine runs twice: with its whole schedule
 (Houdini lemmas, k-induction, Spacer), and with k-induction off, so Spacer's invariants and
-refutations are exercised too; every invariant it finds must hold in every reachable state. The bound is larger than the number of (history-
-augmented) states, so k-induction with simple paths must be definitive; both engines must
-then agree on every verdict, on the length of every shortest trace, on the dead-end states
-and on the range errors; every trace must replay.
+refutations are exercised too; every invariant it finds must hold in every reachable state. The
+bound is larger than the number of (history-augmented) states, so k-induction with simple paths must
+be definitive; both engines must then agree on every verdict, on the length of every shortest trace,
+on the dead-end states and on the range errors; every trace must replay.
 
 A disagreement that Hypothesis shrinks becomes a permanent entry in `tests/corpus/` (a `.rev`
 file checked by `test_corpus.py`).

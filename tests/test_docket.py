@@ -45,7 +45,8 @@ def _ex_officio_docket(case: str) -> tuple[ReplayReport, int]:
 
 
 def test_ex_officio_reversal_is_lawful_under_current_law() -> None:
-    """SPC art. 65: the original enforcement organ rules 'on a party's application or ex officio'."""
+    """SPC art. 65: the original enforcement organ rules 'on a party's application or ex
+    officio'."""
     r, k = _ex_officio_docket(CURRENT)
     assert r.first_unlawful is None and r.exit_code == 0
     assert all(x.status == "lawful" for x in r.entries)
@@ -281,7 +282,8 @@ def test_an_act_given_by_its_article_is_the_rule_that_applies() -> None:
 def test_as_of_reports_a_deadline_running_out_after_the_last_entry(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The application of 1 March is still undecided: as of 20 March its 10 days ran out on 11 March."""
+    """The application of 1 March is still undecided: as of 20 March its 10 days ran out on 11
+    March."""
     data = json.loads((DOCKETS / "small_late.json").read_text())
     data["entries"] = data["entries"][:3]
     model = compile_file(SMALL).model

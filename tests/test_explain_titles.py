@@ -25,11 +25,13 @@ value stage = open "the case is open" zh "案件尚未审结"
 value stage = closed "the case is closed" zh "案件已审结"
 value units "what the party holds" zh "当事人持有的财产"
 value agreed = true "the parties agree" zh "双方同意"
-rule agree "the parties agree" zh "双方达成一致" { by judge cites art_1 when not agreed then agreed := true }
+rule agree "the parties agree" zh "双方达成一致" { by judge cites art_1 when not agreed \
+then agreed := true }
 rule close_case "the judge closes the case" zh "法官结案" {
   by judge cites art_1 when stage == open and agreed then stage := closed; units := units - 1
 }
-rule undo "the agreement falls away" { by judge cites art_1 when agreed and stage == closed then agreed := false }
+rule undo "the agreement falls away" { by judge cites art_1 when agreed and stage == closed \
+then agreed := false }
 final stage == closed
 property stays_open { always stage == open }
 """

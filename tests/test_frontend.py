@@ -100,7 +100,8 @@ def test_one_rule_instance_per_parameter_binding(tmp_path: Path) -> None:
         + "var share : [creditors] 0..3 = 1\nvar held : 0..9\n"
         + "rule pay(c in creditors) { by bureau kind enforcement_measure cites art1\n"
         + "  when share[c] > 0 then share[c] := share[c] - 1; held := held + 1 }\n"
-        + "rule seize(c in creditors, i in items) { by bureau kind enforcement_measure cites art1 }\n",
+        + "rule seize(c in creditors, i in items) "
+        "{ by bureau kind enforcement_measure cites art1 }\n",
         tmp_path,
     )
     assert [r.name for r in model.rules] == [
@@ -141,7 +142,8 @@ def test_duty_deadline_and_modality(tmp_path: Path) -> None:
     model = compiled(
         HEADER
         + "actor bureau is enforcement_organ\nconst period = 15\nvar done : bool\n"
-        + "rule decide { by bureau kind substantive_decision cites art1 duty within period * 2 days\n"
+        + "rule decide { by bureau kind substantive_decision cites art1 "
+        "duty within period * 2 days\n"
         + "  when not done then done := true }\n"
         + "rule maybe { by bureau kind procedural_decision cites art1 power }\n",
         tmp_path,
@@ -161,7 +163,8 @@ def test_quantifiers_are_unrolled_over_their_sets(tmp_path: Path) -> None:
         + "property some_paid { reachable exists c in creditors: share[c] > 0 }\n"
         + "property total { always sum(c in creditors: share[c]) <= 9 }\n"
         + "property counted { always count(c in creditors: share[c] > 1) < 3 }\n"
-        + "property nested { always forall a in creditors: forall b in creditors: share[a] >= 0 }\n",
+        + "property nested { always forall a in creditors: "
+        "forall b in creditors: share[a] >= 0 }\n",
         tmp_path,
     )
     s1, s2, s3 = (slot(model, f"share[c{i}]") for i in (1, 2, 3))
@@ -193,14 +196,16 @@ def test_constants_are_folded(tmp_path: Path) -> None:
     model = compiled(
         HEADER
         + "actor bureau is enforcement_organ\n"
-        + "const total = 3\nconst double = total * 2 + 1\nconst negative = -total\nconst yes = total > 2\n"
+        + "const total = 3\nconst double = total * 2 + 1\n"
+        "const negative = -total\nconst yes = total > 2\n"
         + "set creditors = {c1, c2}\n"
         + "var held : negative..double = total\nvar flag : bool = yes\n"
         + "rule r { by bureau kind initiation cites art1\n"
         + "  when held < double - 1 and (yes or flag) and true then held := total * total - 2 }\n"
         + "property p { always held in negative..total + 4 }\n"
         + "property q { always count(c in creditors: total > 1) == 2 }\n"
-        + "property r2 { always (held == 1 and false) or flag implies held >= 0 and 3 * held < 9 }\n",
+        + "property r2 { always (held == 1 and false) or flag "
+        "implies held >= 0 and 3 * held < 9 }\n",
         tmp_path,
     )
     held = slot(model, "held")
@@ -266,7 +271,8 @@ def test_library_import_from_a_spec_folder(tmp_path: Path) -> None:
             + "property no_ruling { never step where kind == ruling }\n",
             "spec/more.rev": "library more\nimport vocab\norgan panel is tribunal\n",
             "cases/x/lib_beside.rev": "library lib_beside\nkind filing\n",
-            "cases/x/main.rev": 'procedure main\nimport more\nimport vocab\nimport "lib_beside.rev"\n'
+            "cases/x/main.rev": "procedure main\nimport more\nimport vocab\n"
+            'import "lib_beside.rev"\n'
             + "actor t is panel\nvar x : bool\n"
             + "rule r { by t kind ruling when not x then x := true }\n"
             + "rule s { by t kind filing }\n"
@@ -322,9 +328,12 @@ source art1 "Article 1"
 actor bureau is enforcement_organ
 actor judge is trial_organ
 var stage : {executed, pending, decided} = executed
-rule apply "the party applies" { by bureau kind initiation cites art1 when stage == executed then stage := pending }
-rule decide { by bureau kind substantive_decision cites art1 duty when stage == pending then stage := decided }
-rule reopen { by bureau kind procedural_decision cites art1 when stage == decided then stage := executed }
+rule apply "the party applies" { by bureau kind initiation cites art1 \
+when stage == executed then stage := pending }
+rule decide { by bureau kind substantive_decision cites art1 duty when stage == pending \
+then stage := decided }
+rule reopen { by bureau kind procedural_decision cites art1 when stage == decided \
+then stage := executed }
 property decided_reachable { reachable stage == decided }
 expect trial_execution_separation fails
 expect decided_reachable holds
@@ -375,7 +384,8 @@ def test_a_chain_of_two_bills(tmp_path: Path) -> None:
             "second.rev": 'procedure second\nextends "first.rev"\n'
             + "amend rule decide { kind procedural_decision cites art1 }\n"
             + "repeal expect decided_reachable\n"
-            + "insert rule reopen { by judge kind procedural_decision cites art1 when stage == decided then stage := executed }\n",
+            + "insert rule reopen { by judge kind procedural_decision cites art1 "
+            "when stage == decided then stage := executed }\n",
         },
     )
     model = ok(compile_file(str(tmp_path / "second.rev")))

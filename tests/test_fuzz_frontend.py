@@ -57,7 +57,8 @@ rule apply "the obligor applies" {
   when basis == revoked and stage == executed
   then stage := pending
 }
-rule revoke { by respondent kind external_event cites cpl_244 when basis == effective then basis := revoked }
+rule revoke { by respondent kind external_event cites cpl_244 when basis == effective \
+then basis := revoked }
 rule decide { by bureau duty within 30 days kind substantive_decision cites cpl_244
   when stage == pending then stage := decided }
 rule pay_back(c in creditors) {
@@ -128,8 +129,9 @@ def test_random_bytes(data: bytes) -> None:
 
 WORDS = (
     (
-        "procedure library import extends source organ kind actor const set var rule final property "
-        "expect repeal amend insert when then by cites duty power within days and or not implies in "
+        "procedure library import extends source organ kind actor const set var rule final "
+        "property expect repeal amend insert when then by cites duty power within days and or "
+        "not implies in "
         "is true false forall exists sum count step where requires earlier after possible always "
         "never reachable eventually leads_to holds fails any int bool zh text"
     ).split()
@@ -252,10 +254,10 @@ HOSTILE = {
     "huge-enum": HEADER + f"var x : {_set(20_000)}\n",
     "huge-set-literal": HEADER
     + f"var x : 0..3\nproperty p {{ always x in {{{', '.join(['1'] * 5000)}}} }}\n",
-    "huge-instances": HEADER
-    + f"set s = {_set(1000)}\nvar x : bool\nrule r(a in s, c in s) {{ by b kind initiation cites s when x }}\n",
-    "nested-quantifiers": HEADER
-    + f"set s = {_set(100)}\nvar x : 0..3\nproperty p {{ always forall a in s: forall c in s: forall d in s: x >= 0 }}\n",
+    "huge-instances": HEADER + f"set s = {_set(1000)}\nvar x : bool\n"
+    "rule r(a in s, c in s) { by b kind initiation cites s when x }\n",
+    "nested-quantifiers": HEADER + f"set s = {_set(100)}\nvar x : 0..3\n"
+    "property p { always forall a in s: forall c in s: forall d in s: x >= 0 }\n",
     "long-line": HEADER + "var x : bool\n// " + "x" * 1_000_000 + "\nproperty p { always x ) }\n",
     "long-identifier": HEADER + "var " + "x" * 100_000 + " : bool\nrule r { by b when y }\n",
     "many-lines": HEADER + "\n" * 200_000 + "var x : bool = 3\n",

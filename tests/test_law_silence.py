@@ -26,7 +26,8 @@ actor obligor is party
 var basis : {effective, revoked, changed} = effective
 var done : bool = false
 rule fall { by obligor  kind external_event  when basis == effective  then basis := revoked }
-rule decide { by bureau  kind substantive_decision  when basis == revoked and not done  then done := true }
+rule decide { by bureau  kind substantive_decision  when basis == revoked and not done  \
+then done := true }
 final done or basis == effective
 """.replace("@@", PRINCIPLES)
 

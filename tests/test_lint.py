@@ -30,10 +30,14 @@ var amount : int = any
 var flag : bool = false
 
 rule apply { by debtor kind initiation cites art_1 when stage == start then stage := pending }
-rule impossible { by debtor kind withdrawal cites art_2 when amount > 5 and amount < 3 then stage := start }
-rule unreachable { by bureau kind procedural_decision cites art_2 when stage == returned and flag then flag := false }
-rule bureau_decides { by bureau duty kind substantive_decision cites art_1 when stage == pending then stage := decided }
-rule bench_decides { by bench duty kind substantive_decision cites art_2 when stage == pending and amount >= 0 then stage := returned }
+rule impossible { by debtor kind withdrawal cites art_2 when amount > 5 and amount < 3 \
+then stage := start }
+rule unreachable { by bureau kind procedural_decision cites art_2 \
+when stage == returned and flag then flag := false }
+rule bureau_decides { by bureau duty kind substantive_decision cites art_1 \
+when stage == pending then stage := decided }
+rule bench_decides { by bench duty kind substantive_decision cites art_2 \
+when stage == pending and amount >= 0 then stage := returned }
 
 final stage in {decided, returned}
 

@@ -24,9 +24,12 @@ actor debtor is court
 var stage : {start, pending, decided} = start
 var amount : 0..3 = 0
 rule apply { by debtor kind initiation cites art1 when stage == start then stage := pending }
-rule impossible { by debtor kind initiation cites art1 when amount > 2 and amount < 1 then stage := start }
-rule bench_decides { by bench kind substantive_decision cites art1 duty when stage == pending then stage := decided }
-rule bureau_decides { by bureau kind substantive_decision cites art1 when stage == pending then stage := decided }
+rule impossible { by debtor kind initiation cites art1 when amount > 2 and amount < 1 \
+then stage := start }
+rule bench_decides { by bench kind substantive_decision cites art1 duty \
+when stage == pending then stage := decided }
+rule bureau_decides { by bureau kind substantive_decision cites art1 when stage == pending \
+then stage := decided }
 final stage == decided
 """
 
@@ -54,8 +57,8 @@ def test_an_allow_line_accepts_a_reviewed_finding(tmp_path: Path) -> None:
     assert "allowed[L601 dead-rule]: rule 'impossible' can never apply" in text
     assert "kept to mirror the statute's text; reviewed" in text
     assert (
-        "lint: 0 error(s), 1 warning(s), 0 note(s) (L602 competence-conflict: 1); 1 allowed (L601: 1)"
-        in text
+        "lint: 0 error(s), 1 warning(s), 0 note(s) (L602 competence-conflict: 1); "
+        "1 allowed (L601: 1)" in text
     )
 
 

@@ -133,7 +133,8 @@ def test_the_comparison_chapter(matrix: Matrix) -> None:
     assert cell(matrix, "ru/civil_procedure_443_445", "party_disposition") == "fails"
     assert cell(matrix, "ru/arbitrazh_325_326", "timeliness") == "holds"
     assert cell(matrix, "ru/arbitrazh_325_326", "remedy_after_decision") == "holds"
-    # restitution in three parts: PRC gives fruits, not damages, and may leave the loss to a new action
+    # restitution in three parts: PRC gives fruits, not damages, and may leave the loss to a new
+    # action
     assert [
         cell(matrix, "prc/current", p)
         for p in ("restitution_fruits", "restitution_damages", "made_whole_without_action")
@@ -280,7 +281,8 @@ def test_sarif_one_result_per_failing_principle(
         "separation",
         "disposition",
     }  # no_early_decision holds
-    # as in `check`: an unexpected failure is an error at the library's declaration (no expect line) …
+    # as in `check`: an unexpected failure is an error at the library's declaration
+    # (no expect line) …
     assert by_code["disposition"]["Severity"] == "error"
     assert (
         by_code["disposition"]["Line"]

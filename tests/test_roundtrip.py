@@ -230,7 +230,7 @@ def test_module_round_trip(module: ast.Module) -> None:
     assert parse_text(pretty(module)) == module
 
 
-# ----------------------------------------------------------------------------- the repository's files
+# --------------------------------------------------------------------------- the repository's files
 
 
 def _repository_files() -> list[Path]:

@@ -70,7 +70,10 @@ def _diags(text: str) -> list[tuple[str, str, int]]:
 
 def test_contradicting_given_facts_are_E310() -> None:
     line = HEADER.count("\n") + 1
-    text = "scenario s { given title == court_title\n given title == other_title\n then always true }\n"
+    text = (
+        "scenario s { given title == court_title\n given title == other_title\n"
+        " then always true }\n"
+    )
     ((code, message, at),) = _diags(text)
     assert code == "E310" and "contradict" in message and at == line + 1
 
@@ -320,7 +323,8 @@ source a1 "Art 1"
 actor a is party
 var owed : int = any
 var paid : bool = false
-rule pay { by a kind performance cites a1 when not paid and owed > 0 then owed := owed - 1; paid := true }
+rule pay { by a kind performance cites a1 when not paid and owed > 0 \
+then owed := owed - 1; paid := true }
 final paid
 """
 

@@ -360,8 +360,10 @@ def test_reopening_the_plan_differs_where_expected() -> None:
 def test_a_broken_conservation_is_caught() -> None:
     text = (ROOT / "cases" / "prc" / "distribution.rev").read_text(encoding="utf-8")
     broken = text.replace(
-        "then returned[c] := received[c]; recovered := recovered + received[c] - returned[c]; reversal[c] := done\n}\n\nrule enforce_return",
-        "then returned[c] := received[c]; recovered := recovered + received[c]; reversal[c] := done\n}\n\nrule enforce_return",
+        "then returned[c] := received[c]; recovered := recovered + received[c] - returned[c]; "
+        "reversal[c] := done\n}\n\nrule enforce_return",
+        "then returned[c] := received[c]; recovered := recovered + received[c]; "
+        "reversal[c] := done\n}\n\nrule enforce_return",
     )
     assert broken != text
     v = verdicts(model_of(broken))
