@@ -31,8 +31,8 @@ _INSERTED = re.compile(rf"^\s*insert\s+rule\s+({_WORD})", re.M)
 _DECLARED = re.compile(rf"^\s*(?:var|actor|const)\s+({_WORD})", re.M)
 _CITED = re.compile(r"\bcites\s+([\w\s,]+?)(?=\s+(?:by|kind|when|then|duty|power|cites)\b|\s*}|\s*$)",
                     re.M)
-_GLOBAL = re.compile(r"^\s*(?:amend\s+var|amend\s+property|repeal\s+(?:var|final|property)|final)\b",
-                     re.M)
+_GLOBAL = re.compile(r"^\s*(?:amend\s+var|amend\s+property|repeal\s+(?:var|final|property)|final"
+                     r"|\w+\s+bind)\b", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,8 @@ class MoveInstance:
 
     @property
     def touches_everything(self) -> bool:
-        """A change to a variable, a property or the end states: no counterexample survives it
-        for certain."""
+        """A change to a variable, a property, the end states or what a principle reads
+        (`bind`): no counterexample survives it for certain."""
         return _GLOBAL.search(self.body) is not None
 
 

@@ -8,8 +8,8 @@ depend on how many workers checked them or in which order they finished.
 
 Pruning by counterexample (sound for the prunable forms of `evaluate`): if a chosen principle
 fails on a checked subset T with a finite counterexample, and no move of S - T touches a rule
-of it (nor the passage of time when days pass on it, nor any variable, property or end state),
-then the same run exists in the bill S and the principle still fails there. Level 1 is always
+of it (nor, when days pass on it, any rule at all or a deadline; nor any variable, property,
+end state or binding), then the same run exists in the bill S and the principle still fails there. Level 1 is always
 checked in full, since the table of which move fixes which principle needs every single move.
 """
 
@@ -56,8 +56,11 @@ class SearchResult:
 
 
 def touches(move: MoveInstance, cex: Counterexample) -> bool:
-    return move.touches_everything or bool(move.amended & cex.rules) or (
-        cex.has_time and move.touches_time)
+    """Whether the move might remove the counterexample. When days pass on it, any amended
+    rule counts: a new guard or deadline on a rule off the run can stop the days passing."""
+    if move.touches_everything or move.amended & cex.rules:
+        return True
+    return cex.has_time and (move.touches_time or bool(move.amended))
 
 
 def is_repair(outcome: Outcome, chosen: Sequence[str], guarded: Sequence[str]) -> bool:
