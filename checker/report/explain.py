@@ -63,7 +63,10 @@ def explain(report: FileReport, name: str, lang: Lang | None = None) -> tuple[st
     if outcome.expectation is not None:
         exp = outcome.expectation
         met = word(lang, "as_expected" if outcome.match.value == "met" else "not_as_expected")
-        line = f"{word(lang, 'expected')}{word(lang, 'colon')}{expected_word(exp.verdict, lang)} — {met}"
+        line = (
+            f"{word(lang, 'expected')}{word(lang, 'colon')}"
+            f"{expected_word(exp.verdict, lang)} — {met}"
+        )
         out.append(line)
         if exp.reason:
             out.append(f"  {word(lang, 'reason')}{word(lang, 'colon')}{exp.reason}")

@@ -173,7 +173,10 @@ def how_text(verdict: Verdict, lang: Lang) -> str:
             return (
                 f"只搜索到深度 {verdict.bound}，未发现反例：这不是证明"
                 if zh
-                else f"searched up to depth {verdict.bound} without finding a counterexample: not a proof"
+                else (
+                    f"searched up to depth {verdict.bound} without finding a counterexample: "
+                    "not a proof"
+                )
             )
         case Method.COUNTEREXAMPLE | Method.WITNESS:
             ce = verdict.method is Method.COUNTEREXAMPLE
