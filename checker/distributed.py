@@ -73,7 +73,7 @@ def task_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
         return
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.ERROR)
+        dashboard_address=":0", silence_logs=logging.ERROR)  # any free port: never a clash
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield TaskRunner(client)
 

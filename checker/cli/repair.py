@@ -25,9 +25,10 @@ def register(subparsers: Any) -> None:
                    help="moves per bill at most (default: as many as the catalogue has moves "
                         "that apply; pruning keeps the checks few)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--workers", type=int, default=None,
-                   help="Dask worker processes on a local cluster (default: none, in process; "
-                        "0: one per core)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="Dask worker processes on a local cluster (default and 0: one per core)")
+    p.add_argument("--no-cluster", action="store_true",
+                   help="check the candidates in this process, without Dask")
     p.add_argument("--scheduler", default=None,
                    help="address of a running Dask scheduler (tcp://host:8786)")
     p.add_argument("-o", "--output", default=None,
@@ -55,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
     principles = None
     if args.principles is not None:
         principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
-    workers = default_workers() if args.workers == 0 else args.workers
+    workers = None if args.no_cluster else (args.workers or default_workers())
     options = CheckOptions(engine="auto", **limit_options(args))
     try:
-        with task_runner(workers, args.scheduler) as runner:
-            report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
-                            args.max_moves, runner, options=options)
+        report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
+                        args.max_moves, lambda: task_runner(workers, args.scheduler),
+                        options=options)
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2

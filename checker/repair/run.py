@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from checker.core.result import CheckOptions
@@ -56,10 +57,12 @@ class Failure:
 
 
 def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
-           max_moves: int | None, runner: TaskRunner, prune: bool = True,
-           options: CheckOptions | None = None) -> RepairReport | Failure:
+           max_moves: int | None, runner: TaskRunner | Callable[[], AbstractContextManager[
+               TaskRunner]], prune: bool = True, options: CheckOptions | None = None
+           ) -> RepairReport | Failure:
     """`max_moves` None: as many as there are applicable moves (two instances of one move
-    never go together)."""
+    never go together). `runner` may be a factory: a cluster is then started only once the
+    case and the catalogue have been read and checked."""
     started = time.perf_counter()
     front = compile_file(case)
     errors = tuple(d for d in front.diagnostics if d.is_error)
@@ -87,13 +90,16 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
     def make(moves: tuple[MoveInstance, ...]) -> str:
         return bill_text(model.name, absolute, moves, catalogue)
 
-    def run(texts: Sequence[str]) -> list[Outcome]:
-        return runner.map(check_bill, list(texts), options)
-
     limit = max_moves if max_moves is not None else len({m.move for m in usable})
-    result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
+    with nullcontext(runner) if isinstance(runner, TaskRunner) else runner() as tasks:
+
+        def run(texts: Sequence[str]) -> list[Outcome]:
+            return tasks.map(check_bill, list(texts), options)
+
+        result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
+        workers = tasks.workers
     return RepairReport(case, model.name, catalogue, tuple(skipped), result,
-                        time.perf_counter() - started, runner.workers, limit)
+                        time.perf_counter() - started, workers, limit)
 
 
 def _library_principles(model: Model, files: dict[str, SourceFile]) -> tuple[str, ...]:
