@@ -76,7 +76,7 @@ def faults(argv: list[str], code: int, out: str, err: str, fmt: str = "text") ->
     command = argv[0]
     if code not in EXITS[command]:
         wrong.append(f"exit {code}, not one of {sorted(EXITS[command])}")
-    if code == 2 and not explained(err):
+    if code == 2 and not explained(out + err):
         wrong.append("exit 2 without saying where:\n" + (out + err)[-1500:])
     if fmt == "json" and out.strip():  # printed at all: then a whole document
         try:
@@ -217,6 +217,32 @@ def test_faults_found_by_this_fuzzing(make: Any, tmp_path: Path) -> None:
     before the fuzzing found it."""
     code, _, err = call(make(tmp_path))
     assert code == 2, err
+
+
+def test_unreadable_files_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`chmod 0` stops no one running as root (CI containers often do), so the corpus's
+    unreadable file may be read after all; here opening it fails as it would for a user."""
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if "unreadable" in os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("unreadable.rev", "unreadable.json", "unreadable.csv"):
+        (tmp_path / name).write_text(VALID if name.endswith(".rev") else "{}", encoding="utf-8")
+    monkeypatch.setattr(os, "open", refuse)
+    for argv in (["check", "unreadable.rev"], ["export", "--to", "promela", "unreadable.rev"],
+                 ["report", "unreadable.rev", "-o", "site"], ["replay", "unreadable.rev", str(DOCKET_JSON)],
+                 ["replay", SMALL, "unreadable.json"], ["replay", SMALL, "unreadable.csv"],
+                 ["replay-trace", FLAGS, "unreadable.json"], ["verify-certificate", FLAGS, "unreadable.json"],
+                 ["repair", "unreadable.rev"]):
+        if argv[0] not in LISTED:
+            continue
+        code, out, err = call(argv)
+        said = "does not check" if argv[0] == "report" else "Permission denied"  # report: on its page
+        assert code == 2 and said in out + err, (argv, out + err)
 
 
 # ----------------------------------------------------------------------- mutating JSON
