@@ -463,6 +463,54 @@ def test_mutated_certificates(work: Path, slow: dict[str, Any], data: st.DataObj
         assert "rejected: " in out, out
 
 
+def tamperable(path: tuple[Any, ...]) -> bool:
+    """A node a verdict rests on: the state count or digest of an exhaustive search, or a value
+    in a state of a trace (not its `#meta`)."""
+    if "state_space" in path:
+        return path[-1] in ("states", "digest")
+    return len(path) >= 3 and path[-3] == "states" and isinstance(path[-2], int) and path[-1] != "#meta"
+
+
+def tampered(v: Any) -> Any:
+    """Another value of the same type."""
+    if isinstance(v, bool):
+        return not v
+    if isinstance(v, int):
+        return v + 1
+    if isinstance(v, dict) and "#bigint" in v:
+        return {"#bigint": str(int(v["#bigint"]) + 1)}
+    return f"{v}0" if isinstance(v, str) else None
+
+
+@settings(FUZZ, max_examples=30)
+@given(data=st.data())
+def test_a_tampered_certificate_is_never_verified(work: Path, slow: dict[str, Any],
+                                                  data: st.DataObject) -> None:
+    """The worst bug is a wrong "verified": one state count, digest or trace value changed is
+    rejected, whichever it is."""
+    doc = copy.deepcopy(slow["certificate"])
+    targets = [p for p in paths(doc) if tamperable(p)]
+    assert any("state_space" in p for p in targets) and any("trace" in p for p in targets)
+    path = data.draw(st.sampled_from(targets))
+    parent = at(doc, path[:-1])
+    parent[path[-1]] = tampered(parent[path[-1]])
+    code, out, _ = call(["verify-certificate", slow["case"], write(work, "tampered.json", json.dumps(doc))])
+    assert code == 1 and "rejected: " in out, (path, out)
+
+
+@settings(FUZZ, max_examples=30)
+@given(data=st.data())
+def test_a_tampered_trace_is_never_accepted(work: Path, slow: dict[str, Any], data: st.DataObject) -> None:
+    trace = copy.deepcopy(data.draw(st.sampled_from(slow["traces"])))
+    path = data.draw(st.sampled_from([p for p in paths(trace) if tamperable(p)]))
+    parent = at(trace, path[:-1])
+    parent[path[-1]] = tampered(parent[path[-1]])
+    about = trace.get("#meta", {}).get("about")
+    argv = ["replay-trace", slow["case"], write(work, "tampered_trace.json", json.dumps(trace))]
+    code, out, _ = call(argv + (["--property", about] if about else []))
+    assert code == 1 and "rejected: " in out, (path, out)
+
+
 def test_a_certificate_path_no_file_can_have(work: Path, slow: dict[str, Any]) -> None:
     """Two entries for the procedure, one with a NUL in its path: was ValueError, exit 4."""
     doc = copy.deepcopy(slow["certificate"])
