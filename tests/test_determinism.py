@@ -5,7 +5,8 @@ Two fresh interpreters with different hash seeds (`PYTHONHASHSEED`: the order of
 dicts built from them differs between the two, the usual way a trace, a finding or a row
 wanders) each run the same commands in-process — check, matrix, diff, lint in text, JSON,
 SARIF and JUnit, export to Promela — on valid inputs, a failing one, a broken one and a search
-cut short by a limit; also a certificate (`check --certificate`) and a docket replay's JSON.
+cut short by a limit; also a certificate (`check --certificate`), a docket replay's JSON and
+the pages of a `report` site.
 Their outputs must be equal once `mask` has replaced what measures time:
 
 - `"seconds": 0.0529` (JSON), `time="0.064"` (JUnit);
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("text", "json", "sarif", "junit")
 SEEDS = ("0", "4242")
 CERTIFICATE = "<certificate>"  # where `collect` writes the certificate it compares
+SITE = "<site>"  # and the HTML site (every page, in name order)
 BROKEN = (
     'procedure broken "a rule set with errors"\norgan clerk\nactor c is clerk\n'
     "var x : 0..3 = 0\nrule r { by c  when y == 0  then x := 9 }\n"
@@ -68,6 +70,7 @@ def runs(broken: str) -> dict[str, list[str]]:
         out[f"lint-{fmt}"] = ["lint", zpo, broken, "--format", fmt, "--depth", "4"]
     out["check-symbolic-json"] = ["check", flags, "--engine", "symbolic", "--format", "json"]
     out["certificate-json"] = ["check", flags, zpo, "--certificate", CERTIFICATE]
+    out["report-html"] = ["report", zpo, "--graph", "networkx", "-o", SITE]
     out["replay-json"] = ["replay", str(ROOT / "tests/scenarios/small.rev"),
                           str(ROOT / "tests/dockets/small_late.json"), "--format", "json"]
     out["export-promela"] = ["export", "--to", "promela", flags]
@@ -81,7 +84,8 @@ def collect(target: str, broken: str) -> None:
 
     found: dict[str, list[object]] = {}
     for name, argv in runs(broken).items():
-        argv = [target + ".cert.json" if a == CERTIFICATE else a for a in argv]  # one per process
+        places = {CERTIFICATE: target + ".cert.json", SITE: target + ".site"}  # one per process
+        argv = [places.get(a, a) for a in argv]
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -92,6 +96,11 @@ def collect(target: str, broken: str) -> None:
             certificate = Path(argv[argv.index("--certificate") + 1])
             out = io.StringIO(certificate.read_text(encoding="utf-8"))
             certificate.unlink()
+        if argv[0] == "report":  # the pages are the output compared; the site's folder is not
+            site = Path(argv[argv.index("-o") + 1])
+            pages = sorted(p for p in site.rglob("*") if p.is_file())
+            out = io.StringIO("".join(f"== {p.relative_to(site)}\n{p.read_text(encoding='utf-8')}"
+                                      for p in pages).replace(str(site), "<site>"))
         found[name] = [code, out.getvalue(), err.getvalue()]
     Path(target).write_text(json.dumps(found), encoding="utf-8")
 
