@@ -1,15 +1,18 @@
 """Fault and input coverage of the commands the hostile sweep does not run (issue 12): report,
-replay, replay-trace, export, verify-certificate (and repair, once it exists).
+replay, replay-trace, export, verify-certificate and repair (skipped, saying so, where the
+command is missing).
 
-Two halves. The seeded hostile corpus of `tests/test_hostile_sweep.py` (binary, invalid UTF-8,
-10,000-deep nesting, 5 MB, symbolic-link loops, unreadable files, cyclic `extends`, FIFOs,
-devices, …) is given to each command in each argument position that reads a file. Hypothesis
-(derandomized, as `tests/conftest.py` sets for the suite) mutates what the commands read
-besides rule sets: dockets (JSON and CSV), JSON traces, certificates, and programs for export and
-report. For every run: no traceback or internal error, no hang, an exit code each command
-documents, an exit-2 message that says where (`file:line:col`, 1-based) or names the file
-(`revcheck: error: …`, a docket's entry and field), and JSON that parses whenever any is printed.
-"""
+The seeded hostile corpus of `tests/test_hostile_sweep.py` (binary, invalid UTF-8, 10,000-deep
+nesting, 5 MB, symbolic-link loops, unreadable files, cyclic `extends`, FIFOs, devices, …) is
+given to each command in each argument position that reads a file (a case, a JSON or CSV
+docket, a trace, a certificate); unreadable files also with `os.open` refusing, since `chmod 0`
+stops no root. Hypothesis (derandomized, as `tests/conftest.py` sets for the suite) mutates what
+the commands read besides rule sets: dockets (JSON and CSV), JSON traces, certificates, and
+programs for export and report. For every run: no traceback or internal error, no hang, an exit
+code the command documents, an exit-2 message that says where (`file:line:col`, 1-based) or
+names the file (`revcheck: error: …`, a docket's entry and field), and JSON that parses whenever
+any is printed. Soundness besides: one state count, digest or trace value changed is rejected.
+The faults this fuzzing found are pinned in `test_faults_found_by_this_fuzzing`."""
 
 from __future__ import annotations
 
