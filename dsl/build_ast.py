@@ -554,12 +554,12 @@ class _Builder(ScenarioBuilder, Transformer):  # type: ignore[type-arg]
 
     def _quant(self, q: str, meta: Any, var: Token, set_name: Token, body: ast.Expr) -> ast.Expr:
         return ast.Quantified(
-            q,
+            q,  # type: ignore[arg-type]
             str(var),
             str(set_name),
             body,
             self._tspan(set_name),
-            self._span(meta),  # type: ignore[arg-type]
+            self._span(meta),
         )
 
     @v_args(meta=True, inline=True)

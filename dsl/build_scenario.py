@@ -70,8 +70,8 @@ class ScenarioBuilder:
             title,
             given,
             steps,
-            goal.form,
-            goal.predicate,  # type: ignore[arg-type]
+            goal.form,  # type: ignore[arg-type]
+            goal.predicate,
             self._text(meta),
             self._span(meta),
             tuple(n for c in cites for n in c.names),

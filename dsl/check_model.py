@@ -158,8 +158,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self.sets: dict[str, tuple[str, ...]] = {}
         self.variables: dict[str, m.Variable] = {}
         self.rule_names: set[str] = {
-            d.name
-            for _, d in self._decls(ast.RuleDecl)  # type: ignore[attr-defined]
+            d.name for _, d in self._decls(ast.RuleDecl) if isinstance(d, ast.RuleDecl)
         }
         # sets, constants and variables share one namespace: the first one *written* wins,
         # whichever of the three kinds is processed first below

@@ -75,10 +75,10 @@ def search(
     """Settle every monitor (see `checker.symbolic.prove`); `spacer`, `induction`: which
     proof methods to try (tests switch one off to exercise the other)."""
     progress, timed_out = settle(
-        enc,
+        enc,  # type: ignore[arg-type]
         monitors,
         depth,
-        deadline,  # type: ignore[arg-type]
+        deadline,
         spacer=spacer,
         induction=induction,
     )
