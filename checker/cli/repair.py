@@ -26,9 +26,8 @@ def register(subparsers: Any) -> None:
                         "that apply; pruning keeps the checks few)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="Dask worker processes on a local cluster (default and 0: one per core)")
-    p.add_argument("--no-cluster", action="store_true",
-                   help="check the candidates in this process, without Dask")
+                   help="check the candidates as tasks on a local Dask cluster of N worker "
+                        "processes (0: one per core; default: in this process)")
     p.add_argument("--scheduler", default=None,
                    help="address of a running Dask scheduler (tcp://host:8786)")
     p.add_argument("-o", "--output", default=None,
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     principles = None
     if args.principles is not None:
         principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
-    workers = None if args.no_cluster else (args.workers or default_workers())
+    workers = None if args.workers is None else (args.workers or default_workers())
     options = CheckOptions(engine="auto", **limit_options(args))
     try:
         report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
