@@ -21,9 +21,8 @@ def register(subparsers: Any) -> None:
                    help="comma-separated properties to make hold (default: the imported "
                         "principles the case fails)")
     p.add_argument("--moves", default=None, help="the move catalogue (default: spec/moves.rev)")
-    p.add_argument("--max-moves", type=int, default=None, metavar="K",
-                   help="moves per bill at most (default: as many as the catalogue has moves "
-                        "that apply; pruning keeps the checks few)")
+    p.add_argument("--max-moves", type=int, default=4, metavar="K",
+                   help="moves per bill at most (default 4)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="check the candidates as tasks on a local Dask cluster of N worker "
