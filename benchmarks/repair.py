@@ -27,8 +27,12 @@ from checker.repair.evaluate import check_bill
 from checker.repair.run import RepairReport, repair
 
 CASE = "cases/prc/current.rev"
-PRINCIPLES = ("trial_execution_separation", "party_disposition", "hearing_before_decision",
-              "timeliness")
+PRINCIPLES = (
+    "trial_execution_separation",
+    "party_disposition",
+    "hearing_before_decision",
+    "timeliness",
+)
 
 
 def run(k: int, workers: int | None) -> tuple[float, RepairReport]:
@@ -60,22 +64,32 @@ def main() -> int:
         seconds, report = run(k, workers)
         rows.append((workers, seconds, report))
     first = rows[0][2].result
-    print(f"repair {CASE}: {len(first.instances)} move instances, K = {k}, "
-          f"{len(PRINCIPLES)} principles")
-    print(f"  candidates checked {first.stats.checked}, from the cache {first.stats.cached}, "
-          f"pruned {first.stats.pruned_superset} (supersets) + "
-          f"{first.stats.pruned_counterexample} (counterexample intact), "
-          f"{first.stats.incompatible} with two instances of one move")
+    print(
+        f"repair {CASE}: {len(first.instances)} move instances, K = {k}, "
+        f"{len(PRINCIPLES)} principles"
+    )
+    print(
+        f"  candidates checked {first.stats.checked}, from the cache {first.stats.cached}, "
+        f"pruned {first.stats.pruned_superset} (supersets) + "
+        f"{first.stats.pruned_counterexample} (counterexample intact), "
+        f"{first.stats.incompatible} with two instances of one move"
+    )
     for workers, seconds, report in rows:
         where = f"{workers} worker(s)" if workers else "in process"
-        print(f"  {where:>12}: {seconds:6.1f} s  ({report.result.stats.checked / seconds:.2f} "
-              "candidates/s)")
+        print(
+            f"  {where:>12}: {seconds:6.1f} s  ({report.result.stats.checked / seconds:.2f} "
+            "candidates/s)"
+        )
     print(f"  speed-up 1 -> 2 workers: {rows[0][1] / rows[1][1]:.2f}x end to end")
     warm = [batch(workers) for workers in (1, 2)]
-    print(f"  the twelve single-move bills on warm workers: {warm[0]:.1f} s on 1, {warm[1]:.1f} s "
-          f"on 2 ({warm[0] / warm[1]:.2f}x)")
-    labels = [tuple(tuple(r.result.instances[i].label for i in c.moves) for c in r.result.repairs)
-              for _, _, r in rows]
+    print(
+        f"  the twelve single-move bills on warm workers: {warm[0]:.1f} s on 1, {warm[1]:.1f} s "
+        f"on 2 ({warm[0] / warm[1]:.2f}x)"
+    )
+    labels = [
+        tuple(tuple(r.result.instances[i].label for i in c.moves) for c in r.result.repairs)
+        for _, _, r in rows
+    ]
     for repair_moves in labels[0]:
         print("  repair: " + ", ".join(repair_moves))
     if any(other != labels[0] for other in labels[1:]):

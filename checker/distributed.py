@@ -45,8 +45,7 @@ class TaskRunner:
         if self._client is None:
             return [fn(item, *extra) for item in items]
         # pure=False: the same bill checked twice is the cache's business, not Dask's
-        futures = self._client.map(fn, list(items), *[[e] * len(items) for e in extra],
-                                   pure=False)
+        futures = self._client.map(fn, list(items), *[[e] * len(items) for e in extra], pure=False)
         results: list[R] = self._client.gather(futures)
         return results
 
@@ -66,14 +65,19 @@ def task_runner(workers: int | None = None, scheduler: str | None = None) -> Ite
         try:
             client = Client(scheduler)  # type: ignore[no-untyped-call]
         except (OSError, ValueError) as exc:  # refused, timed out, or not an address
-            raise SchedulerUnreachable(f"cannot reach the Dask scheduler {scheduler}: {exc}") \
-                from exc
+            raise SchedulerUnreachable(
+                f"cannot reach the Dask scheduler {scheduler}: {exc}"
+            ) from exc
         with client:
             yield TaskRunner(client)
         return
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-        dashboard_address=":0", silence_logs=logging.ERROR)  # any free port: never a clash
+        n_workers=workers or default_workers(),
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )  # any free port: never a clash
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield TaskRunner(client)
 
@@ -84,8 +88,9 @@ def _check_one(path: str, options: Any) -> Any:
     return check_model_file(path, options)
 
 
-def check_files(paths: Sequence[str], options: Any, workers: int | None,
-                scheduler: str | None = None) -> list[Any]:
+def check_files(
+    paths: Sequence[str], options: Any, workers: int | None, scheduler: str | None = None
+) -> list[Any]:
     """`check_model_file` over many files as Dask tasks: FileReports in the order of `paths`."""
     try:
         with task_runner(workers, scheduler) as runner:
@@ -99,11 +104,19 @@ def check_files(paths: Sequence[str], options: Any, workers: int | None,
 
 def add_worker_options(parser: Any) -> None:
     """`--workers N` and `--scheduler ADDRESS`, shared by check, matrix and repair."""
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="check files as tasks on a local Dask cluster of N worker processes "
-                             "(0: one per core)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run the tasks on a running Dask cluster (tcp://host:8786)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="check files as tasks on a local Dask cluster of N worker processes (0: one per core)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the tasks on a running Dask cluster (tcp://host:8786)",
+    )
 
 
 def workers_of(args: Any) -> tuple[bool, int | None, str | None]:

@@ -59,20 +59,36 @@ def runs(broken: str) -> dict[str, list[str]]:
     """The command lines compared, by name (paths absolute, so both interpreters agree)."""
     flags = str(ROOT / "tests/models/naive_flags.rev")
     zpo, ccp = str(ROOT / "cases/de/zpo_717.rev"), str(ROOT / "cases/jp/ccp_260.rev")
-    base, bill = str(ROOT / "tests/amendments/base.rev"), str(ROOT / "tests/amendments/bill_one.rev")
+    base, bill = (
+        str(ROOT / "tests/amendments/base.rev"),
+        str(ROOT / "tests/amendments/bill_one.rev"),
+    )
     out: dict[str, list[str]] = {}
     for fmt in FORMATS:
         out[f"check-{fmt}"] = ["check", flags, zpo, broken, "--format", fmt]
-        out[f"check-limit-{fmt}"] = ["check", zpo, "--max-states", "40", "--engine", "explicit",
-                                     "--format", fmt]
+        out[f"check-limit-{fmt}"] = [
+            "check",
+            zpo,
+            "--max-states",
+            "40",
+            "--engine",
+            "explicit",
+            "--format",
+            fmt,
+        ]
         out[f"matrix-{fmt}"] = ["matrix", zpo, ccp, broken, "--format", fmt]
         out[f"diff-{fmt}"] = ["diff", base, bill, "--format", fmt]
         out[f"lint-{fmt}"] = ["lint", zpo, broken, "--format", fmt, "--depth", "4"]
     out["check-symbolic-json"] = ["check", flags, "--engine", "symbolic", "--format", "json"]
     out["certificate-json"] = ["check", flags, zpo, "--certificate", CERTIFICATE]
     out["report-html"] = ["report", zpo, "--graph", "networkx", "-o", SITE]
-    out["replay-json"] = ["replay", str(ROOT / "tests/scenarios/small.rev"),
-                          str(ROOT / "tests/dockets/small_late.json"), "--format", "json"]
+    out["replay-json"] = [
+        "replay",
+        str(ROOT / "tests/scenarios/small.rev"),
+        str(ROOT / "tests/dockets/small_late.json"),
+        "--format",
+        "json",
+    ]
     out["export-promela"] = ["export", "--to", "promela", flags]
     out["export-promela-case"] = ["export", "--to", "promela", zpo]
     return out
@@ -99,8 +115,11 @@ def collect(target: str, broken: str) -> None:
         if argv[0] == "report":  # the pages are the output compared; the site's folder is not
             site = Path(argv[argv.index("-o") + 1])
             pages = sorted(p for p in site.rglob("*") if p.is_file())
-            out = io.StringIO("".join(f"== {p.relative_to(site)}\n{p.read_text(encoding='utf-8')}"
-                                      for p in pages).replace(str(site), "<site>"))
+            out = io.StringIO(
+                "".join(
+                    f"== {p.relative_to(site)}\n{p.read_text(encoding='utf-8')}" for p in pages
+                ).replace(str(site), "<site>")
+            )
         found[name] = [code, out.getvalue(), err.getvalue()]
     Path(target).write_text(json.dumps(found), encoding="utf-8")
 
@@ -111,13 +130,25 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[objec
     folder = tmp_path_factory.mktemp("determinism")
     broken = folder / "broken.rev"
     broken.write_text(BROKEN, encoding="utf-8")
-    script = "import sys; from tests.test_determinism import collect; collect(sys.argv[1], sys.argv[2])"
+    script = (
+        "import sys; from tests.test_determinism import collect; collect(sys.argv[1], sys.argv[2])"
+    )
     jobs = []
     for seed in SEEDS:
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         target = folder / f"seed{seed}.json"
-        jobs.append((target, subprocess.Popen([sys.executable, "-c", script, str(target), str(broken)],
-                                              cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)))
+        jobs.append(
+            (
+                target,
+                subprocess.Popen(
+                    [sys.executable, "-c", script, str(target), str(broken)],
+                    cwd=ROOT,
+                    env=env,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     for _, job in jobs:
         _, err = job.communicate(timeout=300)
         assert job.returncode == 0, err
@@ -130,7 +161,7 @@ def test_the_mask_replaces_timings_only() -> None:
     limit = "searched 200,000 states in 1.6 s (126,359 states/s); about 22 h at this rate; 30 days"
     assert mask(limit) == "searched 200,000 states in <time> (<time>); <time>; 30 days"
     assert mask('"seconds": 0.0529, "states": 238') == '<time>, "states": 238'
-    assert mask('<testsuite time="0.064" tests="16">') == "<testsuite <time> tests=\"16\">"
+    assert mask('<testsuite time="0.064" tests="16">') == '<testsuite <time> tests="16">'
     assert mask("x := 9 at 5:12, 3 states") == "x := 9 at 5:12, 3 states"
 
 
@@ -153,7 +184,9 @@ def test_output_is_byte_identical_apart_from_timings(
         ET.fromstring(out)
 
 
-def test_the_compared_runs_reach_what_they_are_for(both: tuple[dict[str, list[object]], ...]) -> None:
+def test_the_compared_runs_reach_what_they_are_for(
+    both: tuple[dict[str, list[object]], ...],
+) -> None:
     """The inputs exercise a counterexample, a broken file and a limit (else the comparison above
     would compare less than it claims)."""
     outputs = both[0]

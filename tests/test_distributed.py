@@ -41,8 +41,12 @@ def test_check_and_matrix_with_two_workers_print_what_they_print_in_process() ->
     import sys
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "checker.cli", *args], capture_output=True,
-                              text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "checker.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     for command in (("check", "cases/jp"), ("matrix", "cases/jp", "cases/de")):
         alone, spread = run(*command), run(*command, "--workers", "2")
@@ -56,8 +60,12 @@ def test_check_and_matrix_with_two_workers_print_what_they_print_in_process() ->
 def test_an_existing_cluster_named_by_its_address_is_used_and_left_running() -> None:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,  # type: ignore[no-untyped-call]
+        dashboard_address=None,
+    ) as cluster:
         with task_runner(scheduler=cluster.scheduler_address) as runner:
             assert runner.workers == 1
             report = repair(CASE, SMALL, PRINCIPLES, 1, runner)

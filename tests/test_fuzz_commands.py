@@ -44,8 +44,11 @@ DOCKET_CSV = ROOT / "tests" / "dockets" / "small_late.csv"
 FLAGS = str(ROOT / "tests" / "models" / "naive_flags.rev")  # a dead end and a counterexample
 LIMITS = ["--timeout", "3", "--max-states", "20000"]
 HUGE = "@@HUGE@@"  # replaced in the JSON text by a 5,000-digit number (no json.dumps can write one)
-FUZZ = settings(max_examples=50, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # The exit codes each command documents (its module docstring; docs/output.md).
 EXITS = {
@@ -113,8 +116,12 @@ def hostile_runs(inp: Input, i: int, site: Path) -> Iterator[tuple[list[str], st
     yield ["replay", SMALL, n, "--format", "json" if i % 2 else "text"], "json" if i % 2 else "text"
     yield ["replay-trace", "valid.rev", n], "text"
     yield ["verify-certificate", "valid.rev", n], "text"
-    as_case = [["report", n, "-o", str(site / f"site{i}"), *LIMITS], ["replay", n, str(DOCKET_JSON)],
-               ["replay-trace", n, "trace.json"], ["verify-certificate", n, "cert.json"]]
+    as_case = [
+        ["report", n, "-o", str(site / f"site{i}"), *LIMITS],
+        ["replay", n, str(DOCKET_JSON)],
+        ["replay-trace", n, "trace.json"],
+        ["verify-certificate", n, "cert.json"],
+    ]
     if inp.kind == "mutant":  # one in turn: a mutant that compiles is checked in earnest
         yield as_case[i % 4], "text"
         return
@@ -126,7 +133,9 @@ def hostile_runs(inp: Input, i: int, site: Path) -> Iterator[tuple[list[str], st
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
-def test_hostile_files_through_the_new_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_files_through_the_new_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "cases" / "xx"  # as the sweep: mutants cite law/… like the shipped cases
     folder.mkdir(parents=True)
     if (ROOT / "cases" / "law").exists():
@@ -136,7 +145,9 @@ def test_hostile_files_through_the_new_commands(tmp_path: Path, monkeypatch: pyt
     call(["check", "valid.rev", "--certificate", "cert.json"])
     _, report, _ = call(["export", "--to", "promela", "valid.rev"])
     assert "proctype" in report
-    Path("trace.json").write_text(json.dumps({"vars": ["x"], "states": [{"x": 0}]}), encoding="utf-8")
+    Path("trace.json").write_text(
+        json.dumps({"vars": ["x"], "states": [{"x": 0}]}), encoding="utf-8"
+    )
     site = tmp_path / "sites"
     site.mkdir()
     wrong: list[str] = []
@@ -167,11 +178,21 @@ def test_hostile_files_through_the_new_commands(tmp_path: Path, monkeypatch: pyt
         ["check", FLAGS, "--certificate", "no/such/folder/c.json"],
         ["check", FLAGS, "--certificate", "/dev/full"],
     ],
-    ids=["export-missing", "export-dir", "export-full", "replay-missing", "replay-full",
-         "report-file", "report-under-file", "certificate-missing", "certificate-full"],
+    ids=[
+        "export-missing",
+        "export-dir",
+        "export-full",
+        "replay-missing",
+        "replay-full",
+        "report-file",
+        "report-under-file",
+        "certificate-missing",
+        "certificate-full",
+    ],
 )
-def test_output_faults_say_cannot_write(argv: list[str], tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_faults_say_cannot_write(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if "/dev/full" in argv and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full on this platform")
     monkeypatch.chdir(tmp_path)
@@ -183,7 +204,11 @@ def test_output_faults_say_cannot_write(argv: list[str], tmp_path: Path,
 
 
 def _huge_docket(folder: Path) -> list[str]:
-    return ["replay", SMALL, write(folder, "huge.json", '{"initial": {"title": ' + "9" * 5000 + "}}")]
+    return [
+        "replay",
+        SMALL,
+        write(folder, "huge.json", '{"initial": {"title": ' + "9" * 5000 + "}}"),
+    ]
 
 
 def _deep_docket(folder: Path) -> list[str]:
@@ -201,7 +226,11 @@ def _huge_certificate(folder: Path) -> list[str]:
 
 
 def _long_csv_cell(folder: Path) -> list[str]:
-    return ["replay", SMALL, write(folder, "long.csv", "date,actor,act\n" + "a" * 200_000 + ",b,c\n")]
+    return [
+        "replay",
+        SMALL,
+        write(folder, "long.csv", "date,actor,act\n" + "a" * 200_000 + ",b,c\n"),
+    ]
 
 
 def _report_loop(folder: Path) -> list[str]:
@@ -210,10 +239,18 @@ def _report_loop(folder: Path) -> list[str]:
     return ["report", str(folder / "loop_a.rev"), "-o", str(folder / "site")]
 
 
-@pytest.mark.parametrize("make", [_huge_docket, _deep_docket, _huge_trace, _huge_certificate,
-                                  _long_csv_cell, _report_loop],
-                         ids=["docket-5000-digits", "docket-100000-deep", "trace-5000-digits",
-                              "certificate-5000-digits", "csv-cell-200000-long", "report-symlink-loop"])
+@pytest.mark.parametrize(
+    "make",
+    [_huge_docket, _deep_docket, _huge_trace, _huge_certificate, _long_csv_cell, _report_loop],
+    ids=[
+        "docket-5000-digits",
+        "docket-100000-deep",
+        "trace-5000-digits",
+        "certificate-5000-digits",
+        "csv-cell-200000-long",
+        "report-symlink-loop",
+    ],
+)
 def test_faults_found_by_this_fuzzing(make: Any, tmp_path: Path) -> None:
     """Each ended in an internal error (exit 4: ValueError from int(), RecursionError from the
     JSON decoder, csv.Error past csv's field limit, RuntimeError from Path.resolve on a loop)
@@ -236,15 +273,23 @@ def test_unreadable_files_even_as_root(tmp_path: Path, monkeypatch: pytest.Monke
     for name in ("unreadable.rev", "unreadable.json", "unreadable.csv"):
         (tmp_path / name).write_text(VALID if name.endswith(".rev") else "{}", encoding="utf-8")
     monkeypatch.setattr(os, "open", refuse)
-    for argv in (["check", "unreadable.rev"], ["export", "--to", "promela", "unreadable.rev"],
-                 ["report", "unreadable.rev", "-o", "site"], ["replay", "unreadable.rev", str(DOCKET_JSON)],
-                 ["replay", SMALL, "unreadable.json"], ["replay", SMALL, "unreadable.csv"],
-                 ["replay-trace", FLAGS, "unreadable.json"], ["verify-certificate", FLAGS, "unreadable.json"],
-                 ["repair", "unreadable.rev"]):
+    for argv in (
+        ["check", "unreadable.rev"],
+        ["export", "--to", "promela", "unreadable.rev"],
+        ["report", "unreadable.rev", "-o", "site"],
+        ["replay", "unreadable.rev", str(DOCKET_JSON)],
+        ["replay", SMALL, "unreadable.json"],
+        ["replay", SMALL, "unreadable.csv"],
+        ["replay-trace", FLAGS, "unreadable.json"],
+        ["verify-certificate", FLAGS, "unreadable.json"],
+        ["repair", "unreadable.rev"],
+    ):
         if argv[0] not in LISTED:
             continue
         code, out, err = call(argv)
-        said = "does not check" if argv[0] == "report" else "Permission denied"  # report: on its page
+        said = (
+            "does not check" if argv[0] == "report" else "Permission denied"
+        )  # report: on its page
         assert code == 2 and said in out + err, (argv, out + err)
 
 
@@ -252,14 +297,37 @@ def test_unreadable_files_even_as_root(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False),
-    st.text(max_size=8), st.just(HUGE),
-    st.sampled_from(["", "2024-02-30", "0000-01-01", "bureau", "execute", "art_1", "#bigint", "∞",
-                     "\x00", "\ud800", "give_back(c1)", "title=court_title"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.just(HUGE),
+    st.sampled_from(
+        [
+            "",
+            "2024-02-30",
+            "0000-01-01",
+            "bureau",
+            "execute",
+            "art_1",
+            "#bigint",
+            "∞",
+            "\x00",
+            "\ud800",
+            "give_back(c1)",
+            "title=court_title",
+        ]
+    ),
     st.builds(lambda s: {"#bigint": s}, st.sampled_from(["12", "-1", "x", "", HUGE, "1e3"])),
 )
-VALUES = st.recursive(LEAVES, lambda kids: st.lists(kids, max_size=3)
-                      | st.dictionaries(st.text(max_size=6), kids, max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    LEAVES,
+    lambda kids: (
+        st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=6), kids, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 def paths(doc: Any, here: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -299,15 +367,24 @@ def mutated_json(draw: st.DrawFn, seed: Any) -> str:
             parent.insert(key, copy.deepcopy(parent[key]))
         else:  # the same content, another type: 1 -> "1", "a" -> ["a"], {...} -> [...]
             v = parent[key]
-            parent[key] = (str(v) if isinstance(v, int | bool) else list(v.values())
-                           if isinstance(v, dict) else [v])
+            parent[key] = (
+                str(v)
+                if isinstance(v, int | bool)
+                else list(v.values())
+                if isinstance(v, dict)
+                else [v]
+            )
     text = json.dumps(doc, ensure_ascii=False).replace(f'"{HUGE}"', "9" * 5000)
     cut = draw(st.integers(0, 12))
     if cut == 0:
         text = text[: draw(st.integers(0, len(text)))]
     elif cut == 1:
         at_ = draw(st.integers(0, len(text)))
-        text = text[:at_] + draw(st.sampled_from(["{", "]", ",", '"', "\\", "\x00", "\ufeff"])) + text[at_:]
+        text = (
+            text[:at_]
+            + draw(st.sampled_from(["{", "]", ",", '"', "\\", "\x00", "\ufeff"]))
+            + text[at_:]
+        )
     return text
 
 
@@ -336,8 +413,12 @@ def slow(work: Path) -> dict[str, Any]:
     report = json.loads(out)
     traces = [p["trace"] for p in report["files"][0]["properties"] if p.get("trace")]
     assert traces, "the model must give traces to mutate"
-    return {"case": str(case), "report": report, "traces": traces,
-            "certificate": json.loads(cert.read_text(encoding="utf-8"))}
+    return {
+        "case": str(case),
+        "report": report,
+        "traces": traces,
+        "certificate": json.loads(cert.read_text(encoding="utf-8")),
+    }
 
 
 def test_the_seeds_are_accepted_unmutated(work: Path, slow: dict[str, Any]) -> None:
@@ -357,14 +438,22 @@ DOCKET = json.loads(DOCKET_JSON.read_text(encoding="utf-8"))
 
 ACTS = ["execute", "revoke", "change", "sell", "apply", "order", "give_back", "close", "appeal"]
 ENTRY = st.fixed_dictionaries(
-    {"date": st.dates(min_value=datetime.date(2023, 12, 1), max_value=datetime.date(2024, 6, 1))
-     .map(str), "actor": st.sampled_from(["bureau", "debtor", "buyer", "court"]),
-     "act": st.sampled_from(ACTS)},
-    optional={"article": st.sampled_from(["art_1", "art_2", ""]),
-              "values": st.dictionaries(st.sampled_from(["held", "back", "keep", "sold", "rev", "x"]),
-                                        st.integers(-1, 3) | st.booleans() | st.just("done"),
-                                        max_size=2),
-              "args": st.lists(st.sampled_from(["c1", "bureau"]), max_size=1)},
+    {
+        "date": st.dates(
+            min_value=datetime.date(2023, 12, 1), max_value=datetime.date(2024, 6, 1)
+        ).map(str),
+        "actor": st.sampled_from(["bureau", "debtor", "buyer", "court"]),
+        "act": st.sampled_from(ACTS),
+    },
+    optional={
+        "article": st.sampled_from(["art_1", "art_2", ""]),
+        "values": st.dictionaries(
+            st.sampled_from(["held", "back", "keep", "sold", "rev", "x"]),
+            st.integers(-1, 3) | st.booleans() | st.just("done"),
+            max_size=2,
+        ),
+        "args": st.lists(st.sampled_from(["c1", "bureau"]), max_size=1),
+    },
 )
 
 
@@ -384,8 +473,13 @@ def plausible_docket(draw: st.DrawFn) -> str:
             j = draw(st.integers(0, len(entries) - 1))
             entries[i], entries[j] = entries[j], entries[i]
         elif entries:
-            entries[i]["date"] = str(draw(st.dates(min_value=datetime.date(2023, 1, 1),
-                                                   max_value=datetime.date(2025, 1, 1))))
+            entries[i]["date"] = str(
+                draw(
+                    st.dates(
+                        min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2025, 1, 1)
+                    )
+                )
+            )
     if draw(st.integers(0, 4)):  # mostly in date order (else refused before anything is judged)
         entries.sort(key=lambda e: str(e["date"]))
     title = draw(st.sampled_from(["court_title", "other_title", "none"]))
@@ -400,9 +494,33 @@ def test_mutated_json_dockets(work: Path, text: str, fmt: str) -> None:
     event(f"exit {code}")
 
 
-CELLS = st.one_of(st.text(max_size=10), st.sampled_from(
-    ["", "initial", "2024-03-01", "2024-13-01", "bureau", "debtor", "execute", "give_back", "order",
-     "art_1", "back=1", "back=9", "back", "=;=", "held=x;back=1", '"', "\n", "a,b", "-3", "true"]))
+CELLS = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(
+        [
+            "",
+            "initial",
+            "2024-03-01",
+            "2024-13-01",
+            "bureau",
+            "debtor",
+            "execute",
+            "give_back",
+            "order",
+            "art_1",
+            "back=1",
+            "back=9",
+            "back",
+            "=;=",
+            "held=x;back=1",
+            '"',
+            "\n",
+            "a,b",
+            "-3",
+            "true",
+        ]
+    ),
+)
 
 
 @st.composite
@@ -471,7 +589,12 @@ def tamperable(path: tuple[Any, ...]) -> bool:
     in a state of a trace (not its `#meta`)."""
     if "state_space" in path:
         return path[-1] in ("states", "digest")
-    return len(path) >= 3 and path[-3] == "states" and isinstance(path[-2], int) and path[-1] != "#meta"
+    return (
+        len(path) >= 3
+        and path[-3] == "states"
+        and isinstance(path[-2], int)
+        and path[-1] != "#meta"
+    )
 
 
 def tampered(v: Any) -> Any:
@@ -487,8 +610,9 @@ def tampered(v: Any) -> Any:
 
 @settings(FUZZ, max_examples=30)
 @given(data=st.data())
-def test_a_tampered_certificate_is_never_verified(work: Path, slow: dict[str, Any],
-                                                  data: st.DataObject) -> None:
+def test_a_tampered_certificate_is_never_verified(
+    work: Path, slow: dict[str, Any], data: st.DataObject
+) -> None:
     """The worst bug is a wrong "verified": one state count, digest or trace value changed is
     rejected, whichever it is."""
     doc = copy.deepcopy(slow["certificate"])
@@ -497,13 +621,17 @@ def test_a_tampered_certificate_is_never_verified(work: Path, slow: dict[str, An
     path = data.draw(st.sampled_from(targets))
     parent = at(doc, path[:-1])
     parent[path[-1]] = tampered(parent[path[-1]])
-    code, out, _ = call(["verify-certificate", slow["case"], write(work, "tampered.json", json.dumps(doc))])
+    code, out, _ = call(
+        ["verify-certificate", slow["case"], write(work, "tampered.json", json.dumps(doc))]
+    )
     assert code == 1 and "rejected: " in out, (path, out)
 
 
 @settings(FUZZ, max_examples=30)
 @given(data=st.data())
-def test_a_tampered_trace_is_never_accepted(work: Path, slow: dict[str, Any], data: st.DataObject) -> None:
+def test_a_tampered_trace_is_never_accepted(
+    work: Path, slow: dict[str, Any], data: st.DataObject
+) -> None:
     trace = copy.deepcopy(data.draw(st.sampled_from(slow["traces"])))
     path = data.draw(st.sampled_from([p for p in paths(trace) if tamperable(p)]))
     parent = at(trace, path[:-1])
@@ -518,7 +646,9 @@ def test_a_certificate_path_no_file_can_have(work: Path, slow: dict[str, Any]) -
     """Two entries for the procedure, one with a NUL in its path: was ValueError, exit 4."""
     doc = copy.deepcopy(slow["certificate"])
     doc["files"].insert(0, {**doc["files"][0], "path": "a\x00b.rev"})
-    code, out, _ = call(["verify-certificate", slow["case"], write(work, "nul.json", json.dumps(doc))])
+    code, out, _ = call(
+        ["verify-certificate", slow["case"], write(work, "nul.json", json.dumps(doc))]
+    )
     assert code == 0 and " 0 rejected" in out, out
 
 
@@ -561,8 +691,10 @@ def test_report_of_mutated_programs(work: Path, text: str) -> None:
 def test_repair_on_hostile_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The hostile files but the mutants (a mutant of a shipped case is a real repair search)."""
     if "repair" not in LISTED:
-        pytest.skip("`revcheck repair` does not exist yet (no 'repair' in checker.cli.LISTED): "
-                    "nothing to fuzz")
+        pytest.skip(
+            "`revcheck repair` does not exist yet (no 'repair' in checker.cli.LISTED): "
+            "nothing to fuzz"
+        )
     monkeypatch.chdir(tmp_path)
     inputs = [i for i in corpus(tmp_path) if i.kind != "mutant"]
     wrong: list[str] = []

@@ -28,8 +28,13 @@ FOUR = ("trial_execution_separation", "party_disposition", "hearing_before_decis
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "checker.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_every_move_of_the_catalogue_applies_to_prc_current_and_compiles_there() -> None:
@@ -58,8 +63,7 @@ def test_every_move_of_the_catalogue_applies_to_prc_current_and_compiles_there()
 @pytest.fixture(scope="module")
 def prc_four(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = tmp_path_factory.mktemp("repair") / "report.json"
-    done = _cli("repair", CASE, "--principles", ",".join(FOUR), "--format", "json",
-                "-o", str(out))
+    done = _cli("repair", CASE, "--principles", ",".join(FOUR), "--format", "json", "-o", str(out))
     assert done.returncode == 0, done.stderr
     data: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
     data["folder"] = str(out.parent)
@@ -67,7 +71,8 @@ def prc_four(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def test_prc_current_is_repaired_by_trial_organ_application_hearing_and_period(
-        prc_four: dict[str, object]) -> None:
+    prc_four: dict[str, object],
+) -> None:
     repairs = prc_four["repairs"]
     assert isinstance(repairs, list) and repairs
     families = {tuple(sorted(label.split("(")[0] for label in r["moves"])) for r in repairs}
@@ -80,7 +85,8 @@ def test_prc_current_is_repaired_by_trial_organ_application_hearing_and_period(
 
 
 def test_each_printed_repair_when_checked_holds_every_chosen_principle(
-        prc_four: dict[str, object]) -> None:
+    prc_four: dict[str, object],
+) -> None:
     folder = Path(str(prc_four["folder"]))
     kept = prc_four["kept"]
     assert isinstance(kept, list)
@@ -93,8 +99,10 @@ def test_each_printed_repair_when_checked_holds_every_chosen_principle(
         for p in (*FOUR, *kept):
             assert verdicts[p].status is Status.HOLDS, (n, p, verdicts[p].status)
         # the bill can be shown and diffed against the base like a hand-written one
-        for command in (("show", str(folder / f"repair_{n}.rev")),
-                        ("diff", CASE, str(folder / f"repair_{n}.rev"))):
+        for command in (
+            ("show", str(folder / f"repair_{n}.rev")),
+            ("diff", CASE, str(folder / f"repair_{n}.rev")),
+        ):
             done = _cli(*command)
             assert done.returncode in (0, 1), done.stderr
             assert "Traceback" not in done.stderr
@@ -113,8 +121,12 @@ def test_the_reported_repairs_are_exactly_the_minimal_ones_by_brute_force() -> N
     works: set[frozenset[int]] = set()
     for size in range(0, len(instances) + 1):
         for combo in itertools.combinations(range(len(instances)), size):
-            text = bill_text(report.case_name, os.path.abspath(CASE),
-                             tuple(instances[i] for i in combo), catalogue)
+            text = bill_text(
+                report.case_name,
+                os.path.abspath(CASE),
+                tuple(instances[i] for i in combo),
+                catalogue,
+            )
             if is_repair(check_bill(text), result.chosen, result.guarded):
                 works.add(frozenset(combo))
     minimal = {s for s in works if not any(t < s for t in works)}
@@ -155,8 +167,9 @@ def test_candidates_pruned_by_a_counterexample_do_fail_a_chosen_principle() -> N
 
 
 def test_the_text_report_names_the_repair_and_prints_its_bill() -> None:
-    done = _cli("repair", CASE, "--principles", "party_disposition", "--moves", SMALL,
-                "--max-moves", "2")
+    done = _cli(
+        "repair", CASE, "--principles", "party_disposition", "--moves", SMALL, "--max-moves", "2"
+    )
     assert done.returncode == 0, done.stderr
     assert "1 minimal repair(s), smallest first:\n  1. application_only  (1 move" in done.stdout
     assert 'extends "cases/prc/current.rev"' in done.stdout

@@ -15,22 +15,37 @@ from checker.core.result import CheckOptions
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "repair",
-        help="the smallest amendment bills, from a catalogue of moves, that make principles hold")
+        help="the smallest amendment bills, from a catalogue of moves, that make principles hold",
+    )
     p.add_argument("case", help="the procedure to repair (.rev)")
-    p.add_argument("--principles", default=None,
-                   help="comma-separated properties to make hold (default: the imported "
-                        "principles the case fails)")
+    p.add_argument(
+        "--principles",
+        default=None,
+        help="comma-separated properties to make hold (default: the imported "
+        "principles the case fails)",
+    )
     p.add_argument("--moves", default=None, help="the move catalogue (default: spec/moves.rev)")
-    p.add_argument("--max-moves", type=int, default=4, metavar="K",
-                   help="moves per bill at most (default 4)")
+    p.add_argument(
+        "--max-moves", type=int, default=4, metavar="K", help="moves per bill at most (default 4)"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="check the candidates as tasks on a local Dask cluster of N worker "
-                        "processes (0: one per core; default: in this process)")
-    p.add_argument("--scheduler", default=None,
-                   help="address of a running Dask scheduler (tcp://host:8786)")
-    p.add_argument("-o", "--output", default=None,
-                   help="write the report here and each repair beside it as repair_N.rev")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="check the candidates as tasks on a local Dask cluster of N worker "
+        "processes (0: one per core; default: in this process)",
+    )
+    p.add_argument(
+        "--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="write the report here and each repair beside it as repair_N.rev",
+    )
     add_limit_options(p)
     p.set_defaults(func=run)
 
@@ -57,9 +72,14 @@ def run(args: argparse.Namespace) -> int:
     workers = None if args.workers is None else (args.workers or default_workers())
     options = CheckOptions(engine="auto", **limit_options(args))
     try:
-        report = repair(args.case, args.moves or _shown(str(DEFAULT_CATALOGUE)), principles,
-                        args.max_moves, lambda: task_runner(workers, args.scheduler),
-                        options=options)
+        report = repair(
+            args.case,
+            args.moves or _shown(str(DEFAULT_CATALOGUE)),
+            principles,
+            args.max_moves,
+            lambda: task_runner(workers, args.scheduler),
+            options=options,
+        )
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
@@ -77,8 +97,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.output:
         for n in range(len(report.result.repairs)):
-            emit(report.bill(n, extends).rstrip("\n"),
-                 os.path.join(folder, f"repair_{n + 1}.rev"))
+            emit(report.bill(n, extends).rstrip("\n"), os.path.join(folder, f"repair_{n + 1}.rev"))
     return report.exit_code
 
 

@@ -17,8 +17,9 @@ def bill_name(case_name: str, moves: tuple[MoveInstance, ...]) -> str:
     return f"{case_name}_repair_{len(moves)}_moves_{body_digest(moves)[:8]}"
 
 
-def bill_text(case_name: str, extends: str, moves: tuple[MoveInstance, ...],
-              catalogue: Catalogue) -> str:
+def bill_text(
+    case_name: str, extends: str, moves: tuple[MoveInstance, ...], catalogue: Catalogue
+) -> str:
     """The `.rev` bill: `check`, `show` and `diff` read it like any hand-written amendment."""
     cited: frozenset[str] = frozenset().union(*(m.cited for m in moves)) if moves else frozenset()
     labels = ", ".join(m.label for m in moves)
@@ -32,8 +33,12 @@ def bill_text(case_name: str, extends: str, moves: tuple[MoveInstance, ...],
     if sources:
         out += ["", sources]
     for m in moves:
-        out += ["", f"// move {m.label}: {_comment(m.title)}", f"// modelled on {_comment(m.models)}",
-                m.body]
+        out += [
+            "",
+            f"// move {m.label}: {_comment(m.title)}",
+            f"// modelled on {_comment(m.models)}",
+            m.body,
+        ]
     return "\n".join(out) + "\n"
 
 

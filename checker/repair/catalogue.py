@@ -29,10 +29,14 @@ _AMENDED = re.compile(rf"^\s*amend\s+rule\s+({_WORD})", re.M)
 _REPEALED = re.compile(rf"^\s*repeal\s+rule\s+({_WORD})", re.M)
 _INSERTED = re.compile(rf"^\s*insert\s+rule\s+({_WORD})", re.M)
 _DECLARED = re.compile(rf"^\s*(?:var|actor|const)\s+({_WORD})", re.M)
-_CITED = re.compile(r"\bcites\s+([\w\s,]+?)(?=\s+(?:by|kind|when|then|duty|power|cites)\b|\s*}|\s*$)",
-                    re.M)
-_GLOBAL = re.compile(r"^\s*(?:amend\s+var|amend\s+property|repeal\s+(?:var|final|property)|final"
-                     r"|\w+\s+bind)\b", re.M)
+_CITED = re.compile(
+    r"\bcites\s+([\w\s,]+?)(?=\s+(?:by|kind|when|then|duty|power|cites)\b|\s*}|\s*$)", re.M
+)
+_GLOBAL = re.compile(
+    r"^\s*(?:amend\s+var|amend\s+property|repeal\s+(?:var|final|property)|final"
+    r"|\w+\s+bind)\b",
+    re.M,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +113,14 @@ def instances_of(move: Move) -> tuple[MoveInstance, ...]:
     for combo in itertools.product(*(values for _, values in move.params)):
         body = move.body
         for name, value in zip(names, combo, strict=True):
-            body = re.sub(rf"^(\s*const\s+{name}\s*=\s*)[^\n]*$", rf"\g<1>{value}", body, flags=re.M)
-        out.append(MoveInstance(move.name, move.title, move.models,
-                                tuple(zip(names, combo, strict=True)), body))
+            body = re.sub(
+                rf"^(\s*const\s+{name}\s*=\s*)[^\n]*$", rf"\g<1>{value}", body, flags=re.M
+            )
+        out.append(
+            MoveInstance(
+                move.name, move.title, move.models, tuple(zip(names, combo, strict=True)), body
+            )
+        )
     return tuple(out)
 
 
@@ -142,8 +151,14 @@ def load_catalogue(path: str) -> tuple[Catalogue | None, list[Diagnostic], dict[
             moves.append(move)
     if not moves and not problems:
         span = Span(path, 1, 1, 1, 2)
-        problems.append(error("E002", "the catalogue declares no move", span,
-                              help='start a move with `// @move NAME "what it does"`'))
+        problems.append(
+            error(
+                "E002",
+                "the catalogue declares no move",
+                span,
+                help='start a move with `// @move NAME "what it does"`',
+            )
+        )
     if problems:
         return None, problems, files
     return Catalogue(path, tuple(moves), tuple(sources)), [], files
@@ -165,16 +180,24 @@ def _sources(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _move(path: str, lines: list[str], start: int, end: int) -> tuple[Move | None, list[Diagnostic]]:
+def _move(
+    path: str, lines: list[str], start: int, end: int
+) -> tuple[Move | None, list[Diagnostic]]:
     def at(index: int, message: str, hint: str) -> Diagnostic:
         line = lines[index]
-        return error("E003", message, Span(path, index + 1, 1, index + 1, max(len(line), 1) + 1),
-                     help=hint)
+        return error(
+            "E003", message, Span(path, index + 1, 1, index + 1, max(len(line), 1) + 1), help=hint
+        )
 
     head = _MOVE.match(lines[start])
     if head is None:
-        return None, [at(start, "a move needs a name and a title",
-                         'write `// @move NAME "what the move does"`')]
+        return None, [
+            at(
+                start,
+                "a move needs a name and a title",
+                'write `// @move NAME "what the move does"`',
+            )
+        ]
     models = ""
     params: list[tuple[str, tuple[str, ...]]] = []
     problems: list[Diagnostic] = []
@@ -189,21 +212,40 @@ def _move(path: str, lines: list[str], start: int, end: int) -> tuple[Move | Non
         elif (p := _PARAM.match(line)) is not None:
             values = tuple(v.strip() for v in p.group(2).split("|"))
             if not all(re.fullmatch(r"\d+|true|false|[^\W\d]\w*", v) for v in values):
-                problems.append(at(i, "a parameter's values are numbers or names, separated by |",
-                                   "write `// @param NAME = 15 | 30`"))
+                problems.append(
+                    at(
+                        i,
+                        "a parameter's values are numbers or names, separated by |",
+                        "write `// @param NAME = 15 | 30`",
+                    )
+                )
             params.append((p.group(1), values))
         else:
-            problems.append(at(i, f"unknown directive `@{d.group(1)}` in a move",
-                               "the directives are @move, @models and @param"))
+            problems.append(
+                at(
+                    i,
+                    f"unknown directive `@{d.group(1)}` in a move",
+                    "the directives are @move, @models and @param",
+                )
+            )
     body = "\n".join(body_lines).strip("\n")
     if not models:
-        problems.append(at(start, f"move `{head.group(1)}` names no model legislation",
-                           "add `// @models JURISDICTION ARTICLE` under the @move line"))
+        problems.append(
+            at(
+                start,
+                f"move `{head.group(1)}` names no model legislation",
+                "add `// @models JURISDICTION ARTICLE` under the @move line",
+            )
+        )
     for name, _ in params:
         if re.search(rf"^\s*const\s+{name}\s*=", body, re.M) is None:
-            problems.append(at(start, f"parameter `{name}` of move `{head.group(1)}` is not a "
-                                      "`const` of its body",
-                               f"declare `const {name} = VALUE` in the move"))
+            problems.append(
+                at(
+                    start,
+                    f"parameter `{name}` of move `{head.group(1)}` is not a `const` of its body",
+                    f"declare `const {name} = VALUE` in the move",
+                )
+            )
     if not body.strip():
         problems.append(at(start, f"move `{head.group(1)}` has no body", "add bill items"))
     if problems:

@@ -66,8 +66,11 @@ def check_bill(text: str, options: CheckOptions | None = None) -> Outcome:
     except Refused as exc:
         return Outcome((), (), error=str(exc))
     statuses = tuple((v.property, v.status.value) for v in result.verdicts)
-    cexes = tuple((v.property, c) for v in result.verdicts
-                  if (c := _counterexample(front.model, v)) is not None)
+    cexes = tuple(
+        (v.property, c)
+        for v in result.verdicts
+        if (c := _counterexample(front.model, v)) is not None
+    )
     return Outcome(statuses, cexes, states=result.states, complete=result.complete)
 
 

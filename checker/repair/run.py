@@ -56,10 +56,15 @@ class Failure:
     files: dict[str, SourceFile]
 
 
-def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
-           max_moves: int | None, runner: TaskRunner | Callable[[], AbstractContextManager[
-               TaskRunner]], prune: bool = True, options: CheckOptions | None = None
-           ) -> RepairReport | Failure:
+def repair(
+    case: str,
+    catalogue_path: str,
+    principles: tuple[str, ...] | None,
+    max_moves: int | None,
+    runner: TaskRunner | Callable[[], AbstractContextManager[TaskRunner]],
+    prune: bool = True,
+    options: CheckOptions | None = None,
+) -> RepairReport | Failure:
     """`max_moves` None: as many as there are applicable moves (two instances of one move
     never go together). `runner` may be a factory: a cluster is then started only once the
     case and the catalogue have been read and checked."""
@@ -80,8 +85,10 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
     if base.error:
         raise RepairInputError(f"{case} cannot be checked: {base.error}")
     if not base.complete:
-        raise RepairInputError(f"{case}: the check of the case itself stopped at a limit "
-                               "(--max-states, --timeout), so no repair can be judged")
+        raise RepairInputError(
+            f"{case}: the check of the case itself stopped at a limit "
+            "(--max-states, --timeout), so no repair can be judged"
+        )
     library = _library_principles(model, front.files)
     chosen = _chosen(principles, model, library, base)
     guarded = tuple(p for p in library if p not in chosen and base.status(p) == "holds")
@@ -98,8 +105,16 @@ def repair(case: str, catalogue_path: str, principles: tuple[str, ...] | None,
 
         result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
         workers = tasks.workers
-    return RepairReport(case, model.name, catalogue, tuple(skipped), result,
-                        time.perf_counter() - started, workers, limit)
+    return RepairReport(
+        case,
+        model.name,
+        catalogue,
+        tuple(skipped),
+        result,
+        time.perf_counter() - started,
+        workers,
+        limit,
+    )
 
 
 def _library_principles(model: Model, files: dict[str, SourceFile]) -> tuple[str, ...]:
@@ -117,8 +132,9 @@ def _library_principles(model: Model, files: dict[str, SourceFile]) -> tuple[str
     return tuple(out)
 
 
-def _chosen(principles: tuple[str, ...] | None, model: Model, library: tuple[str, ...],
-            base: Outcome) -> tuple[str, ...]:
+def _chosen(
+    principles: tuple[str, ...] | None, model: Model, library: tuple[str, ...], base: Outcome
+) -> tuple[str, ...]:
     if principles is None:
         return tuple(p for p in library if base.status(p) == "fails")
     known = {p.name for p in model.properties}
@@ -132,8 +148,9 @@ def _chosen(principles: tuple[str, ...] | None, model: Model, library: tuple[str
     return tuple(dict.fromkeys(principles))
 
 
-def _applicable(instances: tuple[MoveInstance, ...], model: Model
-                ) -> tuple[list[MoveInstance], list[tuple[MoveInstance, str]]]:
+def _applicable(
+    instances: tuple[MoveInstance, ...], model: Model
+) -> tuple[list[MoveInstance], list[tuple[MoveInstance, str]]]:
     rules = {r.rule for r in model.rules}
     names = rules | {v.name for v in model.variables} | {a.name for a in model.actors}
     usable: list[MoveInstance] = []

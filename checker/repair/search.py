@@ -9,8 +9,9 @@ depend on how many workers checked them or in which order they finished.
 Pruning by counterexample (sound for the prunable forms of `evaluate`): if a chosen principle
 fails on a checked subset T with a finite counterexample, and no move of S - T touches a rule
 of it (nor, when days pass on it, any rule at all or a deadline; nor any variable, property,
-end state or binding), then the same run exists in the bill S and the principle still fails there. Level 1 is always
-checked in full, since the table of which move fixes which principle needs every single move.
+end state or binding), then the same run exists in the bill S and the principle still fails
+there. Level 1 is always checked in full, since the table of which move fixes which principle
+needs every single move.
 """
 
 from __future__ import annotations
@@ -64,14 +65,24 @@ def touches(move: MoveInstance, cex: Counterexample) -> bool:
 
 
 def is_repair(outcome: Outcome, chosen: Sequence[str], guarded: Sequence[str]) -> bool:
-    return (not outcome.error and outcome.complete
-            and all(outcome.status(p) == HOLDS for p in (*chosen, *guarded)))
+    return (
+        not outcome.error
+        and outcome.complete
+        and all(outcome.status(p) == HOLDS for p in (*chosen, *guarded))
+    )
 
 
-def search(instances: Sequence[MoveInstance], base: Outcome, chosen: Sequence[str],
-           guarded: Sequence[str], max_moves: int, runner: Runner,
-           make_bill: Callable[[tuple[MoveInstance, ...]], str], digest: Callable[
-               [tuple[MoveInstance, ...]], str], prune: bool = True) -> SearchResult:
+def search(
+    instances: Sequence[MoveInstance],
+    base: Outcome,
+    chosen: Sequence[str],
+    guarded: Sequence[str],
+    max_moves: int,
+    runner: Runner,
+    make_bill: Callable[[tuple[MoveInstance, ...]], str],
+    digest: Callable[[tuple[MoveInstance, ...]], str],
+    prune: bool = True,
+) -> SearchResult:
     instances = tuple(instances)
     done: dict[tuple[int, ...], Outcome] = {(): base}
     cache: dict[str, Outcome] = {}
@@ -119,12 +130,25 @@ def search(instances: Sequence[MoveInstance], base: Outcome, chosen: Sequence[st
                 unsettled.append(Candidate(combo, outcome))
     singles = tuple(Candidate(c, o) for c, o in sorted(done.items()) if len(c) == 1)
     stats = Stats(checked, cached, supersets, by_cex, incompatible, levels)
-    return SearchResult(instances, tuple(chosen), tuple(guarded), base, tuple(repairs), singles,
-                        stats, tuple(unsettled), tuple(pruned))
+    return SearchResult(
+        instances,
+        tuple(chosen),
+        tuple(guarded),
+        base,
+        tuple(repairs),
+        singles,
+        stats,
+        tuple(unsettled),
+        tuple(pruned),
+    )
 
 
-def _cannot_fix(combo: tuple[int, ...], instances: tuple[MoveInstance, ...],
-                done: dict[tuple[int, ...], Outcome], chosen: Sequence[str]) -> bool:
+def _cannot_fix(
+    combo: tuple[int, ...],
+    instances: tuple[MoveInstance, ...],
+    done: dict[tuple[int, ...], Outcome],
+    chosen: Sequence[str],
+) -> bool:
     """Some checked proper subset keeps a counterexample to a chosen principle that the rest
     of the combination leaves intact."""
     for r in range(len(combo)):
@@ -140,8 +164,12 @@ def _cannot_fix(combo: tuple[int, ...], instances: tuple[MoveInstance, ...],
     return False
 
 
-def _score(combo: tuple[int, ...], instances: tuple[MoveInstance, ...], base: Outcome,
-           chosen: Sequence[str]) -> int:
+def _score(
+    combo: tuple[int, ...],
+    instances: tuple[MoveInstance, ...],
+    base: Outcome,
+    chosen: Sequence[str],
+) -> int:
     """How many of the base's counterexamples the combination touches: checked first."""
     score = 0
     for p in chosen:
