@@ -6,12 +6,13 @@ the attributes and helpers they use, so each half type-checks on its own.
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING
 
 from dsl import ast
 from dsl import model as m
 from dsl.codes import Code
-from dsl.diagnostics import Diagnostic
+from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ExprLowering, Scope
 from dsl.source import Span
 
@@ -42,6 +43,17 @@ class CheckingContext:
 
     def _unknown_set(self, name: str, span: Span) -> None:
         raise NotImplementedError
+
+    def _check_citations(self, names: tuple[str, ...], spans: tuple[Span, ...]) -> None:
+        """E105 for each cited source the procedure does not declare (rules and scenarios)."""
+        for name, sp in zip(names, spans, strict=True):
+            if name in self.sources:
+                continue
+            close = difflib.get_close_matches(name, list(self.sources), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else 'declare it: source NAME "title"'
+            self.diags.append(
+                error("E105", f"unknown source '{name}'", sp, "not declared", help=hint)
+            )
 
     def _check_value(
         self, value: m.Value, vt: object, t: m.Type, span: Span, name: str, code: Code

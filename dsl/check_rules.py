@@ -129,20 +129,7 @@ class RuleChecks(CheckingContext):
         else:
             assert isinstance(cites, ast.Cites)
             citations = cites.sources
-            for name, sp in zip(cites.sources, cites.source_spans, strict=True):
-                if name not in self.sources:
-                    close = difflib.get_close_matches(name, list(self.sources), n=1)
-                    self.diags.append(
-                        error(
-                            "E105",
-                            f"unknown source '{name}'",
-                            sp,
-                            "not declared",
-                            help=f"did you mean '{close[0]}'?"
-                            if close
-                            else 'declare it: source NAME "title"',
-                        )
-                    )
+            self._check_citations(cites.sources, cites.source_spans)
         duty = False
         deadline = None
         if modality is not None:

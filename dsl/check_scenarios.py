@@ -58,18 +58,7 @@ class ScenarioChecks(CheckingContext):
             # like a property's, the goal may say `final` (the lawful end states)
             scope = self._base_scope(final=self.final_expr, final_allowed=True)
             predicate = self.lowering.boolean(d.predicate, scope, f"`then {d.goal}`")
-            for name, sp in zip(d.cites, d.cite_spans, strict=True):
-                if name not in self.sources:
-                    close = difflib.get_close_matches(name, list(self.sources), n=1)
-                    self.diags.append(
-                        error(
-                            "E105",
-                            f"unknown source '{name}'",
-                            sp,
-                            "not declared",
-                            help=f"did you mean '{close[0]}'?" if close else "",
-                        )
-                    )
+            self._check_citations(d.cites, d.cite_spans)
             if given is None or any(s is None for s in steps):
                 continue
             out.append(
