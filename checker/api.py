@@ -6,11 +6,12 @@ Nothing here prints; rendering happens in `checker.report`.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.core.outcome import FileReport, outcomes_of
-from checker.core.result import CheckOptions
+from checker.core.result import CheckOptions, ModelResult
 from checker.select import Refused, run_engines
 from dsl.frontend import FrontendResult, compile_file, compile_text
 from dsl.model import Model
@@ -19,11 +20,53 @@ if TYPE_CHECKING:
     from checker.scenario.run import ScenarioOutcome
 
 
-def check_model_file(path: str, options: CheckOptions | None = None) -> FileReport:
-    return _check_compiled(path, compile_file(path), options or CheckOptions())
+class EngineResults:
+    """The engines' results of one run of many files, by what the engines read of a model.
+
+    A scenario file imports its case unchanged: its rules, state and properties are the
+    case's own, so the case's search is not run twice (`check cases/` checks both files).
+    The key leaves out only what no engine reads (names, titles, sources, expectations,
+    scenarios, allowances); everything else must be equal, options included."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[Model, CheckOptions], ModelResult] = {}
+
+    def run(self, model: Model, options: CheckOptions) -> ModelResult:
+        key = (_what_engines_read(model), options)
+        if (earlier := self._seen.get(key)) is None:
+            earlier = self._seen[key] = run_engines(model, options)
+            return earlier
+        return replace(earlier, model=model)
 
 
-def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> FileReport:
+def _what_engines_read(model: Model) -> Model:
+    return replace(
+        model,
+        name="",
+        title="",
+        title_zh="",
+        path="",
+        sources=(),
+        expectations=(),
+        scenarios=(),
+        allows=(),
+        value_titles=(),
+    )
+
+
+def check_model_file(
+    path: str, options: CheckOptions | None = None, results: EngineResults | None = None
+) -> FileReport:
+    """Check one file; `results` shares engine results across the files of one run."""
+    return _check_compiled(path, compile_file(path), options or CheckOptions(), results)
+
+
+def _check_compiled(
+    path: str,
+    front: FrontendResult,
+    options: CheckOptions,
+    results: EngineResults | None = None,
+) -> FileReport:
     """The verification half of `check`, shared by files and text."""
     if front.model is None:
         return FileReport(path, front.diagnostics, front.files)
@@ -31,7 +74,7 @@ def _check_compiled(path: str, front: FrontendResult, options: CheckOptions) -> 
     if model.is_library:
         return FileReport(path, front.diagnostics, front.files, is_library=True)
     try:
-        result = run_engines(model, options)
+        result = results.run(model, options) if results else run_engines(model, options)
     except Refused as exc:
         return FileReport(path, front.diagnostics, front.files, refusal=str(exc))
     lint = _lint_summary(model, options) if options.lint else ""

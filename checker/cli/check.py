@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from checker.api import check_model_file, collect_paths
+from checker.api import EngineResults, check_model_file, collect_paths
 from checker.cli.common import add_limit_options, emit, limit_options, positive
 from checker.cli.progress import Progress
 from checker.cli.watch import watch
@@ -100,11 +100,12 @@ def run_check(args: argparse.Namespace) -> int:
     if wanted:  # --workers / --scheduler: the files as Dask tasks, reports in path order
         reports += check_files(paths, options, workers, scheduler)
         paths = []
+    results = EngineResults()  # a scenario file's case is searched once, not twice
     with Progress(len(paths), "check") as bar:  # on a terminal only: long symbolic proofs
         for p in paths:
             bar.step(p)
             with watch(p, options):  # a note on stderr if the file is still searching at 10 s
-                reports.append(check_model_file(p, options))
+                reports.append(check_model_file(p, options, results))
     if args.format == "text":
         text = render_reports(reports, args.verbose)
         if args.show_invariants:
