@@ -298,3 +298,56 @@ def test_as_of_reports_a_deadline_running_out_after_the_last_entry(
     )
     assert main(["replay", SMALL, str(DOCKETS / "small_late.json"), "--as-of", "2024-01-01"]) == 2
     assert "after the --as-of date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "field"),
+    [
+        ('{"entries": [{"date": "2024-01-01", "actor": "nobody", "act": "execute"}]}', 1, "actor"),
+        ('{"entries": [}', None, "json"),
+        (
+            '[{"date": "2024-01-05", "actor": "bureau", "act": "execute"},'
+            ' {"date": "2024-01-04", "actor": "bureau", "act": "revoke"}]',
+            2,
+            "date",
+        ),
+    ],
+)
+def test_json_format_describes_a_refused_docket_on_stdout(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    entry: int | None,
+    field: str,
+) -> None:
+    """With --format json a refused docket still exits 2, and standard output holds one JSON
+    object naming the entry and the field; the human message stays on standard error."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["replay", SMALL, str(bad), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["schema"] == "revcheck/replay/1" and data["exit_code"] == 2
+    assert data["docket"] == str(bad)
+    assert (data["error"]["entry"], data["error"]["field"]) == (entry, field)
+    assert data["error"]["message"] and data["error"]["message"] in captured.err
+    assert captured.err.startswith("error: ")
+
+
+def test_text_format_prints_nothing_on_stdout_for_a_refused_docket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"entries": [{"date": "2024-01-01", "actor": "nobody", "act": "execute"}]}')
+    assert main(["replay", SMALL, str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "entry 1, field 'actor'" in captured.err
+
+
+def test_json_error_goes_to_the_output_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"entries": [{"date": "2024-01-01", "actor": "bureau"}]}')
+    out = tmp_path / "out.json"
+    assert main(["replay", SMALL, str(bad), "--format", "json", "--output", str(out)]) == 2
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["error"]["entry"], data["error"]["field"]) == (1, "act")

@@ -2,7 +2,8 @@
 
 Exit codes: 0 every act lawful and in time; 1 an unlawful act or a deadline that ran out;
 2 bad input (the case does not compile, or the docket is malformed: the message names the entry
-and the field).
+and the field; with `--format json` a refused docket also gets a JSON object on standard output,
+`{"schema", "docket", "error": {"entry", "field", "message"}, "exit_code": 2}`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from checker.cli.common import emit
 from checker.docket.docket import DocketError
 from checker.docket.load import load_docket
-from checker.docket.render import render_json, render_text
+from checker.docket.render import render_error_json, render_json, render_text
 from checker.docket.repealed import repealed_rules
 from checker.docket.replay import replay
 from checker.report.check.text import render_reports
@@ -68,6 +69,8 @@ def run_replay(args: argparse.Namespace) -> int:
         report = replay(front.model, docket, repealed_rules(args.case), args.as_of)
     except DocketError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.format == "json":  # the same error as data, where the report would have been
+            emit(render_error_json(exc), args.output)
         return 2
     text = render_json(report) if args.format == "json" else render_text(report)
     if not emit(text, args.output):

@@ -18,6 +18,7 @@ class DocketError(Exception):
         self.path = path
         self.entry = entry
         self.field = field
+        self.message = message  # without the path and the place: `--format json` gives them apart
 
 
 @dataclass(frozen=True, slots=True)

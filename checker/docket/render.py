@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from checker.core.show_expr import value_text
+from checker.docket.docket import DocketError
 from checker.docket.replay import EntryResult, MissedDeadline, OpenDuty, ReplayReport
 
 SCHEMA = "revcheck/replay/1"
@@ -150,3 +151,18 @@ def replay_json(r: ReplayReport) -> dict[str, Any]:
 
 def render_json(r: ReplayReport) -> str:
     return json.dumps(replay_json(r), ensure_ascii=False, indent=2) + "\n"
+
+
+def error_json(exc: DocketError) -> dict[str, Any]:
+    """A refused docket as data: a script reading `--format json` learns which entry and field
+    are wrong without parsing the text on standard error."""
+    return {
+        "schema": SCHEMA,
+        "docket": exc.path,
+        "error": {"entry": exc.entry or None, "field": exc.field, "message": exc.message},
+        "exit_code": 2,
+    }
+
+
+def render_error_json(exc: DocketError) -> str:
+    return json.dumps(error_json(exc), ensure_ascii=False, indent=2) + "\n"
