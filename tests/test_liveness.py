@@ -13,8 +13,10 @@ from checker.core.result import CheckOptions
 from checker.core.show_expr import show
 from checker.core.trace import TIME_STEP, ReplayError, Trace, replay
 from checker.core.verdict import Method, Status
+from checker.explicit.fair_runs import Goal as _Goal
+from checker.explicit.fair_runs import Region as _Region
+from checker.explicit.fair_runs import components as _components
 from checker.explicit.graph import to_networkx
-from checker.explicit.liveness import _components, _Goal, _Region
 from checker.explicit.search import check, explore
 from dsl.frontend import compile_file, compile_text
 from dsl.model import (
