@@ -14,7 +14,8 @@ from checker.core.trace import replay
 from checker.core.verdict import Method, Status
 from checker.explicit.compile import UnboundedModel, compile_model
 from checker.explicit.graph import to_networkx
-from checker.explicit.search import Watch, check, explore, plan
+from checker.explicit.search import check, explore, plan
+from checker.explicit.space import Watch
 from checker.select import ENGINES
 from dsl.model import (
     BOOL,

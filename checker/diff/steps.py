@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from checker.core.trace import Trace
 from checker.diff.rules import header
-from checker.explicit.search import StateSpace, dead_end_ids
+from checker.explicit.search import dead_end_ids
+from checker.explicit.space import StateSpace
 from dsl.model import Model, Value
 from dsl.source import Span
 

@@ -30,7 +30,8 @@ from checker.diff.law import LawChange, diff_law
 from checker.diff.revision import Version, checkout
 from checker.diff.rules import RuleChange, bill_spans, diff_rules
 from checker.diff.steps import ReachDiff, diff_reach
-from checker.explicit.search import ExplicitResult, StateSpace, explore
+from checker.explicit.search import ExplicitResult, explore
+from checker.explicit.space import StateSpace
 from dsl.source import SourceFile
 
 FAIL_ON = ("regression", "change")

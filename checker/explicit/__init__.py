@@ -8,6 +8,7 @@ liveness.py  fair-cycle search for `eventually` and `leads_to`
 graph.py     the explored space as a NetworkX graph, on request
 """
 
-from checker.explicit.search import StateSpace, check, explore
+from checker.explicit.search import check, explore
+from checker.explicit.space import StateSpace
 
 __all__ = ["StateSpace", "check", "explore"]

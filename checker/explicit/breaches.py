@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from checker.core.result import CheckOptions
 from checker.core.trace import Trace
-from checker.explicit.search import StateSpace, explore
+from checker.explicit.search import explore
+from checker.explicit.space import StateSpace
 from dsl.model import Model, StepPattern
 
 

@@ -21,7 +21,7 @@ from checker.explicit.verdicts import Path
 from dsl.model import Expr, StepPattern
 
 if TYPE_CHECKING:
-    from checker.explicit.search import StateSpace
+    from checker.explicit.space import StateSpace
 
 Source = tuple[int, int, int]  # (state id, and the step into it: source id, rule; -1, -1: none)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from checker.explicit.search import StateSpace
+from checker.explicit.space import StateSpace
 
 
 def to_networkx(space: StateSpace) -> nx.MultiDiGraph:

@@ -34,7 +34,7 @@ from dsl.model import (
 )
 
 if TYPE_CHECKING:
-    from checker.explicit.search import StateSpace
+    from checker.explicit.space import StateSpace
 
 Judge = Callable[["StateSpace", Property], Verdict]
 

@@ -59,7 +59,7 @@ from checker.explicit.verdicts import Path, counterexample, holds, unknown
 from dsl.model import Eventually, Expr, LeadsTo, Property, StepPattern
 
 if TYPE_CHECKING:
-    from checker.explicit.search import StateSpace
+    from checker.explicit.space import StateSpace
 
 
 # --------------------------------------------------------------------------- the judges

@@ -14,7 +14,7 @@ from checker.core.verdict import Method, Status, Verdict
 from dsl.model import Property
 
 if TYPE_CHECKING:
-    from checker.explicit.search import StateSpace
+    from checker.explicit.space import StateSpace
 
 Path = list[tuple[int, int]]  # [(rule index, state id)], the first with rule -1
 

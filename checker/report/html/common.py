@@ -3,12 +3,12 @@ class of a verdict, a verdict read for a page, and the explored state space of a
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
 from typing import Any
 
 from checker.core.outcome import FileReport, Match, PropertyOutcome
 from checker.core.result import CheckOptions
 from checker.explicit.search import explore
+from checker.explicit.space import StateSpace
 from checker.report.narrative import (
     Lang,
     expected_word,
@@ -97,24 +97,18 @@ def status_class(outcome: PropertyOutcome | None, error: bool = False) -> str:
 
 
 def check_options() -> CheckOptions:
-    """`check`'s options, keeping the explored state spaces where `CheckOptions` can."""
-    base = CheckOptions(engine="auto")
-    if "keep_state_space" in {f.name for f in fields(CheckOptions)}:
-        keep: dict[str, Any] = {"keep_state_space": True}
-        return replace(base, **keep)
-    return base
+    """`check`'s options as the report runs it: the engine chosen per case."""
+    return CheckOptions(engine="auto")
 
 
-def space_of(report: FileReport) -> Any:
-    """The explicit state space `check` explored (explored again if it was not kept); None for a
-    case the symbolic engine checked."""
+def space_of(report: FileReport) -> StateSpace | None:
+    """The explicit state space of a case the explicit engine checked, explored again with
+    its edges (the engine-neutral result keeps no state space; a safety-only search keeps
+    no edges); None for a case the symbolic engine checked."""
     result = report.result
     if result is None or result.engine != "explicit" or not result.model.finite:
         return None
-    space = getattr(result, "space", None)
-    if space is None or not space.has_edges:  # a safety-only check keeps no edges
-        space = explore(result.model, CheckOptions(max_states=max(result.states, 1) * 2))
-    return space
+    return explore(result.model, CheckOptions(max_states=max(result.states, 1) * 2))
 
 
 def verdict_info(o: PropertyOutcome, lang: Lang) -> dict[str, Any]:
