@@ -156,43 +156,45 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
     return error("E001", f"syntax error: {exc}", Span(path, 1, 1, 1, 2))
 
 
+# What counts for the nesting depth, outside block comments: a string (to its closing quote or
+# the end of the line; its brackets do not count), a line comment, the start of a block comment,
+# a bracket. Scanned by one regular expression per line, not character by character.
+_NESTING_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"?|//|/\*|[()\[\]{}]')
+
+
 def _nesting_diagnostic(source: SourceFile) -> Diagnostic | None:
     depth = 0
     in_block = False  # inside /* … */; brackets in comments and strings do not count
     for lineno, line in enumerate(source.lines, start=1):
-        in_string = False
         i = 0
         while i < len(line):
-            ch = line[i]
             if in_block:
-                if line.startswith("*/", i):
-                    in_block = False
-                    i += 1
-            elif in_string:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif line.startswith("//", i):
+                close = line.find("*/", i)
+                if close < 0:
+                    break
+                in_block, i = False, close + 2
+                continue
+            found = _NESTING_TOKEN.search(line, i)
+            if found is None:
                 break
-            elif line.startswith("/*", i):
+            token, i = found.group(), found.end()
+            if token == "//":
+                break
+            if token == "/*":
                 in_block = True
-                i += 1
-            elif ch in "([{":
+            elif token in "([{":
                 depth += 1
                 if depth > MAX_NESTING:
+                    col = found.start() + 1
                     return error(
                         "E004",
                         f"brackets nested more than {MAX_NESTING} deep",
-                        Span(source.path, lineno, i + 1, lineno, i + 2),
+                        Span(source.path, lineno, col, lineno, col + 1),
                         "too deep",
                         help="split the expression into named properties or constants",
                     )
-            elif ch in ")]}":
+            elif token in ")]}":
                 depth = max(0, depth - 1)
-            i += 1
     return None
 
 
