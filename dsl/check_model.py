@@ -20,6 +20,7 @@ from dsl.check_scenarios import ScenarioChecks
 from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ErrorType, ExprLowering, Scope, SymbolType, type_name
+from dsl.provenance import Part, Provenance
 from dsl.source import Span
 
 MAX_SLOTS = 10_000  # a map over a huge set is refused (hostile input)
@@ -32,7 +33,7 @@ class Program:
 
     main: ast.Module
     libraries: tuple[ast.Module, ...] = ()
-    rule_origins: dict[str, str] = field(default_factory=dict)
+    provenance: dict[Part, Provenance] = field(default_factory=dict)  # amended or inserted
 
 
 @dataclass(slots=True)

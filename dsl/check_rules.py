@@ -172,7 +172,8 @@ class RuleChecks(CheckingContext):
                 )
             )
             return []
-        origin = self.program.rule_origins.get(d.name, d.span.path)
+        provenance = self.program.provenance.get(("rule", d.name))
+        origin = str(provenance) if provenance else d.span.path
         out = []
         for binding in itertools.product(*(self.sets[p.set_name] for p in d.params)):
             scope = self._base_scope()

@@ -15,6 +15,7 @@ from dsl import ast
 from dsl.check_model import Program
 from dsl.diagnostics import Diagnostic, error
 from dsl.parser import parse
+from dsl.provenance import Part, Provenance
 from dsl.source import SourceError, SourceFile, Span, file_span, read_regular
 
 MAX_FILE_BYTES = 5_000_000
@@ -171,7 +172,7 @@ class Loader:
 
     def load(
         self, path: str, stack: tuple[str, ...] = (), span: Span | None = None
-    ) -> tuple[ast.Module | None, dict[str, str]]:
+    ) -> tuple[ast.Module | None, dict[Part, Provenance]]:
         """Parse `path`, load its imports, and consolidate it with the law it `extends`
         (`span`: the `extends` line that named `path`, where a read error is reported)."""
         module = self.parse_file(path, span)
@@ -194,7 +195,11 @@ class Loader:
                             help='add `extends "path/to/law.rev"` after the header',
                         )
                     )
-            origins = {d.name: module.path for d in module.decls if isinstance(d, ast.RuleDecl)}
+            origins = {
+                ("rule", d.name): Provenance.declared(module.path)
+                for d in module.decls
+                if isinstance(d, ast.RuleDecl)
+            }
             return module, origins
         if len(extends) > 1:
             self.diags.append(error("E101", "a bill can extend only one law", extends[1].span))
@@ -224,12 +229,6 @@ _REPEALABLE = {
 }
 
 
-def origin_key(kind: str, name: str) -> str:
-    """The key of a variable's or property's provenance in `Program.rule_origins` (rules are
-    keyed by their bare name; a space cannot occur in a name, so the keys never collide)."""
-    return f"{kind} {name}"
-
-
 def _decl_name(d: object) -> str | None:
     if isinstance(d, ast.ExpectDecl):
         return d.property
@@ -252,8 +251,11 @@ def _without_allowed_rule(decls: list[ast.Decl], name: str) -> list[ast.Decl]:
 
 
 def amend(
-    base: ast.Module, bill: ast.Module, origins: dict[str, str], diags: list[Diagnostic]
-) -> tuple[ast.Module, dict[str, str]]:
+    base: ast.Module,
+    bill: ast.Module,
+    origins: dict[Part, Provenance],
+    diags: list[Diagnostic],
+) -> tuple[ast.Module, dict[Part, Provenance]]:
     """The law as amended: the bill's repeals, amendments and insertions applied to `base`."""
     decls: list[ast.Decl] = list(base.decls)
     origins = dict(origins)
@@ -295,7 +297,7 @@ def amend(
                     )
                     continue
                 del decls[i]
-                origins.pop(name if target == "rule" else origin_key(target, name), None)
+                origins.pop((target, name), None)
                 if target == "rule":  # a reviewed lint finding about the rule goes with it
                     decls = _without_allowed_rule(decls, name)
                 if target == "property":  # its expectation goes with it
@@ -328,7 +330,8 @@ def amend(
                     title=d.title or old.title,
                     title_zh=d.title_zh or old.title_zh,
                 )
-                origins[name] = f"{origins.get(name, base.path)}, amended by {bill.path}"
+                before = origins.get(("rule", name), Provenance.declared(base.path))
+                origins[("rule", name)] = before.amended(bill.path)
             case ast.AmendVar(var=var) | ast.AmendProperty(property=var):
                 kind = "var" if isinstance(d, ast.AmendVar) else "property"
                 i = find(type(var), var.name)
@@ -350,10 +353,9 @@ def amend(
                         var, title=var.title or old.title, title_zh=var.title_zh or old.title_zh
                     )
                 decls[i] = var
-                key = origin_key(kind, var.name)
-                origins[key] = (
-                    f"{origins.get(key, old.span.path or base.path)}, amended by {bill.path}"
-                )
+                key = (kind, var.name)
+                before = origins.get(key, Provenance.declared(old.span.path or base.path))
+                origins[key] = before.amended(bill.path)
             case ast.Insert(rule=rule):
                 if find(ast.RuleDecl, rule.name) is not None:
                     diags.append(
@@ -366,7 +368,7 @@ def amend(
                     )
                     continue
                 decls.append(rule)
-                origins[rule.name] = f"inserted by {bill.path}"
+                origins[("rule", rule.name)] = Provenance.inserted(bill.path)
             case ast.ExpectDecl(property=prop):
                 i = find(ast.ExpectDecl, prop)
                 if i is not None:
@@ -384,7 +386,7 @@ def amend(
                     )
                     continue
                 decls.append(d)
-                origins[name] = f"inserted by {bill.path}"
+                origins[("rule", name)] = Provenance.inserted(bill.path)
             case _:
                 decls.append(d)
     merged = ast.Module(

@@ -20,7 +20,7 @@ from checker.cli import main
 from checker.report.consolidated import consolidated_text
 from dsl import ast
 from dsl.frontend import compile_file
-from dsl.imports import load_program, origin_key
+from dsl.imports import load_program
 from dsl.parser import parse
 from dsl.pretty import pretty
 from dsl.source import SourceFile
@@ -49,7 +49,7 @@ def test_repeal_removes_the_rule_and_its_origin() -> None:
     assert program is not None
     names = [d.name for d in program.main.decls if isinstance(d, ast.RuleDecl)]
     assert "open_ex_officio" not in names
-    assert "open_ex_officio" not in program.rule_origins
+    assert ("rule", "open_ex_officio") not in program.provenance
 
 
 def test_amend_replaces_only_the_clauses_given_and_keeps_their_place() -> None:
@@ -73,19 +73,24 @@ def test_amend_adds_a_clause_the_rule_lacked_at_the_end() -> None:
 def test_insert_adds_a_rule_marked_as_inserted() -> None:
     program, _, _ = load_program(str(FIXTURES / "bill_one.rev"))
     assert program is not None
-    assert program.rule_origins["hear"].startswith("inserted by ")
-    assert program.rule_origins["hear"].endswith("bill_one.rev")
+    hear = program.provenance["rule", "hear"]
+    assert hear.inserted_by.endswith("bill_one.rev") and not hear.declared_in
+    assert str(hear).startswith("inserted by ") and hear.shown() == str(hear)
 
 
 def test_chain_of_two_bills_records_every_amendment() -> None:
     program, _, _ = load_program(str(FIXTURES / "bill_two.rev"))
     assert program is not None
-    origin = program.rule_origins["decide"]
+    origin = program.provenance["rule", "decide"]
+    assert origin.declared_in.endswith("base.rev")
+    assert [Path(b).name for b in origin.amended_by] == ["bill_one.rev", "bill_two.rev"]
     assert re.fullmatch(
-        r".*base\.rev, amended by .*bill_one\.rev, amended by .*bill_two\.rev", origin
+        r".*base\.rev, amended by .*bill_one\.rev, amended by .*bill_two\.rev", str(origin)
     )
+    assert origin.shown() == f"from {origin}"
     assert re.fullmatch(
-        r"inserted by .*bill_one\.rev, amended by .*bill_two\.rev", program.rule_origins["hear"]
+        r"inserted by .*bill_one\.rev, amended by .*bill_two\.rev",
+        str(program.provenance["rule", "hear"]),
     )
     decide = rules_of(FIXTURES / "bill_two.rev")["decide"]
     assert clause(decide, ast.Modality) == ast.Modality(duty=False)  # bill two: power
@@ -116,10 +121,10 @@ def test_repeal_property_takes_its_expect_with_it(tmp_path: Path) -> None:
 # -------------------------------------------------------------------- variables, properties, finals
 
 
-def decls_of(path: Path) -> tuple[list[object], dict[str, str]]:
+def decls_of(path: Path) -> tuple[list[object], dict[tuple[str, str], str]]:
     program, _files, diags = load_program(str(path))
     assert program is not None and not [d for d in diags if d.is_error], diags
-    return list(program.main.decls), program.rule_origins
+    return list(program.main.decls), {k: str(v) for k, v in program.provenance.items()}
 
 
 def named(decls: list[object], cls: type, name: str) -> tuple[int, object]:
@@ -138,9 +143,7 @@ def test_amend_var_replaces_type_and_initial_in_place() -> None:
     assert noted == ast.VarDecl(
         "noted", ast.RangeTypeExpr(ast.Number(0), ast.Number(2)), ast.Number(0)
     )
-    assert re.fullmatch(
-        r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")]
-    )
+    assert re.fullmatch(r".*base\.rev, amended by .*vars_one\.rev", origins[("var", "stage")])
     assert sum(isinstance(d, ast.VarDecl) for d in amended) == sum(
         isinstance(d, ast.VarDecl) for d in base
     )
@@ -166,8 +169,8 @@ def test_amend_property_replaces_body_and_title_and_keeps_its_expect() -> None:
     assert [(e.verdict, e.reason) for e in expects] == [
         ("holds", "art. 2")
     ]  # the base's, unchanged
-    assert origin_key("property", "decided_reachable") in origins
-    assert origin_key("property", "no_court_start") not in origins  # untouched: no provenance
+    assert ("property", "decided_reachable") in origins
+    assert ("property", "no_court_start") not in origins  # untouched: no provenance
 
 
 def test_repeal_final_removes_the_base_lines_and_keeps_the_bills() -> None:
@@ -190,11 +193,9 @@ def test_chain_of_two_bills_amending_vars_properties_and_finals() -> None:
     assert noted == ast.VarDecl("noted", ast.BoolTypeExpr(), ast.Boolean(False))
     assert re.fullmatch(
         r".*base\.rev, amended by .*vars_one\.rev, amended by .*vars_two\.rev",
-        origins[origin_key("var", "noted")],
+        origins[("var", "noted")],
     )
-    assert re.fullmatch(
-        r".*base\.rev, amended by .*vars_one\.rev", origins[origin_key("var", "stage")]
-    )
+    assert re.fullmatch(r".*base\.rev, amended by .*vars_one\.rev", origins[("var", "stage")])
     _, prop = named(amended, ast.PropertyDecl, "decided_reachable")
     assert isinstance(prop, ast.PropertyDecl)
     assert prop.title == "a case can be closed"  # bill two gives no title: bill one's stays
@@ -223,7 +224,7 @@ def test_repeal_var_forgets_its_provenance(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     _, origins = decls_of(bill)
-    assert origin_key("var", "noted") not in origins and origin_key("var", "stage") in origins
+    assert ("var", "noted") not in origins and ("var", "stage") in origins
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from dsl import ast
 from dsl.diagnostics import render, sort_key
-from dsl.imports import Loader, load_program, origin_key
+from dsl.imports import Loader, load_program
 from dsl.pretty import pretty_decl
+from dsl.provenance import Part, Provenance
 
 _STATE = (ast.ConstDecl, ast.SetDecl, ast.VarDecl)
 
@@ -53,10 +54,6 @@ def repeals(chain: list[ast.Module]) -> list[Repealed]:
     ]
 
 
-def _provenance(origin: str) -> str:
-    return origin if origin.startswith("inserted by") else f"from {origin}"
-
-
 def consolidated_text(path: str) -> tuple[str, int]:
     """The consolidated law of `path` as text, and an exit code (0 shown, 2 errors): the
     header, the state, the rules, the lawful end states, the amended properties and what was
@@ -73,12 +70,13 @@ def consolidated_text(path: str) -> tuple[str, int]:
     if len(chain) > 1:
         out.append("// consolidated text: " + " ← ".join(m.path for m in chain))
     out.append("")
-    origins = program.rule_origins
+    origins = program.provenance
     out += _state_part(main, origins)
     out.append("// ---- rules")
     for d in main.decls:
         if isinstance(d, ast.RuleDecl):
-            out.append(f"// {_provenance(origins.get(d.name, main.path))}")
+            provenance = origins.get(("rule", d.name), Provenance.declared(main.path))
+            out.append(f"// {provenance.shown()}")
             out.append(pretty_decl(d))
     finals = [d for d in main.decls if isinstance(d, ast.FinalDecl)]
     if finals:
@@ -88,30 +86,28 @@ def consolidated_text(path: str) -> tuple[str, int]:
     return "\n".join(out), 0
 
 
-def _state_part(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
+def _state_part(main: ast.Module, origins: Mapping[Part, Provenance]) -> list[str]:
     """The state declarations; only amended variables carry their provenance (a short list)."""
     state = [d for d in main.decls if isinstance(d, _STATE)]
     if not state:
         return []
     out = ["// ---- state"]
     for d in state:
-        if isinstance(d, ast.VarDecl) and origin_key("var", d.name) in origins:
-            out.append(f"// {_provenance(origins[origin_key('var', d.name)])}")
+        if isinstance(d, ast.VarDecl) and ("var", d.name) in origins:
+            out.append(f"// {origins['var', d.name].shown()}")
         out.append(pretty_decl(d))
     return [*out, ""]
 
 
-def _amended_properties(main: ast.Module, origins: Mapping[str, str]) -> list[str]:
+def _amended_properties(main: ast.Module, origins: Mapping[Part, Provenance]) -> list[str]:
     amended = [
-        d
-        for d in main.decls
-        if isinstance(d, ast.PropertyDecl) and origin_key("property", d.name) in origins
+        d for d in main.decls if isinstance(d, ast.PropertyDecl) and ("property", d.name) in origins
     ]
     if not amended:
         return []
     out = ["", "// ---- amended properties"]
     for d in amended:
-        out.append(f"// {_provenance(origins[origin_key('property', d.name)])}")
+        out.append(f"// {origins['property', d.name].shown()}")
         out.append(pretty_decl(d))
     return out
 
