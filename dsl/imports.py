@@ -256,149 +256,153 @@ def amend(
     origins: dict[Part, Provenance],
     diags: list[Diagnostic],
 ) -> tuple[ast.Module, dict[Part, Provenance]]:
-    """The law as amended: the bill's repeals, amendments and insertions applied to `base`."""
-    decls: list[ast.Decl] = list(base.decls)
-    origins = dict(origins)
-    from_base = {id(d) for d in base.decls}  # `repeal final` removes only the base's lines
-
-    def find(cls: type, name: str) -> int | None:
-        return next(
-            (i for i, d in enumerate(decls) if isinstance(d, cls) and _decl_name(d) == name), None
-        )
-
+    """The law as amended: the bill's repeals, amendments and insertions applied to `base`,
+    in the bill's order (one method of `_Amending` per kind of declaration)."""
+    amending = _Amending(base, bill, list(base.decls), dict(origins), diags)
     for d in bill.decls:
         match d:
-            case ast.Extends() | ast.Import():
-                if isinstance(d, ast.Import):
-                    decls.append(d)
+            case ast.Extends():
+                pass
             case ast.Repeal(target="final"):
-                finals = [x for x in decls if isinstance(x, ast.FinalDecl) and id(x) in from_base]
-                if not finals:
-                    diags.append(
-                        error(
-                            "E111",
-                            "the law being amended has no `final` lines to repeal",
-                            d.span,
-                            "nothing to repeal",
-                        )
-                    )
-                    continue
-                decls = [x for x in decls if not any(x is f for f in finals)]
-            case ast.Repeal(target=target, name=name):
-                i = find(_REPEALABLE[target], name)
-                if i is None:
-                    diags.append(
-                        error(
-                            "E111",
-                            f"the law being amended has no {target} '{name}' to repeal",
-                            d.span,
-                            "nothing to repeal",
-                        )
-                    )
-                    continue
-                del decls[i]
-                origins.pop((target, name), None)
-                if target == "rule":  # a reviewed lint finding about the rule goes with it
-                    decls = _without_allowed_rule(decls, name)
-                if target == "property":  # its expectation goes with it
-                    j = find(ast.ExpectDecl, name)
-                    if j is not None:
-                        del decls[j]
-            case ast.Amend(name=name):
-                i = find(ast.RuleDecl, name)
-                if i is None:
-                    diags.append(
-                        error(
-                            "E111",
-                            f"the law being amended has no rule '{name}' to amend",
-                            d.span,
-                            "nothing to amend",
-                            help="use `insert rule` for a new rule",
-                        )
-                    )
-                    continue
-                old = decls[i]
-                assert isinstance(old, ast.RuleDecl)
-                # A replaced clause keeps its place, so the consolidated rule reads like the
-                # original.
-                given = {type(c): c for c in d.clauses}
-                kept = tuple(given.pop(type(c), c) for c in old.clauses)
-                clauses = kept + tuple(c for c in d.clauses if type(c) in given)
-                decls[i] = replace(
-                    old,
-                    clauses=clauses,
-                    title=d.title or old.title,
-                    title_zh=d.title_zh or old.title_zh,
-                )
-                before = origins.get(("rule", name), Provenance.declared(base.path))
-                origins[("rule", name)] = before.amended(bill.path)
-            case ast.AmendVar(var=var) | ast.AmendProperty(property=var):
-                kind = "var" if isinstance(d, ast.AmendVar) else "property"
-                i = find(type(var), var.name)
-                if i is None:
-                    diags.append(
-                        error(
-                            "E111",
-                            f"the law being amended has no {kind} '{var.name}' to amend",
-                            d.span,
-                            "nothing to amend",
-                            help=f"declare a new {kind} without `amend`",
-                        )
-                    )
-                    continue
-                old = decls[i]
-                if isinstance(var, ast.PropertyDecl):  # no title given: the old one stays
-                    assert isinstance(old, ast.PropertyDecl)
-                    var = replace(
-                        var, title=var.title or old.title, title_zh=var.title_zh or old.title_zh
-                    )
-                decls[i] = var
-                key = (kind, var.name)
-                before = origins.get(key, Provenance.declared(old.span.path or base.path))
-                origins[key] = before.amended(bill.path)
+                amending.repeal_final(d)
+            case ast.Repeal():
+                amending.repeal(d)
+            case ast.Amend():
+                amending.amend_rule(d)
+            case ast.AmendVar() | ast.AmendProperty():
+                amending.amend_declaration(d)
             case ast.Insert(rule=rule):
-                if find(ast.RuleDecl, rule.name) is not None:
-                    diags.append(
-                        error(
-                            "E101",
-                            f"rule '{rule.name}' already exists in the law being amended",
-                            d.span,
-                            help="use `amend rule` to change it",
-                        )
-                    )
-                    continue
-                decls.append(rule)
-                origins[("rule", rule.name)] = Provenance.inserted(bill.path)
+                amending.add_rule(rule, d.span, "use `amend rule` to change it")
+            case ast.RuleDecl():
+                amending.add_rule(
+                    d, d.span, "use `amend rule` to change it, or `repeal rule` first"
+                )
             case ast.ExpectDecl(property=prop):
-                i = find(ast.ExpectDecl, prop)
-                if i is not None:
-                    del decls[i]
-                decls.append(d)
-            case ast.RuleDecl(name=name):
-                if find(ast.RuleDecl, name) is not None:
-                    diags.append(
-                        error(
-                            "E101",
-                            f"rule '{name}' already exists in the law being amended",
-                            d.span,
-                            help="use `amend rule` to change it, or `repeal rule` first",
-                        )
-                    )
-                    continue
-                decls.append(d)
-                origins[("rule", name)] = Provenance.inserted(bill.path)
+                amending.drop(ast.ExpectDecl, prop)
+                amending.decls.append(d)
             case _:
-                decls.append(d)
+                amending.decls.append(d)
     merged = ast.Module(
         "procedure",
         bill.name,
         bill.title or base.title,
-        tuple(decls),
+        tuple(amending.decls),
         bill.path,
         bill.span,
         bill.title_zh or base.title_zh,
     )
-    return merged, origins
+    return merged, amending.origins
+
+
+@dataclass
+class _Amending:
+    """The declarations of the law being amended, and their provenance, while a bill's
+    declarations are applied one by one."""
+
+    base: ast.Module
+    bill: ast.Module
+    decls: list[ast.Decl]
+    origins: dict[Part, Provenance]
+    diags: list[Diagnostic]
+    from_base: set[int] = field(default_factory=set)  # `repeal final` removes only these
+
+    def __post_init__(self) -> None:
+        self.from_base = {id(d) for d in self.base.decls}
+
+    def find(self, cls: type, name: str) -> int | None:
+        return next(
+            (i for i, d in enumerate(self.decls) if isinstance(d, cls) and _decl_name(d) == name),
+            None,
+        )
+
+    def drop(self, cls: type, name: str) -> None:
+        i = self.find(cls, name)
+        if i is not None:
+            del self.decls[i]
+
+    def nothing_to(self, what: str, span: Span, label: str, help: str = "") -> None:
+        self.diags.append(
+            error("E111", f"the law being amended has no {what}", span, label, help=help)
+        )
+
+    def repeal_final(self, d: ast.Repeal) -> None:
+        finals = [x for x in self.decls if isinstance(x, ast.FinalDecl) and id(x) in self.from_base]
+        if not finals:
+            self.nothing_to("`final` lines to repeal", d.span, "nothing to repeal")
+            return
+        self.decls = [x for x in self.decls if not any(x is f for f in finals)]
+
+    def repeal(self, d: ast.Repeal) -> None:
+        i = self.find(_REPEALABLE[d.target], d.name)
+        if i is None:
+            self.nothing_to(f"{d.target} '{d.name}' to repeal", d.span, "nothing to repeal")
+            return
+        del self.decls[i]
+        self.origins.pop((d.target, d.name), None)
+        if d.target == "rule":  # a reviewed lint finding about the rule goes with it
+            self.decls = _without_allowed_rule(self.decls, d.name)
+        if d.target == "property":  # its expectation goes with it
+            self.drop(ast.ExpectDecl, d.name)
+
+    def amend_rule(self, d: ast.Amend) -> None:
+        i = self.find(ast.RuleDecl, d.name)
+        if i is None:
+            self.nothing_to(
+                f"rule '{d.name}' to amend",
+                d.span,
+                "nothing to amend",
+                help="use `insert rule` for a new rule",
+            )
+            return
+        old = self.decls[i]
+        assert isinstance(old, ast.RuleDecl)
+        # A replaced clause keeps its place, so the consolidated rule reads like the original.
+        given = {type(c): c for c in d.clauses}
+        kept = tuple(given.pop(type(c), c) for c in old.clauses)
+        clauses = kept + tuple(c for c in d.clauses if type(c) in given)
+        self.decls[i] = replace(
+            old, clauses=clauses, title=d.title or old.title, title_zh=d.title_zh or old.title_zh
+        )
+        before = self.origins.get(("rule", d.name), Provenance.declared(self.base.path))
+        self.origins[("rule", d.name)] = before.amended(self.bill.path)
+
+    def amend_declaration(self, d: ast.AmendVar | ast.AmendProperty) -> None:
+        """`amend var` / `amend property`: the declaration replaced whole."""
+        new: ast.VarDecl | ast.PropertyDecl = d.var if isinstance(d, ast.AmendVar) else d.property
+        kind = "var" if isinstance(d, ast.AmendVar) else "property"
+        i = self.find(type(new), new.name)
+        if i is None:
+            self.nothing_to(
+                f"{kind} '{new.name}' to amend",
+                d.span,
+                "nothing to amend",
+                help=f"declare a new {kind} without `amend`",
+            )
+            return
+        old = self.decls[i]
+        if isinstance(new, ast.PropertyDecl):  # no title given: the old one stays
+            assert isinstance(old, ast.PropertyDecl)
+            new = replace(new, title=new.title or old.title, title_zh=new.title_zh or old.title_zh)
+        self.decls[i] = new
+        declared = Provenance.declared(old.span.path or self.base.path)
+        self.origins[(kind, new.name)] = self.origins.get((kind, new.name), declared).amended(
+            self.bill.path
+        )
+
+    def add_rule(self, rule: ast.RuleDecl, span: Span, help: str) -> None:
+        """`insert rule`, or a plain rule declared in the bill: a new rule."""
+        if self.find(ast.RuleDecl, rule.name) is not None:
+            self.diags.append(
+                error(
+                    "E101",
+                    f"rule '{rule.name}' already exists in the law being amended",
+                    span,
+                    help=help,
+                )
+            )
+            return
+        self.decls.append(rule)
+        self.origins[("rule", rule.name)] = Provenance.inserted(self.bill.path)
 
 
 def load_program(path: str) -> tuple[Program | None, dict[str, SourceFile], list[Diagnostic]]:
