@@ -21,9 +21,12 @@ def allowable_codes() -> list[str]:
 
 
 def allowances(
-    main: ast.Module, rules: set[str], diags: list[Diagnostic]
-) -> tuple[m.Allowance, ...]:
+    main: ast.Module, rules: set[str]
+) -> tuple[tuple[m.Allowance, ...], list[Diagnostic]]:
+    """The procedure's `allow` lines, and E115 for each that names no finding, gives no
+    reason, or names no rule."""
     out: list[m.Allowance] = []
+    diags: list[Diagnostic] = []
     known = allowable_codes()
     for d in main.decls:
         if not isinstance(d, ast.Allow):
@@ -95,7 +98,7 @@ def allowances(
             )
             continue
         out.append(m.Allowance(code, d.rules, d.reason, d.span))
-    return tuple(out)
+    return tuple(out), diags
 
 
 def without_allowed(

@@ -416,7 +416,8 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         scenarios = self._scenarios(rules)
         expectations = self._expectations(properties, self.scenario_names)
         main = self.program.main
-        self.allows = allowances(main, {r.rule for r in rules}, self.diags)
+        self.allows, problems = allowances(main, {r.rule for r in rules})
+        self.diags += problems
         return m.Model(
             main.name,
             main.title,

@@ -218,7 +218,9 @@ class Loader:
         if base.kind != "procedure":
             self.diags.append(error("E112", "`extends` needs a procedure to amend", ext.span))
             return None, {}
-        return amend(base, module, origins, self.diags)
+        merged, origins, problems = amend(base, module, origins)
+        self.diags += problems
+        return merged, origins
 
 
 _REPEALABLE = {
@@ -251,14 +253,12 @@ def _without_allowed_rule(decls: list[ast.Decl], name: str) -> list[ast.Decl]:
 
 
 def amend(
-    base: ast.Module,
-    bill: ast.Module,
-    origins: dict[Part, Provenance],
-    diags: list[Diagnostic],
-) -> tuple[ast.Module, dict[Part, Provenance]]:
+    base: ast.Module, bill: ast.Module, origins: dict[Part, Provenance]
+) -> tuple[ast.Module, dict[Part, Provenance], list[Diagnostic]]:
     """The law as amended: the bill's repeals, amendments and insertions applied to `base`,
-    in the bill's order (one method of `_Amending` per kind of declaration)."""
-    amending = _Amending(base, bill, list(base.decls), dict(origins), diags)
+    in the bill's order (one method of `_Amending` per kind of declaration), and what could
+    not be applied (E101, E111)."""
+    amending = _Amending(base, bill, list(base.decls), dict(origins))
     for d in bill.decls:
         match d:
             case ast.Extends():
@@ -291,7 +291,7 @@ def amend(
         bill.span,
         bill.title_zh or base.title_zh,
     )
-    return merged, amending.origins
+    return merged, amending.origins, amending.diags
 
 
 @dataclass
@@ -303,7 +303,7 @@ class _Amending:
     bill: ast.Module
     decls: list[ast.Decl]
     origins: dict[Part, Provenance]
-    diags: list[Diagnostic]
+    diags: list[Diagnostic] = field(default_factory=list)
     from_base: set[int] = field(default_factory=set)  # `repeal final` removes only these
 
     def __post_init__(self) -> None:
