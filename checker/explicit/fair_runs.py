@@ -196,13 +196,17 @@ def components(space: StateSpace, region: Region) -> list[list[int]]:
     for root in region.order:
         if index[root] >= 0:
             continue
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = 1
-        work_v.append(root)
-        work_e.append(start[root])
-        while work_v:
+        w = root  # the node to visit next; -1: none, go on with the top of the DFS path
+        while True:
+            if w >= 0:
+                index[w] = low[w] = counter
+                counter += 1
+                stack.append(w)
+                on_stack[w] = 1
+                work_v.append(w)
+                work_e.append(start[w])
+            if not work_v:
+                break
             v = work_v[-1]
             e = work_e[-1]
             end = start[v + 1]
@@ -222,12 +226,6 @@ def components(space: StateSpace, region: Region) -> list[list[int]]:
             low[v] = lv
             if w >= 0:  # descend into w
                 work_e[-1] = e
-                index[w] = low[w] = counter
-                counter += 1
-                stack.append(w)
-                on_stack[w] = 1
-                work_v.append(w)
-                work_e.append(start[w])
                 continue
             work_v.pop()
             work_e.pop()
@@ -238,10 +236,10 @@ def components(space: StateSpace, region: Region) -> list[list[int]]:
             if lv == index[v]:
                 comp = []
                 while True:
-                    w = stack.pop()
-                    on_stack[w] = 0
-                    comp.append(w)
-                    if w == v:
+                    x = stack.pop()
+                    on_stack[x] = 0
+                    comp.append(x)
+                    if x == v:
                         break
                 if len(comp) > 1 or any(
                     dst[f] == v and allowed[f] for f in range(start[v], start[v + 1])
