@@ -467,13 +467,14 @@ class AmendProperty:
 @dataclass(frozen=True, slots=True)
 class ScenarioStep:
     """One step of a scenario's prefix: `rule`, `rule(c1)`, optionally `with P` on the state
-    after."""
+    after; or, with `days` (and no rule), `16 days pass`: that many days with no act."""
 
     rule: str
     args: tuple[str, ...]
     after: Expr | None
     text: str = field(default="", compare=False)
     span: Span = _span()
+    days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

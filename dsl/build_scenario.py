@@ -103,6 +103,13 @@ class ScenarioBuilder:
                 after = c
         return ast.ScenarioStep(rule, args, after, self._text(meta), self._span(meta))
 
+    @v_args(meta=True)
+    def scenario_wait(self, meta: Any, children: list[Token]) -> ast.ScenarioStep:
+        """`16 days pass`: a step of the prefix that is no act (the NUMBER is the only child)."""
+        return ast.ScenarioStep(
+            "", (), None, self._text(meta), self._span(meta), days=int(children[0])
+        )
+
     def scenario_args(self, names: list[Token]) -> tuple[str, ...]:
         return tuple(str(n) for n in names)
 

@@ -47,6 +47,7 @@ Code = Literal[
     "E310",
     "E311",
     "E312",
+    "E313",
     "E304",
     "W401",
     "W402",
@@ -96,6 +97,7 @@ CODES: dict[Code, str] = {
     "E310": "scenario facts contradict each other",
     "E311": "a scenario fact that no run can satisfy",
     "E312": "a `given` fact not about one variable (or not fixing an unbounded one)",
+    "E313": "days pass in a scenario of a model without a clock (or more than 100,000 days)",
     "E304": (
         "`expect … silent` or `holds vacuously` without a reason, "
         "or `silent` on the case's own property"

@@ -324,13 +324,16 @@ class Expectation:
 @dataclass(frozen=True, slots=True)
 class ScenarioStep:
     """One step of a scenario's prefix: any of `instances` (of the declared `rule`), and, if
-    `after` is given, the state after the step must satisfy it."""
+    `after` is given, the state after the step must satisfy it. With `days` (no rule, no
+    instances) the step is the passage of that many days with no act in between: the model's
+    time steps, judged against its deadlines (`checker.scenario.restrict`)."""
 
     rule: str
     instances: tuple[str, ...]
     after: Expr | None
     text: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

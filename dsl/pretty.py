@@ -292,6 +292,9 @@ def _scenario(d: ast.ScenarioDecl) -> str:
     if d.steps:
         steps = []
         for s in d.steps:
+            if s.days is not None:  # `1 day passes`, `16 days pass`
+                steps.append(f"{s.days} day passes" if s.days == 1 else f"{s.days} days pass")
+                continue
             args = f"({', '.join(s.args)})" if s.args else ""
             steps.append(
                 s.rule + args + (f" with {pretty_expr(s.after)}" if s.after is not None else "")

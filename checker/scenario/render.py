@@ -24,6 +24,7 @@ def scenario_json(s: ScenarioOutcome) -> dict[str, Any]:
                 "instances": list(st.instances),
                 "text": st.text,
                 "with": show(st.after) if st.after is not None else None,
+                "days": st.days,
             }
             for st in sc.steps
         ],

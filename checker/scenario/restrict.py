@@ -11,13 +11,25 @@ deadline of 0 days: no day passes during the prefix. This loses no behaviour the
 see: guards never read the clocks, so the same states are reachable, and from a state with all
 clocks at 0 every run possible with later clocks is still possible (more days remain). The ghost
 leads to a sink value of `pos` that no property looks at.
+
+Days that pass (`16 days pass` in the prefix). Then the clocks matter after the facts (a duty
+whose 10 days ran for 6 of them has 4 left), so the product states time itself, as ordinary
+slots and rules that both engines read: one clock slot per deadline rule (0..N, the engines'
+capped clock), a `<days pass>` rule per such fact (at its place in the prefix, the whole
+period at once: the state does not change while no act happens, so N days can pass exactly when
+every applicable deadline rule has N days left) and, after the facts, a `<a day passes>` duty
+(time is weakly fair, as in the engines). Every step updates the clocks as
+`checker.core.semantics` does: a step resets the clock of the rule it performs and of every
+deadline rule it leaves disabled; a day advances the clock of every enabled one, and may not pass
+while an enabled one has reached its N. The product has no deadlines of its own (it is untimed
+to the engines), and its traces map back to the model's time steps (`checker.scenario.run`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from checker.core.semantics import evaluate, is_timed
+from checker.core.semantics import deadline_rules, evaluate, is_timed
 from dsl.model import (
     Binary,
     Expr,
@@ -45,6 +57,8 @@ from dsl.model import (
 
 GHOST = "<facts take no time>"
 MONITOR = "<scenario step>"
+WAIT = "<days pass>"  # `WAIT i`: the i-th step of the prefix (1-based), `N days pass`
+TICK = "<a day passes>"  # after the facts, in a product that states time (days in the prefix)
 
 
 class Contradiction(Exception):
@@ -68,6 +82,7 @@ class Restricted:
     pos: int  # the monitor's slot
     n: int  # steps in the prefix
     top: int  # the monitor's last live value (n, or n + 1 for `eventually`)
+    days: tuple[tuple[str, int], ...] = ()  # product rules that are days passing: name, days
 
     def live(self, lo: int) -> Expr:
         """`lo <= pos <= top`: the prefix has reached step `lo` (not the ghost's sink)."""
@@ -151,9 +166,15 @@ def _any(parts: list[Expr]) -> Expr:
     return out
 
 
+def has_days(sc: Scenario) -> bool:
+    return any(st.days is not None for st in sc.steps)
+
+
 def restrict(model: Model, sc: Scenario) -> Restricted:
     """The product of `model` with `sc`'s facts, its properties those of `goal_properties`
     (raises `Contradiction` when the `given` facts leave a variable no initial value)."""
+    if has_days(sc):
+        return _restrict_timed(model, sc)
     n = len(sc.steps)
     top = n + 1 if sc.goal == "eventually" else n
     ghost = is_timed(model) and n > 0
@@ -204,6 +225,133 @@ def restrict(model: Model, sc: Scenario) -> Restricted:
     return replace(out, model=replace(product, properties=goal_properties(out, sc, model)))
 
 
+def _all(parts: list[Expr]) -> Expr:
+    out: Expr = Lit(True)
+    for p in parts:
+        out = p if isinstance(out, Lit) else Binary("and", out, p)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """A deadline rule of the model and the product slot that counts its days."""
+
+    rule: RuleInstance
+    slot: int
+
+    @property
+    def ref(self) -> SlotRef:
+        return SlotRef(self.slot, f"<clock {self.rule.name}>")
+
+    def days_left(self, days: int) -> Expr:
+        """`days` more days may pass as far as this rule goes: it is not applicable, or its
+        clock stays within its deadline."""
+        assert self.rule.deadline_days is not None
+        within = Binary("<=", Binary("+", self.ref, Lit(days)), Lit(self.rule.deadline_days))
+        return Binary("or", Not(self.rule.guard), within)
+
+    def after_days(self, days: int) -> Update:
+        return Update(self.slot, Ite(self.rule.guard, Binary("+", self.ref, Lit(days)), Lit(0)))
+
+    def after_step(self, r: RuleInstance) -> Update:
+        """A step resets the clock of the rule it performs and of a rule it leaves disabled."""
+        if r.name == self.rule.name:
+            return Update(self.slot, Lit(0))
+        return Update(self.slot, Ite(after_step(self.rule.guard, r), self.ref, Lit(0)))
+
+
+def late(clocks: list[_Clock], days: int) -> list[tuple[RuleInstance, Expr]]:
+    """For each deadline rule: the condition under which it forbids `days` days to pass."""
+    return [(c.rule, Not(c.days_left(days))) for c in clocks]
+
+
+def clocks_of(model: Model) -> list[_Clock]:
+    first = len(model.slots) + 1  # after the monitor
+    return [_Clock(r, first + k) for k, r in enumerate(deadline_rules(model))]
+
+
+def _restrict_timed(model: Model, sc: Scenario) -> Restricted:
+    """The product for facts with days in them: time stated as slots and rules (module doc)."""
+    n = len(sc.steps)
+    top = n + 1 if sc.goal == "eventually" else n
+    pos = len(model.slots)
+    p = SlotRef(pos, MONITOR)
+    shell = Restricted(model, pos, n, top)
+    advance = Update(pos, Ite(Binary("<", p, Lit(top)), Binary("+", p, Lit(1)), p))
+    clocks = clocks_of(model)
+    actor = model.rules[0].actor if model.rules else ""
+    rules = []
+    for r in model.rules:
+        allowed: list[Expr] = [shell.live(n)]
+        for i, st in enumerate(sc.steps):
+            if r.name in st.instances:
+                cond = shell.at(i)
+                if st.after is not None:
+                    cond = Binary("and", cond, after_step(st.after, r))
+                allowed.append(cond)
+        rules.append(
+            replace(
+                r,
+                guard=Binary("and", r.guard, _any(allowed)),
+                updates=(*r.updates, advance, *(c.after_step(r) for c in clocks)),
+                duty=r.duty or r.deadline_days is not None,
+                deadline_days=None,
+            )
+        )
+    days: list[tuple[str, int]] = []
+    for i, st in enumerate(sc.steps):
+        if st.days is None:
+            continue
+        name = f"{WAIT} {i + 1}"
+        days.append((name, st.days))
+        rules.append(
+            RuleInstance(
+                name,
+                WAIT,
+                (),
+                actor,
+                None,
+                (),
+                Binary("and", shell.at(i), _all([c.days_left(st.days) for c in clocks])),
+                (Update(pos, Lit(i + 1)), *(c.after_days(st.days) for c in clocks)),
+                title=st.text,
+            )
+        )
+    rules.append(
+        RuleInstance(
+            TICK,
+            TICK,
+            (),
+            actor,
+            None,
+            (),
+            Binary("and", shell.live(n), _all([c.days_left(1) for c in clocks])),
+            (advance, *(c.after_days(1) for c in clocks)),
+            duty=True,  # time is weakly fair: it cannot stop for ever
+            title="a day passes",
+        )
+    )
+    monitor = IntType(0, top)
+    extra_slots = [Slot(MONITOR, MONITOR, None, monitor)]
+    extra_vars = [Variable(MONITOR, monitor, pos)]
+    for c in clocks:
+        t = IntType(0, c.rule.deadline_days)
+        extra_slots.append(Slot(c.ref.name, c.ref.name, None, t))
+        extra_vars.append(Variable(c.ref.name, t, c.slot))
+    product = replace(
+        model,
+        variables=(*model.variables, *extra_vars),
+        slots=(*model.slots, *extra_slots),
+        initial=(*narrowed_initial(model, sc), (0,), *((0,) for _ in clocks)),
+        rules=tuple(rules),
+        properties=(),
+        expectations=(),
+        scenarios=(),
+    )
+    out = Restricted(product, pos, n, top, tuple(days))
+    return replace(out, model=replace(product, properties=goal_properties(out, sc, model)))
+
+
 def goal_properties(r: Restricted, sc: Scenario, base: Model) -> tuple[Property, ...]:
     """The goal over the product, and the checks that tell which fact first becomes impossible:
     `<reach i>` (the prefix reaches step i) and `<enabled i>` (step i's rule can fire there)."""
@@ -224,8 +372,17 @@ def goal_properties(r: Restricted, sc: Scenario, base: Model) -> tuple[Property,
             )
             goal.append(Property("<ends>", Reachable(Binary("and", live, end))))
     facts = []
+    clocks = clocks_of(base)
     for i, st in enumerate(sc.steps, start=1):
         facts.append(Property(f"<reach {i}>", Reachable(r.live(i))))
+        if st.days is not None:  # the days may pass there; which deadline rule stops them
+            able = _all([c.days_left(st.days) for c in clocks])
+            facts.append(Property(f"<enabled {i}>", Reachable(Binary("and", r.at(i - 1), able))))
+            for k, (_, stops) in enumerate(late(clocks, st.days)):
+                facts.append(
+                    Property(f"<late {i} {k}>", Reachable(Binary("and", r.at(i - 1), stops)))
+                )
+            continue
         guards = [x.guard for x in base.rules if x.name in st.instances]
         facts.append(
             Property(f"<enabled {i}>", Reachable(Binary("and", r.at(i - 1), _any(guards))))

@@ -12,9 +12,16 @@ from dataclasses import dataclass, replace
 
 from checker.core.outcome import PropertyOutcome, match
 from checker.core.result import CheckOptions, ModelResult
-from checker.core.trace import Trace, replay
+from checker.core.semantics import deadline_rules, is_timed
+from checker.core.trace import TIME_STEP, Trace, replay
 from checker.core.verdict import Method, Status, Verdict
-from checker.scenario.restrict import MONITOR, Contradiction, Restricted, restrict
+from checker.scenario.restrict import (
+    MONITOR,
+    TICK,
+    Contradiction,
+    Restricted,
+    restrict,
+)
 from checker.select import Refused, run_engines
 from dsl.diagnostics import Diagnostic, error
 from dsl.model import (
@@ -25,6 +32,8 @@ from dsl.model import (
     PropertyForm,
     Reachable,
     Scenario,
+    ScenarioStep,
+    Value,
 )
 
 
@@ -58,6 +67,10 @@ def check_scenarios(
     diags: list[Diagnostic] = []
     expectations = {e.property: e for e in model.expectations}
     for sc in model.scenarios:
+        untimed = _days_without_clock(model, sc)
+        if untimed is not None:
+            diags.append(untimed)
+            continue
         try:
             r = restrict(model, sc)
         except Contradiction as c:
@@ -75,7 +88,7 @@ def check_scenarios(
             )
             outcomes.append(ScenarioOutcome(sc, out))
             continue
-        impossible = _impossible_fact(sc, result)
+        impossible = _impossible_fact(model, sc, result)
         if impossible is not None:
             diags.append(impossible)
             continue
@@ -90,6 +103,37 @@ def check_scenarios(
             )
         )
     return tuple(outcomes), tuple(diags)
+
+
+MAX_DAYS = 100_000  # a fact of more days (some 270 years) is refused: its trace has one step a day
+
+
+def _days_without_clock(model: Model, sc: Scenario) -> Diagnostic | None:
+    """E313 at the first `N days pass` of a model that has no days (no deadline, no `within`),
+    or of more than MAX_DAYS days."""
+    for st in sc.steps:
+        if st.days is None:
+            continue
+        if not is_timed(model):
+            return error(
+                "E313",
+                f"`{st.text}`: the model has no clock, so days cannot pass in its scenarios",
+                st.span,
+                "no rule has a deadline and no property counts days",
+                help="days count only in a timed model: give the period the law sets as "
+                "`duty within N days` on the rule it binds (docs/language.md §13); where the "
+                "law sets none, leave the days out of the facts",
+            )
+        if st.days > MAX_DAYS:
+            return error(
+                "E313",
+                f"`{st.text}`: more than {MAX_DAYS:,} days in one fact",
+                st.span,
+                "too many days",
+                help="no deadline of a model is that long: a longer wait changes nothing the "
+                "days that suffice to pass every deadline would not",
+            )
+    return None
 
 
 def _contradiction(model: Model, sc: Scenario, c: Contradiction) -> Diagnostic:
@@ -125,7 +169,7 @@ def _contradiction(model: Model, sc: Scenario, c: Contradiction) -> Diagnostic:
     )
 
 
-def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
+def _impossible_fact(model: Model, sc: Scenario, result: ModelResult) -> Diagnostic | None:
     """E311 at the first step of the prefix that no run consistent with the facts before it can
     take; None while every step may happen (or the search could not tell)."""
     for i, st in enumerate(sc.steps, start=1):
@@ -136,6 +180,8 @@ def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
             continue
         enabled = result.verdict(f"<enabled {i}>")
         before = "the facts before it" if i > 1 else "the `given` facts"
+        if st.days is not None:
+            return _days_cannot_pass(model, sc, st, i, result)
         if enabled is not None and enabled.status is Status.FAILS:
             why = f"its rule's condition (`when`) never holds after {before}"
         else:
@@ -148,6 +194,28 @@ def _impossible_fact(sc: Scenario, result: ModelResult) -> Diagnostic | None:
             help="the facts up to the step before are possible",
         )
     return None
+
+
+def _days_cannot_pass(
+    model: Model, sc: Scenario, st: ScenarioStep, i: int, result: ModelResult
+) -> Diagnostic:
+    """E311 for `N days pass` that the deadlines forbid: which duty would be overdue."""
+    late = []
+    for k, r in enumerate(deadline_rules(model)):
+        v = result.verdict(f"<late {i} {k}>")
+        if v is not None and v.status is Status.HOLDS:
+            late.append(f"'{r.name}' (by {r.actor}) is a duty within {r.deadline_days} days")
+    why = "; ".join(late) if late else "a duty's deadline would run out"
+    return error(
+        "E311",
+        f"step {i} of scenario '{sc.name}' (`{st.text}`) cannot happen: {why}, and a day may "
+        "not pass beyond a deadline while the duty applies",
+        st.span,
+        "the days cannot pass here",
+        help="state the act that ended the duty in time (`10 days pass, order, 1 day passes`), "
+        "or fewer days; whether a real file missed the deadline is what `revcheck replay` "
+        "checks on a dated docket",
+    )
 
 
 def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model) -> Verdict:
@@ -195,12 +263,62 @@ def _goal_verdict(sc: Scenario, r: Restricted, result: ModelResult, model: Model
         )
     if v.trace is None:
         return v
-    return replace(v, trace=project(v.trace, r, model))
+    note = _note_in_model_terms(v.note, v.trace, r, model) if r.days else v.note
+    return replace(v, trace=project(v.trace, r, model), note=note)
+
+
+def _step_ends(trace: Trace, r: Restricted) -> list[int]:
+    """For each step of a product trace, the number of the model's steps up to its end (a fact
+    of N days is N time steps of the model)."""
+    days = dict(r.days)
+    ends, k = [], 0
+    for name, _ in trace.steps:
+        k += days.get(name, 1)
+        ends.append(k)
+    return ends
+
+
+def _note_in_model_terms(note: str, trace: Trace, r: Restricted, model: Model) -> str:
+    """The engine's note on a product that states time, told in the model's terms: its step
+    numbers, its deadlines, and time passing where the product has a rule for it."""
+    ends = _step_ends(trace, r)
+
+    def start(a: int) -> int:
+        return (ends[a - 2] if a >= 2 else 0) + 1
+
+    note = re.sub(
+        r"\bsteps (\d+)–(\d+)",
+        lambda m: f"steps {start(int(m[1]))}–{ends[int(m[2]) - 1]}",
+        note,
+    )
+    note = re.sub(r"\bstep (\d+)\b", lambda m: f"step {ends[int(m[1]) - 1]}", note)
+    for d in deadline_rules(model):
+        note = note.replace(
+            f"{d.name} is a duty of {d.actor} with no deadline",
+            f"{d.name} is a duty of {d.actor} within {d.deadline_days} days",
+        )
+    loop = trace.loop_start
+    if loop is not None and all(name == TICK for name, _ in trace.steps[loop:]):
+        note = note.replace("repeat for ever. ", "repeat for ever. Time passes for ever. ", 1)
+    return note
 
 
 def project(trace: Trace, r: Restricted, model: Model) -> Trace:
-    """A trace of the restricted model as one of `model`: the monitor slot dropped, replayed."""
-    steps = tuple((name, s[: r.pos]) for name, s in trace.steps)
-    out = Trace(trace.initial[: r.pos], steps, trace.loop_start)
+    """A trace of the restricted model as one of `model`: the monitor (and clock) slots
+    dropped, days that pass as the model's time steps (`N days pass`: N of them), replayed
+    (so the model's own clocks confirm that the days could pass)."""
+    days = dict(r.days)
+    steps: list[tuple[str, tuple[Value, ...]]] = []
+    loop_start = trace.loop_start
+    for k, (name, s) in enumerate(trace.steps):
+        state = s[: r.pos]
+        if name in days or name == TICK:
+            times = days.get(name, 1)
+            steps += [(TIME_STEP, state)] * times
+            if loop_start is not None and k < loop_start:
+                loop_start += times - 1
+        else:
+            steps.append((name, state))
+    out = Trace(trace.initial[: r.pos], tuple(steps), loop_start)
     replay(model, out)
     return out
