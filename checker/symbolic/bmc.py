@@ -71,9 +71,10 @@ def search(
     *,
     spacer: bool = True,
     induction: bool = True,
+    strengthen: bool = True,
 ) -> list[Outcome]:
-    """Settle every monitor (see `checker.symbolic.prove`); `spacer`, `induction`: which
-    proof methods to try (tests switch one off to exercise the other)."""
+    """Settle every monitor (see `checker.symbolic.prove`); `spacer`, `induction`,
+    `strengthen`: which proof methods to try (tests switch some off to exercise the others)."""
     progress, timed_out = settle(
         enc,  # type: ignore[arg-type]
         monitors,
@@ -81,6 +82,7 @@ def search(
         deadline,
         spacer=spacer,
         induction=induction,
+        strengthen=strengthen,
     )
     return [_outcome(p, timed_out) for p in progress]
 

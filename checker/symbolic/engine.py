@@ -71,9 +71,10 @@ def check(
     *,
     spacer: bool = True,
     induction: bool = True,
+    strengthen: bool = True,
 ) -> ModelResult:
-    """The verdicts of `model`; `spacer`, `induction` choose the proof methods (both by
-    default; tests switch one off to exercise the other)."""
+    """The verdicts of `model`; `spacer`, `induction`, `strengthen` (auxiliary invariants)
+    choose the proof methods (all by default; tests switch some off to exercise the others)."""
     options = options or CheckOptions(engine="symbolic")
     started = time.perf_counter()
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
@@ -90,7 +91,15 @@ def check(
     dead = Monitor(lambda s, h: dead_end(enc, s), limit=DEAD_END_CAP)
     ranges = [(k, Monitor(range_bad(enc, k))) for k in range_candidates(enc, deadline)]
     monitors = [j.monitor for _, j in jobs] + [dead] + [m for _, m in ranges]
-    outcomes = search(enc, monitors, options.depth, deadline, spacer=spacer, induction=induction)
+    outcomes = search(
+        enc,
+        monitors,
+        options.depth,
+        deadline,
+        spacer=spacer,
+        induction=induction,
+        strengthen=strengthen,
+    )
     for (name, job), out in zip(jobs, outcomes, strict=False):
         assert job.verdict is not None
         verdicts[name] = job.verdict(out)

@@ -91,6 +91,7 @@ def settle(
     *,
     spacer: bool = True,
     induction: bool = True,
+    strengthen: bool = True,
 ) -> tuple[list[Progress], bool]:
     """Run the schedule of the module docstring; returns the progress and whether time ran out."""
     histories: list[Expr] = []
@@ -100,6 +101,7 @@ def settle(
     clock = Clock(deadline)
     state = _Schedule(enc, monitors, hist, depth, clock, spacer)
     state.use_induction = induction
+    state.use_strengthen = strengthen
     try:
         state.run()
     except TimeUp:
@@ -120,6 +122,7 @@ class _Schedule:
         self.enc, self.monitors, self.hist, self.depth = enc, monitors, hist, depth
         self.clock, self.use_spacer = clock, spacer
         self.use_induction = True
+        self.use_strengthen = True
         self.progress = [Progress() for _ in monitors]
         self.bmc = Path(enc, hist, initial=True, simple=False, tag="b")
         self.lemmas: list[chc.BadCondition] = []
@@ -131,12 +134,12 @@ class _Schedule:
     def run(self) -> None:
         self._deepen(0)
         self._induction(1)
+        if self._open(provable=True) and self._strengthen():
+            self._induction(1)  # again, with the auxiliary invariants as lemmas
         for d in range(1, min(QUICK_DEPTH, self.depth) + 1):
             if not self._open():
                 return
             self._deepen(d)
-        if self._open(provable=True) and self._strengthen():
-            self._induction(1)  # again, with the auxiliary invariants as lemmas
         if self.use_spacer:
             for i in self._open(provable=True):
                 self._spacer(i)
@@ -168,15 +171,18 @@ class _Schedule:
 
     def _strengthen(self) -> bool:
         """Auxiliary invariants as lemmas (True if any were found and proven)."""
-        if len(houdini.candidates(self.enc)) > houdini.MAX_CANDIDATES:
+        if not self.use_strengthen:
+            return False
+        if len(houdini.candidates(self.enc, self.hist)) > houdini.MAX_CANDIDATES:
             return False
         ms = self.clock.remaining_ms(HOUDINI_CAP_S)
-        found = houdini.strengthen(self.enc, (ms or 1000) / 1000)
+        found = houdini.strengthen(self.enc, (ms or 1000) / 1000, histories=self.hist)
         if not (found.proven and found.clauses):
             return False
+        enc, hist = self.enc, self.hist
 
         def lemma(s: chc.StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
-            return z3.Not(found.formula(self.enc, s))
+            return z3.Not(found.formula(enc, (*s, *(h[x] for x in hist))))
 
         self.lemmas.append(lemma)
         if self._step is not None:
