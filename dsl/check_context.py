@@ -13,7 +13,8 @@ from dsl import ast
 from dsl import model as m
 from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
-from dsl.lower_expr import ExprLowering, Scope
+from dsl.lower_expr import ExprLowering
+from dsl.scope import Scope
 from dsl.source import Span
 
 if TYPE_CHECKING:

@@ -19,8 +19,9 @@ from dsl.check_rules import RuleChecks
 from dsl.check_scenarios import ScenarioChecks
 from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
-from dsl.lower_expr import ErrorType, ExprLowering, Scope, SymbolType, type_name
+from dsl.lower_expr import ExprLowering
 from dsl.provenance import Part, Provenance
+from dsl.scope import ErrorType, Scope, SymbolType, type_name
 from dsl.source import Span
 
 MAX_SLOTS = 10_000  # a map over a huge set is refused (hostile input)

@@ -12,10 +12,8 @@ from dsl import model as m
 from dsl.ast_walk import nodes_in, span_of
 from dsl.check_bindings import BindingChecks
 from dsl.diagnostics import Diagnostic, error
-from dsl.lower_expr import (
-    Scope,
-    make_binary,
-)
+from dsl.fold import make_binary
+from dsl.scope import Scope
 
 
 class PropertyChecks(BindingChecks):
@@ -212,7 +210,7 @@ class PropertyChecks(BindingChecks):
             case "always":
                 return m.Invariant(pred(ops[0], "`always`"))
             case "never_state":
-                from dsl.lower_expr import make_not
+                from dsl.fold import make_not
 
                 return m.Invariant(make_not(pred(ops[0], "`never`")))
             case "never_step":

@@ -15,12 +15,7 @@ from dsl import model as m
 from dsl.ast_walk import span_of
 from dsl.check_context import CheckingContext
 from dsl.diagnostics import error, warning
-from dsl.lower_expr import (
-    ErrorType,
-    Scope,
-    SymbolType,
-    type_name,
-)
+from dsl.scope import ErrorType, Scope, SymbolType, type_name
 
 MAX_INSTANCES = 10_000
 

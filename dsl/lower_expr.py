@@ -10,127 +10,18 @@ E204 (not constant), E205 (indexing), E208 (step attribute outside a step patter
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
-from typing import assert_never
+from dataclasses import replace
 
 from dsl import ast
 from dsl import model as m
 from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
-from dsl.operators import apply_operator
+from dsl.fold import make_binary, make_not, too_large
 from dsl.parser import MAX_DIGITS
+from dsl.scope import BOOL, INT, ErrorType, Scope, SymbolType, T, type_name
 from dsl.source import Span
 
-
-@dataclass(frozen=True, slots=True)
-class SymbolType:
-    """The type of a bare symbol (`pending`, `c1`): compatible with any enum containing it."""
-
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorType:
-    """Already reported; suppresses follow-on errors."""
-
-
 MAX_UNROLLED = 100_000
-
-T = m.BoolType | m.IntType | m.EnumType | SymbolType | ErrorType
-BOOL = m.BOOL
-INT = m.INT
-
-
-@dataclass(slots=True)
-class Scope:
-    """Everything an expression may name. Built once per model; `bind` adds bound variables."""
-
-    consts: dict[str, m.Value]
-    sets: dict[str, tuple[str, ...]]
-    variables: dict[str, m.Variable]
-    symbols: frozenset[str]
-    kinds: frozenset[str]
-    actors: dict[str, m.Actor]
-    rules: frozenset[str]
-    organs: frozenset[str]
-    bound: dict[str, tuple[str, m.EnumType]] = field(default_factory=dict)
-    in_step_pattern: bool = False
-    missing: list[str] = field(default_factory=list)  # unknown names, for library properties
-    report_unknown: bool = True
-    final: m.Expr | None = None  # the procedure's lawful end states, for `final` in properties
-    final_allowed: bool = False  # only properties may say `final`
-    erroneous: frozenset[str] = frozenset()  # constants whose value was an error (E210, E204…)
-    aliases: dict[str, str] = field(default_factory=dict)  # `LIB bind read = declared`
-
-    def alias(self, name: str) -> str:
-        """The procedure's name for a name a library principle reads (itself when unbound)."""
-        return self.aliases.get(name, name)
-
-    def bind(self, name: str, value: str, set_name: str) -> Scope:
-        bound = dict(self.bound)
-        bound[name] = (value, m.EnumType(set_name, self.sets[set_name]))
-        return replace(self, bound=bound)
-
-    def all_names(self) -> list[str]:
-        """Candidates for 'did you mean': in a step pattern also kinds, actors and rules."""
-        names = [*self.bound, *self.variables, *self.consts, *sorted(self.symbols)]
-        if self.in_step_pattern:
-            names += [*sorted(self.kinds), *self.actors, *sorted(self.rules)]
-        return names
-
-
-def type_name(t: T) -> str:
-    match t:
-        case m.BoolType():
-            return "a truth value (bool)"
-        case m.IntType():
-            return "a number"
-        case m.EnumType(values=values):
-            shown = ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
-            return f"one of {{{shown}}}"
-        case SymbolType(value=v):
-            return f"the value `{v}`"
-        case ErrorType():
-            return "an erroneous expression"
-    assert_never(t)
-
-
-def _fold(op: str, a: m.Value, b: m.Value) -> m.Value:
-    """A constant operation, folded with the operator table every engine uses."""
-    value: m.Value = apply_operator(op, a, b)
-    return value
-
-
-TOO_LARGE = 10**MAX_DIGITS  # the literal limit holds for computed values too (E210)
-
-
-def _too_large(v: m.Value) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and abs(v) >= TOO_LARGE
-
-
-def make_binary(op: str, left: m.Expr, right: m.Expr) -> m.Expr:
-    """A binary node with constant folding and boolean simplification."""
-    if isinstance(left, m.Lit) and isinstance(right, m.Lit):
-        return m.Lit(_fold(op, left.value, right.value))
-    if op == "and":
-        if isinstance(left, m.Lit):
-            return right if left.value else m.Lit(False)
-        if isinstance(right, m.Lit):
-            return left if right.value else m.Lit(False)
-    if op == "or":
-        if isinstance(left, m.Lit):
-            return m.Lit(True) if left.value else right
-        if isinstance(right, m.Lit):
-            return m.Lit(True) if right.value else left
-    return m.Binary(op, left, right)  # type: ignore[arg-type]
-
-
-def make_not(e: m.Expr) -> m.Expr:
-    if isinstance(e, m.Lit):
-        return m.Lit(not e.value)
-    if isinstance(e, m.Not):
-        return e.operand
-    return m.Not(e)
 
 
 class ExprLowering:
@@ -409,7 +300,7 @@ class ExprLowering:
                     "multiply by a constant instead",
                 )
             folded = make_binary(op, left, right)
-            if isinstance(folded, m.Lit) and _too_large(folded.value):
+            if isinstance(folded, m.Lit) and too_large(folded.value):
                 # operands are below the limit, so computing this one step was cheap
                 self.err(
                     "E210",
