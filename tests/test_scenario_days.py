@@ -327,3 +327,76 @@ def test_days_round_trip_through_pretty() -> None:
     assert "1 day passes" in printed and "16 days pass" in printed
     again, _ = parse(SourceFile("p.rev", printed))
     assert again is not None and again.decls == module.decls
+
+
+# ----------------------------------------------------------------------- the shipped cases
+
+ROOT = Path(__file__).resolve().parent.parent
+ARBITRAL = "execute_part, execute_rest, set_aside_award, apply_for_reversal, ask_for_preservation"
+APK = "execute_part, execute_part, execute_rest, new_act_dismissing, apply_for_reversal"
+REFORM = (
+    "execute_part, execute_part, execute_rest, revoke_court_title, apply_for_reversal, "
+    "hear_parties, order_reversal"
+)
+MONEY = "given title == court_title\n given object == money\n"
+
+
+@pytest.mark.parametrize(
+    ("case", "facts", "late"),
+    [
+        # art. 21(2): the preservation is lifted if within 30 days no new proceedings are started
+        (
+            "prc/arbitral_award.rev",
+            f"{ARBITRAL}, grant_preservation, 31 days pass",
+            "'lift_preservation' (by enforcement_bureau) is a duty within 30 days",
+        ),
+        # CPL 171, 158 (the bill): not appealed within 15 days, the judgment takes effect
+        (
+            "prc/reform_proposal.rev",
+            f"{REFORM}, 16 days pass",
+            "'judgment_takes_effect' (by trial_bench) is a duty within 15 days",
+        ),
+        # APK 324(2): the session within one month of the application
+        (
+            "ru/arbitrazh_325_326.rev",
+            f"{APK}, 31 days pass",
+            "'hear_application' (by first_instance) is a duty within 30 days",
+        ),
+        # APK 324(2): the ruling on the results of the session (the model: at it)
+        (
+            "ru/arbitrazh_325_326.rev",
+            f"{APK}, 30 days pass, hear_application, 1 day passes",
+            "'grant_reversal' (by first_instance) is a duty within 0 days",
+        ),
+    ],
+)
+def test_one_day_past_a_shipped_period_is_no_lawful_run(case: str, facts: str, late: str) -> None:
+    """A period of the law that the case states as a deadline cannot be overrun in a lawful run:
+    the fact that it was is E311, naming the duty and its days; the shipped scenarios state the
+    last day (or the lapse the law attaches to the missed period) instead."""
+    path = ROOT / "cases" / case
+    text = f'procedure t\nextends "{path.name}"\nscenario late {{\n'
+    if "prc/" in case and "arbitral" not in case:
+        text += MONEY
+    text += f" happened {facts}\n then always true }}\n"
+    report = check_text(text, directory=str(path.parent))
+    (d,) = [d for d in report.diagnostics if d.is_error]
+    assert d.code == "E311" and late in d.message, d.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "prc/arbitral_award_scenarios.rev",
+        "prc/reform_proposal_scenarios.rev",
+        "ru/arbitrazh_325_326_scenarios.rev",
+    ],
+)
+def test_every_case_with_a_period_ships_a_scenario_with_days(name: str) -> None:
+    from checker.api import check_file
+
+    report = check_file(ROOT / "cases" / name)
+    assert not report.has_errors
+    timed = [s for s in report.scenarios if any(st.days for st in s.scenario.steps)]
+    assert timed and all(s.outcome.match.value == "met" for s in timed)
+    assert all(s.outcome.verdict.status is Status.HOLDS for s in timed)
