@@ -422,10 +422,10 @@ class ExpectDecl:
 
 @dataclass(frozen=True, slots=True)
 class Repeal:
-    """`repeal rule|var|property|expect NAME`, or `repeal final` (every `final` line of the
-    law being amended; `name` is then "")."""
+    """`repeal rule|var|property|expect|scenario NAME`, or `repeal final` (every `final` line of
+    the law being amended; `name` is then "")."""
 
-    target: Literal["rule", "var", "property", "expect", "final"]
+    target: Literal["rule", "var", "property", "expect", "scenario", "final"]
     name: str
     span: Span = _span()
 
@@ -493,6 +493,16 @@ class ScenarioDecl:
     cite_spans: tuple[Span, ...] = field(default=(), compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class AmendScenario:
+    """`amend scenario S "title"? { facts  then GOAL P }`: replaces the base scenario whole, in
+    place (its title too, if one is given); the scenario's `expect` stays unless the bill
+    restates it, as for `amend property`."""
+
+    scenario: ScenarioDecl
+    span: Span = _span()
+
+
 Decl = (
     Import
     | Bind
@@ -515,6 +525,7 @@ Decl = (
     | AmendProperty
     | Insert
     | ScenarioDecl
+    | AmendScenario
     | ValueDecl
 )
 

@@ -113,6 +113,14 @@ class ScenarioBuilder:
     def scenario_args(self, names: list[Token]) -> tuple[str, ...]:
         return tuple(str(n) for n in names)
 
+    def target_scenario(self, _: list[Any]) -> str:
+        """`repeal scenario NAME` (applied by `dsl.imports.amend`)."""
+        return "scenario"
+
+    @v_args(meta=True, inline=True)
+    def amend_scenario(self, meta: Any, scenario: ast.ScenarioDecl) -> ast.AmendScenario:
+        return ast.AmendScenario(scenario, self._span(meta))
+
     @v_args(inline=True)
     def goal_always(self, predicate: ast.Expr) -> _Goal:
         return _Goal("always", predicate)

@@ -7,6 +7,7 @@ E110, E111, E112, and the parser's syntax errors.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -184,7 +185,13 @@ class Loader:
         if not extends:
             for d in module.decls:
                 if isinstance(
-                    d, ast.Repeal | ast.Amend | ast.AmendVar | ast.AmendProperty | ast.Insert
+                    d,
+                    ast.Repeal
+                    | ast.Amend
+                    | ast.AmendVar
+                    | ast.AmendProperty
+                    | ast.AmendScenario
+                    | ast.Insert,
                 ):
                     self.diags.append(
                         error(
@@ -228,6 +235,7 @@ _REPEALABLE = {
     "var": ast.VarDecl,
     "property": ast.PropertyDecl,
     "expect": ast.ExpectDecl,
+    "scenario": ast.ScenarioDecl,
 }
 
 
@@ -271,6 +279,8 @@ def amend(
                 amending.amend_rule(d)
             case ast.AmendVar() | ast.AmendProperty():
                 amending.amend_declaration(d)
+            case ast.AmendScenario():
+                amending.amend_scenario(d)
             case ast.Insert(rule=rule):
                 amending.add_rule(rule, d.span, "use `amend rule` to change it")
             case ast.RuleDecl():
@@ -335,13 +345,16 @@ class _Amending:
     def repeal(self, d: ast.Repeal) -> None:
         i = self.find(_REPEALABLE[d.target], d.name)
         if i is None:
-            self.nothing_to(f"{d.target} '{d.name}' to repeal", d.span, "nothing to repeal")
+            help = self.scenario_help(d.name) if d.target == "scenario" else ""
+            self.nothing_to(
+                f"{d.target} '{d.name}' to repeal", d.span, "nothing to repeal", help=help
+            )
             return
         del self.decls[i]
         self.origins.pop((d.target, d.name), None)
         if d.target == "rule":  # a reviewed lint finding about the rule goes with it
             self.decls = _without_allowed_rule(self.decls, d.name)
-        if d.target == "property":  # its expectation goes with it
+        if d.target in ("property", "scenario"):  # its expectation goes with it
             self.drop(ast.ExpectDecl, d.name)
 
     def amend_rule(self, d: ast.Amend) -> None:
@@ -388,6 +401,34 @@ class _Amending:
         self.origins[(kind, new.name)] = self.origins.get((kind, new.name), declared).amended(
             self.bill.path
         )
+
+    def scenario_help(self, name: str) -> str:
+        """`did you mean` for a scenario the law being amended does not have (E111)."""
+        names = sorted(d.name for d in self.decls if isinstance(d, ast.ScenarioDecl))
+        close = difflib.get_close_matches(name, names, n=1)
+        if close:
+            return f"did you mean '{close[0]}'?"
+        if not names:
+            return "the law being amended declares no scenarios"
+        return ""
+
+    def amend_scenario(self, d: ast.AmendScenario) -> None:
+        """`amend scenario`: the scenario replaced whole, in place (the old title stays if the
+        bill gives none); its `expect` stays unless the bill restates it."""
+        new = d.scenario
+        i = self.find(ast.ScenarioDecl, new.name)
+        if i is None:
+            help = self.scenario_help(new.name) or "declare a new scenario without `amend`"
+            self.nothing_to(
+                f"scenario '{new.name}' to amend", d.span, "nothing to amend", help=help
+            )
+            return
+        old = self.decls[i]
+        assert isinstance(old, ast.ScenarioDecl)
+        self.decls[i] = replace(new, title=new.title or old.title)
+        declared = Provenance.declared(old.span.path or self.base.path)
+        part = ("scenario", new.name)
+        self.origins[part] = self.origins.get(part, declared).amended(self.bill.path)
 
     def add_rule(self, rule: ast.RuleDecl, span: Span, help: str) -> None:
         """`insert rule`, or a plain rule declared in the bill: a new rule."""

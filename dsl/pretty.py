@@ -282,6 +282,8 @@ def pretty_decl(d: ast.Decl) -> str:
             return f"insert {_rule(rule)}"
         case ast.ScenarioDecl():
             return _scenario(d)
+        case ast.AmendScenario(scenario=sc):
+            return f"amend {_scenario(sc)}"
     assert_never(d)
 
 
