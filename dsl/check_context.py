@@ -14,7 +14,7 @@ from dsl import model as m
 from dsl.codes import Code
 from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ExprLowering
-from dsl.scope import Scope
+from dsl.scope import Scope, T
 from dsl.source import Span
 
 if TYPE_CHECKING:
@@ -38,6 +38,22 @@ class CheckingContext:
 
     def _base_scope(self, **kw: object) -> Scope:
         raise NotImplementedError
+
+    def _boolean(self, e: ast.Expr, scope: Scope, what: str) -> m.Expr:
+        """`e` lowered as a condition; its diagnostics join the checker's."""
+        lowered, found = self.lowering.boolean(e, scope, what)
+        self.diags += found
+        return lowered
+
+    def _lowered_constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
+        value, found = self.lowering.constant(e, scope, what)
+        self.diags += found
+        return value
+
+    def _typed(self, e: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
+        lowered, t, found = self.lowering.typed(e, scope)
+        self.diags += found
+        return lowered, t
 
     def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]:
         raise NotImplementedError

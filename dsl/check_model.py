@@ -67,7 +67,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self.program = program
         self.diags: list[Diagnostic] = []
         self.names = _Names(self.diags)
-        self.lowering = ExprLowering(self.diags)
+        self.lowering = ExprLowering()
 
     # ------------------------------------------------------------------ helpers
     def _decls(self, cls: type | tuple[type, ...]) -> list[tuple[ast.Module, object]]:
@@ -215,7 +215,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
                     )
                 )
                 return None
-        return self.lowering.constant(e, scope, what)
+        return self._lowered_constant(e, scope, what)
 
     # ------------------------------------------------------------------ variables
     def _type(self, t: ast.TypeExpr, var: str) -> m.Type | None:
@@ -365,7 +365,7 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         return dom[0] if dom else 0
 
     def _init_value(self, expr: ast.Expr, var: m.Variable, name: str) -> m.Value:
-        lowered, vt = self.lowering.lower(expr, self._base_scope())
+        lowered, vt = self._typed(expr, self._base_scope())
         if isinstance(vt, ErrorType):
             return self._default(var.type)
         if not isinstance(lowered, m.Lit):

@@ -27,9 +27,7 @@ class PropertyChecks(BindingChecks):
 
         for _, d in finals:
             assert isinstance(d, ast.FinalDecl)
-            acc = make_binary(
-                "or", acc, self.lowering.boolean(d.predicate, self._base_scope(), "`final`")
-            )
+            acc = make_binary("or", acc, self._boolean(d.predicate, self._base_scope(), "`final`"))
         return acc
 
     def _pattern(self, p: ast.StepPatternExpr, scope: Scope) -> m.StepPattern:
@@ -37,7 +35,7 @@ class PropertyChecks(BindingChecks):
             return m.StepPattern(m.Lit(True))
         scope.in_step_pattern = True
         try:
-            return m.StepPattern(self.lowering.boolean(p.where, scope, "a step pattern"))
+            return m.StepPattern(self._boolean(p.where, scope, "a step pattern"))
         finally:
             scope.in_step_pattern = False
 
@@ -189,17 +187,16 @@ class PropertyChecks(BindingChecks):
 
     def _form(self, b: ast.PropertyBody, scope: Scope) -> m.PropertyForm | None:
         ops = b.operands
-        low = self.lowering
 
         def pred(e: object, what: str) -> m.Expr:
-            return low.boolean(e, scope, what)  # type: ignore[arg-type]
+            return self._boolean(e, scope, what)  # type: ignore[arg-type]
 
         def pat(e: object) -> m.StepPattern:
             return self._pattern(e, scope)  # type: ignore[arg-type]
 
         within = None
         if b.within is not None:
-            days = low.constant(b.within, scope, "a period")
+            days = self._lowered_constant(b.within, scope, "a period")
             if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
                 within = days
             elif days is not None:

@@ -131,7 +131,7 @@ class RuleChecks(CheckingContext):
             assert isinstance(modality, ast.Modality)
             duty = modality.duty
             if modality.within is not None:
-                days = self.lowering.constant(modality.within, self._base_scope(), "a deadline")
+                days = self._lowered_constant(modality.within, self._base_scope(), "a deadline")
                 if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
                     deadline = days
                 elif days is not None:
@@ -178,7 +178,7 @@ class RuleChecks(CheckingContext):
             guard: m.Expr = m.Lit(True)
             if when is not None:
                 assert isinstance(when, ast.When)
-                guard = self.lowering.boolean(when.guard, scope, "a rule's condition (`when`)")
+                guard = self._boolean(when.guard, scope, "a rule's condition (`when`)")
             updates = self._updates(c.get(ast.Then), scope, d.name)
             name = d.name if not d.params else f"{d.name}({', '.join(binding)})"
             out.append(
@@ -225,7 +225,7 @@ class RuleChecks(CheckingContext):
                         )
                     )
                 continue
-            value, vt = self.lowering.lower(a.value, scope)
+            value, vt = self._typed(a.value, scope)
             targets: list[tuple[int, m.Expr]] = []
             if var.keys is None:
                 if a.index is not None:
@@ -243,7 +243,7 @@ class RuleChecks(CheckingContext):
                         )
                     )
                     continue
-                key, kt = self.lowering.lower(a.index, scope)
+                key, kt = self._typed(a.index, scope)
                 if isinstance(key, m.Lit):
                     if key.value not in var.keys:
                         self.diags.append(

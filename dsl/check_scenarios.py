@@ -57,7 +57,7 @@ class ScenarioChecks(CheckingContext):
             steps = [self._step(s, rules) for s in d.steps]
             # like a property's, the goal may say `final` (the lawful end states)
             scope = self._base_scope(final=self.final_expr, final_allowed=True)
-            predicate = self.lowering.boolean(d.predicate, scope, f"`then {d.goal}`")
+            predicate = self._boolean(d.predicate, scope, f"`then {d.goal}`")
             self._check_citations(d.cites, d.cite_spans)
             if given is None or any(s is None for s in steps):
                 continue
@@ -80,7 +80,7 @@ class ScenarioChecks(CheckingContext):
         facts = []
         ok = True
         for g in d.given:
-            lowered = self.lowering.boolean(g, self._base_scope(), "a `given` fact")
+            lowered = self._boolean(g, self._base_scope(), "a `given` fact")
             for part in conjuncts(lowered):
                 if isinstance(part, m.Lit):
                     continue
@@ -138,5 +138,5 @@ class ScenarioChecks(CheckingContext):
                 return None
         after = None
         if s.after is not None:
-            after = self.lowering.boolean(s.after, self._base_scope(), "a step's `with` fact")
+            after = self._boolean(s.after, self._base_scope(), "a step's `with` fact")
         return m.ScenarioStep(s.rule, tuple(r.name for r in instances), after, s.text, s.span)

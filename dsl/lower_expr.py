@@ -25,24 +25,44 @@ MAX_UNROLLED = 100_000
 
 
 class ExprLowering:
-    """Lowers expressions in one scope, collecting diagnostics instead of raising."""
+    """Lowers expressions in one scope. Each entry point returns what it lowered and the
+    diagnostics it found (collected during the recursion, never raised); the count of
+    unrolled quantifier bodies carries over calls, against MAX_UNROLLED per model."""
 
-    def __init__(self, diags: list[Diagnostic]) -> None:
-        self.diags = diags
+    def __init__(self) -> None:
         self.unrolled = 0  # quantifier bodies lowered so far, against MAX_UNROLLED
+        self._found: list[Diagnostic] = []  # the current entry point's diagnostics
 
     def err(self, code: Code, message: str, span: Span, label: str = "", help: str = "") -> None:
-        self.diags.append(error(code, message, span, label, help))
+        self._found.append(error(code, message, span, label, help))
 
     # ------------------------------------------------------------------ entry points
-    def boolean(self, e: ast.Expr, scope: Scope, what: str) -> m.Expr:
-        lowered, t = self.lower(e, scope)
+    def boolean(self, e: ast.Expr, scope: Scope, what: str) -> tuple[m.Expr, list[Diagnostic]]:
+        """`e` as a condition: E201 unless it is true or false."""
+        self._found = []
+        return self._boolean(e, scope, what), self._found
+
+    def constant(
+        self, e: ast.Expr, scope: Scope, what: str
+    ) -> tuple[m.Value | None, list[Diagnostic]]:
+        """The value of `e`, which must not depend on the state (E204); None after an error."""
+        self._found = []
+        return self._constant(e, scope, what), self._found
+
+    def typed(self, e: ast.Expr, scope: Scope) -> tuple[m.Expr, T, list[Diagnostic]]:
+        """`e` lowered, with its type."""
+        self._found = []
+        lowered, t = self._lower(e, scope)
+        return lowered, t, self._found
+
+    def _boolean(self, e: ast.Expr, scope: Scope, what: str) -> m.Expr:
+        lowered, t = self._lower(e, scope)
         if not isinstance(t, m.BoolType | ErrorType):
             self.err("E201", f"{what} must be true or false", _span(e), f"this is {type_name(t)}")
         return lowered
 
-    def constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
-        lowered, t = self.lower(e, scope)
+    def _constant(self, e: ast.Expr, scope: Scope, what: str) -> m.Value | None:
+        lowered, t = self._lower(e, scope)
         if isinstance(t, ErrorType):
             return None
         if not isinstance(lowered, m.Lit):
@@ -51,7 +71,7 @@ class ExprLowering:
         return lowered.value
 
     # ------------------------------------------------------------------ the recursion
-    def lower(self, e: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
+    def _lower(self, e: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
         match e:
             case ast.Number(value=v):
                 return m.Lit(v), INT
@@ -72,9 +92,9 @@ class ExprLowering:
             case ast.Index():
                 return self._index(e, scope)
             case ast.Unary(op="not", operand=a):
-                return make_not(self.boolean(a, scope, "the operand of `not`")), BOOL
+                return make_not(self._boolean(a, scope, "the operand of `not`")), BOOL
             case ast.Unary(op="-", operand=a):
-                inner, t = self.lower(a, scope)
+                inner, t = self._lower(a, scope)
                 if not self._need_int(t, a, "`-`"):
                     return m.Lit(0), ErrorType()
                 if isinstance(inner, m.Lit):
@@ -193,7 +213,7 @@ class ExprLowering:
         if var.keys is None:
             self.err("E205", f"'{name}' is not a map and cannot be indexed", e.span)
             return m.Lit(0), ErrorType()
-        key, kt = self.lower(e.index, scope)
+        key, kt = self._lower(e.index, scope)
         if isinstance(kt, ErrorType):
             return m.Lit(0), var.type
         if isinstance(key, m.Lit):
@@ -270,21 +290,21 @@ class ExprLowering:
             name = scope.alias(e.name)
             if name in table:
                 return m.Lit(name), SymbolType(name)
-        return self.lower(e, scope)
+        return self._lower(e, scope)
 
     def _binop(self, e: ast.BinOp, scope: Scope) -> tuple[m.Expr, T]:
         op = e.op
         if op in ("and", "or", "implies"):
-            left = self.boolean(e.left, scope, f"the left side of `{op}`")
-            right = self.boolean(e.right, scope, f"the right side of `{op}`")
+            left = self._boolean(e.left, scope, f"the left side of `{op}`")
+            right = self._boolean(e.right, scope, f"the right side of `{op}`")
             return make_binary(op, left, right), BOOL
         if op in ("==", "!=") and not scope.in_step_pattern:
             # `kind == initiation` outside a step pattern: E208 on `kind`, and the other side
             # read as in a pattern, so the kind name is not reported again as unknown
             for side, other in ((e.left, e.right), (e.right, e.left)):
                 if isinstance(side, ast.StepField) and not isinstance(other, ast.StepField):
-                    self.lower(side, scope)
-                    self.lower(other, replace(scope, in_step_pattern=True))
+                    self._lower(side, scope)
+                    self._lower(other, replace(scope, in_step_pattern=True))
                     return m.Lit(False), ErrorType()
         left, lt = self._operand(e.left, e.right, scope)
         right, rt = self._operand(e.right, e.left, scope)
@@ -329,12 +349,12 @@ class ExprLowering:
         return make_binary(op, left, right), BOOL
 
     def _member(self, e: ast.Member, scope: Scope) -> tuple[m.Expr, T]:
-        operand, t = self.lower(e.operand, scope)
+        operand, t = self._lower(e.operand, scope)
         coll = e.collection
         result: m.Expr
         if isinstance(coll, ast.RangeLiteral):
-            lo, lo_t = self.lower(coll.lo, scope)
-            hi, hi_t = self.lower(coll.hi, scope)
+            lo, lo_t = self._lower(coll.lo, scope)
+            hi, hi_t = self._lower(coll.hi, scope)
             ints = (
                 self._need_int(t, e.operand, "`in lo..hi`")
                 & self._need_int(lo_t, coll.lo, "`lo..hi`")
@@ -374,7 +394,7 @@ class ExprLowering:
         return (make_not(result) if e.negated else result), BOOL
 
     def _is_organ(self, e: ast.IsOrgan, scope: Scope) -> tuple[m.Expr, T]:
-        operand, operand_t = self.lower(e.operand, scope)
+        operand, operand_t = self._lower(e.operand, scope)
         if e.organ in scope.aliases:
             e = replace(e, organ=scope.alias(e.organ))
         if e.organ not in scope.organs:
@@ -428,9 +448,9 @@ class ExprLowering:
         for element in scope.sets[e.set_name]:
             inner = scope.bind(e.var, element, e.set_name)
             if e.quantifier in ("forall", "exists", "count"):
-                parts.append(self.boolean(e.body, inner, f"the body of `{e.quantifier}`"))
+                parts.append(self._boolean(e.body, inner, f"the body of `{e.quantifier}`"))
             else:
-                body, bt = self.lower(e.body, inner)
+                body, bt = self._lower(e.body, inner)
                 numbers = self._need_int(bt, e.body, "`sum`") and numbers
                 parts.append(body)
         if not numbers:
