@@ -144,7 +144,7 @@ def range_candidates(enc: Encoding, deadline: float | None = None) -> list[int]:
     (when the time runs out, every rule that assigns a range is a candidate)."""
     out = []
     s = enc.state("range")
-    solver = z3.Solver(ctx=enc.ctx)
+    solver = enc.solver()
     solver.add(enc.well_typed(s))
     if deadline is not None:
         solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))

@@ -103,6 +103,27 @@ class _Vocabulary:
                     self.finite.append((i, dom))
         ints = [i for i, t in enumerate(self.types) if isinstance(t, IntType)]
         self.amounts = ints if len(ints) <= MAX_AMOUNTS else []
+        self._moves: dict[State, list[tuple[State, tuple[bool, ...]]]] = {}
+
+    def moves(self, state: State) -> list[tuple[State, tuple[bool, ...]]]:
+        """The successors of `state` by the reference semantics, each with which history
+        patterns its step matches (computed once per state: runs revisit states often)."""
+        found = self._moves.get(state)
+        if found is None:
+            model, found = self.enc.model, []
+            for k, rule in enumerate(model.rules):
+                if not evaluate(rule.guard, state):
+                    continue
+                try:
+                    after = apply(model, rule, state)
+                except RangeViolation:
+                    continue
+                marks = tuple(
+                    bool(evaluate(self.enc.residual(p, k), state)) for p in self.histories
+                )
+                found.append((after, marks))
+            self._moves[state] = found
+        return found
 
     def ref(self, i: int) -> SlotRef:
         return SlotRef(i, self.names[i])
@@ -163,18 +184,19 @@ def strengthen(
     s, hs = enc.state("hd0"), _bits(enc, vocab, "hd0")
     t, ht = enc.state("hd1"), _bits(enc, vocab, "hd1")
     label = enc.label("hd")
-    solver = z3.Solver(ctx=enc.ctx)
+    solver = enc.solver()
     solver.add(enc.well_typed(s), enc.well_typed(t), enc.transition(s, label, t))
     for p, a, b in zip(vocab.histories, hs, ht, strict=True):
         solver.add(b == z3.Or(a, enc.label_matches(p, s, label)))
     lits = [z3.Bool(f"cand{n}", enc.ctx) for n in range(len(cands))]
     now, not_now = _formulas(vocab, cands, (*s, *hs))
     _, not_then = _formulas(vocab, cands, (*t, *ht))
-    for lit, c in zip(lits, now, strict=True):
-        solver.add(z3.Implies(lit, c))
+    ref = enc.ctx.ref()
+    for lit, c in zip(lits, now, strict=True):  # by C calls: thousands of them
+        z3.Z3_solver_assert(ref, solver.solver, z3.Z3_mk_implies(ref, lit.as_ast(), c.as_ast()))
     pending = {n for n in range(len(cands)) if alive[n]}
     # initiation: drop candidates some initial state breaks
-    first = z3.Solver(ctx=enc.ctx)
+    first = enc.solver()
     first.add(enc.well_typed(s), enc.init(s), *(z3.Not(b) for b in hs))
     while True:
         left = budget_s - (time.monotonic() - started)
@@ -308,7 +330,7 @@ def _samples(enc: Encoding, vocab: _Vocabulary, rng: random.Random) -> list[Stat
     """States (with their history bits) on random runs through the reference semantics, from
     solver-chosen initial states."""
     s = enc.state("hdi")
-    solver = z3.Solver(ctx=enc.ctx)
+    solver = enc.solver()
     solver.add(enc.well_typed(s), enc.init(s))
     starts: list[State] = []
     for _ in range(4):
@@ -331,28 +353,18 @@ def _walks(
 ) -> list[State]:
     """The states (slots, then history bits) of `walks` random runs of up to `length` steps
     through the reference semantics, from `starts` in turn."""
-    model = enc.model
-    n = len(model.slots)
+    n = len(enc.model.slots)
     seen: list[State] = []
     for w in range(walks if starts else 0):
         start = starts[w % len(starts)]
         state, bits = start[:n], start[n:]
         seen.append(start)
         for _ in range(length):
-            order = [k for k, r in enumerate(model.rules) if evaluate(r.guard, state)]
-            rng.shuffle(order)
-            for k in order:
-                try:
-                    after = apply(model, model.rules[k], state)
-                except RangeViolation:
-                    continue
-                bits = tuple(
-                    b or bool(evaluate(enc.residual(p, k), state))
-                    for b, p in zip(bits, vocab.histories, strict=True)
-                )
-                state = after
+            moves = vocab.moves(state)
+            if not moves:
                 break
-            else:
-                break
+            after, marks = moves[rng.randrange(len(moves))]
+            state = after
+            bits = tuple(b or m for b, m in zip(bits, marks, strict=True))
             seen.append(state + bits)
     return seen

@@ -98,7 +98,7 @@ class _Linter:
         self.model = enc.model
         self.depth = depth
         self._probe = enc.state("lint")
-        self._solver = z3.Solver(ctx=enc.ctx)
+        self._solver = enc.solver()
         self._solver.add(enc.well_typed(self._probe))
         kinds = [k.name for k in self.model.kinds]
         decisions = {k for k in kinds if "decision" in k}

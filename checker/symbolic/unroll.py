@@ -26,7 +26,7 @@ class Path:
         self.initial = initial
         self.simple = simple
         self.tag = tag
-        self.solver = z3.Solver(ctx=enc.ctx)
+        self.solver = enc.solver()
         self.states: list[StateVars] = []
         self.hist: list[dict[Expr, z3.BoolRef]] = []
         self.labels: list[z3.ArithRef] = []
