@@ -174,3 +174,20 @@ def test_scenario_stays_a_name_where_no_keyword_can_stand(tmp_path: Path) -> Non
     module, diags = parse(SourceFile("<bill>.rev", "procedure b\nrepeal rule scenario\n"))
     assert module is not None and not diags
     assert module.decls[0] == ast.Repeal("rule", "scenario")
+
+
+def test_the_bill_in_the_language_reference_says_what_the_text_says() -> None:
+    """docs/language.md §15, "Scenarios in bills": the example compiles against small.rev, the
+    repealed scenario is gone and the amended one holds as its restated `expect` says."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text("utf-8")
+    start = doc.index("procedure small_bill")
+    source = doc[start : doc.index("```", start)]
+    from checker.api import check_text
+
+    report = check_text(source, directory=str(SMALL.parent))
+    assert not report.has_errors, report.diagnostics
+    got = {s.scenario.name: s for s in report.scenarios}
+    assert "something_returned" not in got
+    s = got["nobody_applies"]
+    assert s.outcome.verdict.status is Status.HOLDS and s.outcome.match.value == "met"
+    assert s.scenario.title == "after the application the unit comes back"
