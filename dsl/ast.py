@@ -1,4 +1,9 @@
-"""The surface AST: names are strings, every node carries its span (excluded from equality)."""
+"""The surface AST: names are strings, every node carries its span (excluded from equality).
+
+One module although it is long: it is a list of small frozen dataclasses, one per construct of
+`grammar.lark`, kept in step with the grammar and read as one (as `dsl.model` is for the
+checked model).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Lark parse tree -> frozen AST with spans. Pure; the tree's shape is fixed by grammar.lark."""
+"""Lark parse tree -> frozen AST with spans. Pure; the tree's shape is fixed by grammar.lark.
+
+One module although it is long: one small method per grammar rule, in the grammar's order, so a
+rule and its builder are found together (scenario blocks are in `dsl.build_scenario`).
+"""
 
 from __future__ import annotations
 

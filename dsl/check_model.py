@@ -3,6 +3,10 @@
 Input: the consolidated declarations of one procedure (after `extends`) and the libraries it
 imports. Output: `dsl.model.Model` and diagnostics. Emits E101, E102, E105-E109, E201-E207,
 E301-E303 and the warnings W401-W402.
+
+The declarations in the order they depend on each other (vocabulary, constants and sets,
+variables, then rules, properties and scenarios, whose checks are the mixins `RuleChecks`,
+`PropertyChecks` and `ScenarioChecks`); what is left here is the shared vocabulary and state.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ their elements, constants are folded, so `share[c]` becomes a fixed slot whereve
 Emits E102 (unknown name), E106 (unknown organ), E108 (not an actor), E201 (type mismatch),
 E204 (not constant), E205 (indexing), E208 (step attribute outside a step pattern), E209
 (non-linear arithmetic), E303 (quantifiers unrolling to too many terms).
+
+One recursion over the expression forms, whose parts share the scope and the unrolling budget;
+the scope and types are `dsl.scope`, constant folding `dsl.fold`.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ scalar variable and per entry of a map variable (`share[c1]`, `share[c2]`); ever
 here refers to slots by index, so both engines can evaluate or encode it without names.
 
 Values in a state: `bool` for booleans, `int` for integers, `str` for enum and set elements.
+
+One module although it is long: type definitions only, the whole contract between the front
+end and the engines in one place.
 """
 
 from __future__ import annotations
