@@ -241,10 +241,13 @@ def components(space: StateSpace, region: Region) -> list[list[int]]:
                     comp.append(x)
                     if x == v:
                         break
-                if len(comp) > 1 or any(
-                    dst[f] == v and allowed[f] for f in range(start[v], start[v + 1])
-                ):
+                if len(comp) > 1:
                     out.append(comp)
+                else:  # a single state: a component only with an allowed loop onto itself
+                    for f in range(start[v], start[v + 1]):
+                        if dst[f] == v and allowed[f]:
+                            out.append(comp)
+                            break
     return out
 
 
