@@ -48,6 +48,7 @@ NOT_FRONT_END = {
     "E901": "internal errors are raised by the checker, not by user input",
     "E310": "scenario facts are judged by checker.scenario (tests/test_scenarios.py)",
     "E311": "whether a scenario's facts can happen needs a search (tests/test_scenarios.py)",
+    "E313": "days in a scenario's facts are judged by checker.scenario (test_scenario_days.py)",
 }
 # Covered by tests in this file rather than by fixtures.
 COVERED_HERE = {"E003", "E110"}
