@@ -1,8 +1,10 @@
 """Checking a model's scenarios: the restricted model through the engines `check` uses.
 
 Each scenario becomes a `PropertyOutcome` (so every report format and the exit code treat it
-like a property), with its trace given in the model's own slots and replayed there. Facts that
-contradict each other (E310) or that no run can satisfy (E311) are diagnostics, not verdicts.
+like a property), with its trace given in the model's own slots and replayed there (a fact of
+N days as N of the model's time steps). Facts that contradict each other (E310), that no run can
+satisfy (E311, also days that a deadline forbids) or days in a model without a clock (E313) are
+diagnostics, not verdicts.
 """
 
 from __future__ import annotations
