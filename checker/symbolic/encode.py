@@ -221,6 +221,15 @@ class Encoding:
         # one C call: `z3.substitute` re-checks every pair's sorts in Python on every call
         return _to_expr_ref(z3.Z3_substitute(self.ctx.ref(), formula.as_ast(), n, a, b), self.ctx)
 
+    def substitute(
+        self, formula: z3.ExprRef, src: Sequence[z3.ExprRef], dst: Sequence[z3.ExprRef]
+    ) -> z3.ExprRef:
+        """`formula` with each of `src` replaced by its partner in `dst`, by one C call."""
+        n = len(src)
+        a = (z3.Ast * n)(*(x.as_ast() for x in src))
+        b = (z3.Ast * n)(*(x.as_ast() for x in dst))
+        return _to_expr_ref(z3.Z3_substitute(self.ctx.ref(), formula.as_ast(), n, a, b), self.ctx)
+
     def in_domain(self, t: Type, x: z3.ExprRef) -> z3.BoolRef:
         """`x` is a value of type `t` (an enumeration sort holds only its values)."""
         match t:

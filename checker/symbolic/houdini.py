@@ -162,6 +162,15 @@ def _candidates(vocab: _Vocabulary) -> list[tuple[Key, Expr]]:
     return out
 
 
+def count(enc: Encoding, histories: Sequence[Expr] = ()) -> int:
+    """How many candidates `candidates` would make (without making them)."""
+    vocab = _Vocabulary(enc, histories)
+    sizes = [len(dom) for _, dom in vocab.finite]
+    pairs = (sum(sizes) ** 2 - sum(n * n for n in sizes)) // 2
+    rels = len(vocab.amounts) * (len(vocab.amounts) - 1)
+    return sum(sizes) + pairs + rels * (1 + sum(sizes))
+
+
 def candidates(enc: Encoding, histories: Sequence[Expr] = ()) -> list[tuple[Key, Expr]]:
     """Every candidate of the module docstring, over the slots and the history bits."""
     return _candidates(_Vocabulary(enc, histories))

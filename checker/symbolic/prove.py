@@ -124,6 +124,7 @@ class _Schedule:
         self.use_induction = True
         self.use_strengthen = True
         self.progress = [Progress() for _ in monitors]
+        self.bads = [_built_once(enc, hist, m.bad) for m in monitors]
         self.bmc = Path(enc, hist, initial=True, simple=False, tag="b")
         self.lemmas: list[chc.BadCondition] = []
         self._step: InductionStep | None = None
@@ -173,7 +174,7 @@ class _Schedule:
         """Auxiliary invariants as lemmas (True if any were found and proven)."""
         if not self.use_strengthen:
             return False
-        if len(houdini.candidates(self.enc, self.hist)) > houdini.MAX_CANDIDATES:
+        if houdini.count(self.enc, self.hist) > houdini.MAX_CANDIDATES:
             return False
         ms = self.clock.remaining_ms(HOUDINI_CAP_S)
         found = houdini.strengthen(self.enc, (ms or 1000) / 1000, histories=self.hist)
@@ -200,7 +201,7 @@ class _Schedule:
         open_ = [i for i in self._open(bounded_by=d) if self.progress[i].depth < d]
         if not open_:
             return
-        bads = {i: self.monitors[i].bad(s, h) for i in open_}
+        bads = {i: self.bads[i](s, h) for i in open_}
         if len(open_) > 1 and self._check(self.enc.any(list(bads.values()))) == z3.unsat:
             for i in open_:
                 self._searched(i, d)
@@ -268,7 +269,7 @@ class _Schedule:
         while todo:
             still = []
             for i in todo:
-                result = self._step.check(i, self.monitors[i].bad, k, self.clock.remaining_ms())
+                result = self._step.check(i, self.bads[i], k, self.clock.remaining_ms())
                 if result == z3.unsat:
                     self._proved(i, k=k)
                 elif result == z3.sat:
@@ -280,10 +281,10 @@ class _Schedule:
             todo = still
 
     def _spacer(self, i: int) -> None:
-        m, p = self.monitors[i], self.progress[i]
+        p = self.progress[i]
         ms = self.clock.remaining_ms(SPACER_CAP_S)
         assert ms is not None
-        result = chc.solve(self.enc, m.bad, self.hist, self.lemmas, ms)
+        result = chc.solve(self.enc, self.bads[i], self.hist, self.lemmas, ms)
         if result.status == "refuted":
             p.refuted = True
         elif result.status == "proved" and result.invariant is not None:
@@ -293,7 +294,7 @@ class _Schedule:
                 and recheck(
                     self.enc,
                     inv,
-                    m.bad,
+                    self.monitors[i].bad,  # built afresh: the re-check shares no template
                     self.hist,
                     self.lemmas,
                     self.clock.remaining_ms(SPACER_CAP_S),
@@ -303,9 +304,9 @@ class _Schedule:
                 self._proved(i, invariant=inv)
 
     def _proved(self, i: int, k: int | None = None, invariant: Expr | None = None) -> None:
-        p, m = self.progress[i], self.monitors[i]
+        p = self.progress[i]
         p.proven, p.invariant, p.done = k, invariant, True
-        lemma: chc.BadCondition = m.bad
+        lemma: chc.BadCondition = self.bads[i]
         if invariant is not None:
             enc, hist, e = self.enc, self.hist, invariant
 
@@ -315,3 +316,26 @@ class _Schedule:
         self.lemmas.append(lemma)
         if self._step is not None:
             self._step.add_lemma(lemma)
+
+
+def _built_once(enc: Encoding, hist: tuple[Expr, ...], bad: chc.BadCondition) -> chc.BadCondition:
+    """`bad` built once over the template state and history bits; each state it is asked for
+    gets the template instantiated by substitution (a model's conditions are built from its
+    expressions once, not once per state of every unrolling)."""
+    bits = chc.history_vars(enc, hist, "tmpl")
+    src = [*enc.cur, *bits.values()]
+    made: list[z3.ExprRef] = []
+    seen: dict[tuple[int, int], tuple[object, object, z3.BoolRef]] = {}
+
+    def at(s: chc.StateVars, h: dict[Expr, z3.BoolRef]) -> z3.BoolRef:
+        key = (id(s), id(h))
+        found = seen.get(key)
+        if found is not None and found[0] is s and found[1] is h:
+            return found[2]
+        if not made:
+            made.append(bad(enc.cur, bits))
+        out = enc.substitute(made[0], src, [*s, *(h[p] for p in hist)])
+        seen[key] = (s, h, out)
+        return out
+
+    return at
