@@ -400,3 +400,23 @@ def test_every_case_with_a_period_ships_a_scenario_with_days(name: str) -> None:
     timed = [s for s in report.scenarios if any(st.days for st in s.scenario.steps)]
     assert timed and all(s.outcome.match.value == "met" for s in timed)
     assert all(s.outcome.verdict.status is Status.HOLDS for s in timed)
+
+
+def test_replay_trace_accepts_the_traces_of_scenarios_with_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other path that reads a scenario's trace, `revcheck replay-trace`, accepts its time
+    steps against the model's own deadlines (the lasso of days, and a witness after days)."""
+    case = tmp_path / "days.rev"
+    case.write_text(
+        HEADER
+        + "scenario nobody { happened execute, revoke, 30 days pass then eventually back == 1 }\n"
+        + f"scenario left {{ happened {PREFIX}, 6 days pass then reachable rev == ordered }}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "days.json"
+    main(["check", str(case), "--format", "json", "--output", str(report)])
+    capsys.readouterr()
+    assert main(["replay-trace", str(case), str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "(nobody): replays" in out and "(left): replays" in out and "0 rejected" in out
