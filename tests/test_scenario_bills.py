@@ -191,3 +191,17 @@ def test_the_bill_in_the_language_reference_says_what_the_text_says() -> None:
     s = got["nobody_applies"]
     assert s.outcome.verdict.status is Status.HOLDS and s.outcome.match.value == "met"
     assert s.scenario.title == "after the application the unit comes back"
+
+
+def test_show_prints_an_amended_scenario_under_its_provenance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "amend scenario nobody_applies { happened execute, revoke then always back == 0 }\n"
+    bill = _bill(tmp_path, body)
+    assert main(["show", str(bill)]) == 0
+    text = capsys.readouterr().out
+    part = text[text.index("// ---- amended scenarios") :].splitlines()
+    assert part[1].startswith("// from ") and "small.rev, amended by " in part[1]
+    assert part[1].endswith("bill.rev")
+    assert part[2].startswith("scenario nobody_applies")
+    assert "always back == 0" in "\n".join(part[2:])

@@ -81,7 +81,8 @@ def consolidated_text(path: str) -> tuple[str, int]:
     finals = [d for d in main.decls if isinstance(d, ast.FinalDecl)]
     if finals:
         out += ["", "// ---- lawful end states", *(pretty_decl(d) for d in finals)]
-    out += _amended_properties(main, origins)
+    out += _amended(main, origins, "property", ast.PropertyDecl)
+    out += _amended(main, origins, "scenario", ast.ScenarioDecl)
     out += _repealed_part(chain)
     return "\n".join(out), 0
 
@@ -99,15 +100,22 @@ def _state_part(main: ast.Module, origins: Mapping[Part, Provenance]) -> list[st
     return [*out, ""]
 
 
-def _amended_properties(main: ast.Module, origins: Mapping[Part, Provenance]) -> list[str]:
-    amended = [
-        d for d in main.decls if isinstance(d, ast.PropertyDecl) and ("property", d.name) in origins
-    ]
+_AMENDABLE = {"property": "properties", "scenario": "scenarios"}
+
+
+def _amended(
+    main: ast.Module,
+    origins: Mapping[Part, Provenance],
+    kind: str,
+    cls: type[ast.PropertyDecl] | type[ast.ScenarioDecl],
+) -> list[str]:
+    """The properties (or scenarios) a bill of the chain amended, each under its provenance."""
+    amended = [d for d in main.decls if isinstance(d, cls) and (kind, d.name) in origins]
     if not amended:
         return []
-    out = ["", "// ---- amended properties"]
+    out = ["", f"// ---- amended {_AMENDABLE[kind]}"]
     for d in amended:
-        out.append(f"// {origins['property', d.name].shown()}")
+        out.append(f"// {origins[kind, d.name].shown()}")
         out.append(pretty_decl(d))
     return out
 
