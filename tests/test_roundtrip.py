@@ -186,7 +186,29 @@ bodies = st.sampled_from(
     ]
 ).flatmap(_body)
 
+scenario_steps = st.one_of(
+    st.builds(
+        ast.ScenarioStep,
+        name,
+        st.lists(name, max_size=2).map(tuple),
+        st.none() | small,
+    ),
+    st.integers(1, 400).map(lambda n: ast.ScenarioStep("", (), None, days=n)),
+)
+scenarios = st.builds(
+    ast.ScenarioDecl,
+    name,
+    text,
+    st.lists(small, max_size=2).map(tuple),
+    st.lists(scenario_steps, max_size=4).map(tuple),
+    st.sampled_from(["always", "reachable", "eventually", "final"]),
+    small,
+    cites=st.lists(name, max_size=2).map(tuple),
+)
+
 decls = st.one_of(
+    scenarios,
+    scenarios.map(ast.AmendScenario),
     st.builds(ast.Import, name, st.just(False)),
     st.builds(ast.Import, text, st.just(True)),
     st.builds(ast.Extends, text),
@@ -201,7 +223,7 @@ decls = st.one_of(
     st.builds(ast.FinalDecl, small),
     st.builds(ast.PropertyDecl, name, text, bodies),
     st.builds(ast.ExpectDecl, name, st.sampled_from(["holds", "fails"]), text),
-    st.builds(ast.Repeal, st.sampled_from(["rule", "var", "property", "expect"]), name),
+    st.builds(ast.Repeal, st.sampled_from(["rule", "var", "property", "expect", "scenario"]), name),
     st.builds(ast.Amend, name, text, st.lists(clauses, max_size=3).map(tuple)),
     st.just(ast.Repeal("final", "")),
     st.builds(ast.AmendVar, st.builds(ast.VarDecl, name, types, initials)),
