@@ -88,6 +88,13 @@ class MoveInstance:
         return re.search(r"\bwithin\b", self.body) is not None
 
     @property
+    def deadline_rules(self) -> frozenset[str]:
+        """The rules this move inserts or amends with a deadline (`within`)."""
+        return frozenset(
+            name for name, block in _rule_blocks(self.body) if re.search(r"\bwithin\b", block)
+        )
+
+    @property
     def touches_everything(self) -> bool:
         """A change to a variable, a property, the end states or what a principle reads
         (`bind`): no counterexample survives it for certain."""
@@ -105,6 +112,22 @@ class Catalogue:
 
     def source_text(self, names: frozenset[str]) -> str:
         return "\n\n".join(text for name, text in self.sources if name in names)
+
+
+_RULE_HEAD = re.compile(rf"^\s*(?:amend|insert)\s+rule\s+({_WORD})[^{{\n]*\{{", re.M)
+
+
+def _rule_blocks(body: str) -> list[tuple[str, str]]:
+    """(rule name, its block) for each `amend rule` / `insert rule` of a body, braces matched
+    (guards hold set literals `{a, b}`)."""
+    out: list[tuple[str, str]] = []
+    for m in _RULE_HEAD.finditer(body):
+        depth, i = 1, m.end()
+        while i < len(body) and depth:
+            depth += {"{": 1, "}": -1}.get(body[i], 0)
+            i += 1
+        out.append((m.group(1), body[m.end() : i]))
+    return out
 
 
 def instances_of(move: Move) -> tuple[MoveInstance, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from checker.core.result import CheckOptions
 from checker.core.trace import TIME_STEP
@@ -41,10 +42,35 @@ class Outcome:
         return dict(self.counterexamples).get(prop)
 
 
-def check_bill(text: str, options: CheckOptions | None = None) -> Outcome:
-    """Compile and check `text` (its `extends` is an absolute path); every property's status.
-    A state or time limit leaves the outcome incomplete: never a repair."""
+def check_bill(
+    text: str, options: CheckOptions | None = None, properties: Collection[str] | None = None
+) -> Outcome:
+    """Compile and check `text` (its `extends` is an absolute path); the status of every
+    property, or of `properties` only (the search needs the chosen and the kept principles;
+    judging the case's own properties too took about half of each check). A state or time
+    limit leaves the outcome incomplete: never a repair."""
     from checker.select import Refused, run_engines
+
+    model, problem = compile_bill(text)
+    if model is None:
+        return Outcome((), (), error=problem)
+    if properties is not None:
+        wanted = frozenset(properties)
+        model = replace(model, properties=tuple(p for p in model.properties if p.name in wanted))
+    try:
+        result = run_engines(model, options or CheckOptions(engine="auto"))
+    except Refused as exc:
+        return Outcome((), (), error=str(exc))
+    statuses = tuple((v.property, v.status.value) for v in result.verdicts)
+    cexes = tuple(
+        (v.property, c) for v in result.verdicts if (c := _counterexample(model, v)) is not None
+    )
+    return Outcome(statuses, cexes, states=result.states, complete=result.complete)
+
+
+def compile_bill(text: str) -> tuple[Model | None, str]:
+    """The bill's consolidated model, or the first error ("E107: ...") it does not compile
+    with. Written to a temporary file: its `extends` is absolute, its own name irrelevant."""
     from dsl.frontend import compile_file
 
     folder = tempfile.mkdtemp(prefix="revcheck-repair-")
@@ -60,18 +86,8 @@ def check_bill(text: str, options: CheckOptions | None = None) -> Outcome:
     errors = [d for d in front.diagnostics if d.is_error]
     if front.model is None or errors:
         first = errors[0] if errors else None
-        return Outcome((), (), error=f"{first.code}: {first.message}" if first else "no model")
-    try:
-        result = run_engines(front.model, options or CheckOptions(engine="auto"))
-    except Refused as exc:
-        return Outcome((), (), error=str(exc))
-    statuses = tuple((v.property, v.status.value) for v in result.verdicts)
-    cexes = tuple(
-        (v.property, c)
-        for v in result.verdicts
-        if (c := _counterexample(front.model, v)) is not None
-    )
-    return Outcome(statuses, cexes, states=result.states, complete=result.complete)
+        return None, f"{first.code}: {first.message}" if first else "no model"
+    return front.model, ""
 
 
 def _counterexample(model: Model, verdict: Verdict) -> Counterexample | None:

@@ -47,29 +47,13 @@ def render_text(report: RepairReport, extends: str) -> str:
     if r.repairs:
         out.append(f"{len(r.repairs)} minimal repair(s), smallest first:")
         for n, c in enumerate(r.repairs, 1):
-            labels = ", ".join(r.instances[i].label for i in c.moves)
-            out.append(
-                f"  {n}. {labels}  ({len(c.moves)} move{'s' if len(c.moves) != 1 else ''}"
-                f", {c.outcome.states:,} states, exhaustive)"
-            )
+            out.append(f"  {_line(r, c, n)}")
     else:
         out.append(
             f"no bill of at most {report.max_moves} move(s) from the catalogue makes every "
             "chosen principle hold without breaking one that held"
         )
-        alone = [
-            p
-            for p in r.chosen
-            if r.base.status(p) != "holds" and not any(effect(r, c, p) == FIXES for c in r.singles)
-        ]
-        if alone:
-            out.append(
-                "  no single move fixes " + ", ".join(alone) + " (they may need several together)"
-            )
-        out.append(
-            "  try a larger --max-moves, or fewer --principles (the table shows which "
-            "move fixes which)"
-        )
+        out += _partial_text(report)
     if r.unsettled:
         out.append(
             f"  {len(r.unsettled)} candidate(s) unsettled (a limit or an error): "
@@ -80,6 +64,11 @@ def render_text(report: RepairReport, extends: str) -> str:
         f"candidates checked: {s.checked}; from the cache: {s.cached}; pruned: "
         f"{s.pruned_superset} supersets of a repair, {s.pruned_counterexample} that "
         f"leave a counterexample intact; {s.incompatible} with two instances of one move"
+        + (
+            f"; {s.partial_checked} of the checked for the partial repairs"
+            if s.partial_checked
+            else ""
+        )
     )
     where = f"{report.workers} Dask worker(s)" if report.workers else "in process"
     out.append(f"{report.seconds:.1f} s, {where}")
@@ -90,6 +79,101 @@ def render_text(report: RepairReport, extends: str) -> str:
             report.bill(n, extends).rstrip("\n"),
         ]
     return "\n".join(out)
+
+
+def no_single_fix(r: SearchResult) -> tuple[str, ...]:
+    """Chosen principles that no single move makes hold (several may, together)."""
+    return tuple(
+        p
+        for p in r.chosen
+        if r.base.status(p) != "holds" and not any(effect(r, c, p) == FIXES for c in r.singles)
+    )
+
+
+def left_out(r: SearchResult) -> tuple[str, ...]:
+    """Chosen principles in none of the largest repairable sets."""
+    inside = {p for c in r.partial for p in c.principles}
+    return tuple(p for p in r.chosen if p not in inside)
+
+
+def _partial_text(report: RepairReport) -> list[str]:
+    r = report.result
+    k = report.max_moves
+    out: list[str] = []
+    if r.partial:
+        sets = r.partial_sets
+        out.append(
+            f"the largest sets of the chosen principles that bills of at most {k} move(s) "
+            f"repair: {r.partial_size} of {len(r.chosen)}, in {len(sets)} set(s) "
+            "(not a repair of all: exit 1)"
+        )
+        for principles in sets:
+            mine = [c for c in r.partial if c.principles == principles]
+            out.append("  " + ", ".join(principles) + ":")
+            out += [f"    {line}" for line in _grouped(r, mine)]
+        out.append(
+            f"  no set of {r.partial_size + 1} of them is repaired by a bill of at most {k} "
+            "move(s); each set's bills: --principles with that set, --format json, or "
+            "-o DIR/report.txt (DIR/partial_N.rev)"
+        )
+    elif len(r.chosen) > 1:
+        out.append(f"  not even one of them is repaired by a bill of at most {k} move(s)")
+    single = set(no_single_fix(r))
+    reach = set(r.out_of_reach())
+    names = left_out(r) if r.partial else r.chosen
+    groups = (
+        (
+            "no applicable move touches its counterexample in the case",
+            [p for p in names if p in reach],
+        ),
+        (
+            "no single move fixes it; several may, together",
+            [p for p in names if p in single and p not in reach],
+        ),
+        ("", [p for p in names if p not in single and p not in reach] if r.partial else []),
+    )
+    lead = "in none of these sets: " if r.partial else ""
+    for why, group in groups:
+        if group:
+            tail = f" ({why})" if why else ""
+            out.append(f"  {lead}{', '.join(group)}{tail}")
+    out.append(
+        "  try a larger --max-moves, or fewer --principles (the table shows which move fixes which)"
+    )
+    return out
+
+
+def _grouped(r: SearchResult, cands: list[Candidate]) -> list[str]:
+    """One line for bills that differ only in the parameters of their moves, when every
+    combination of those parameters is among them ("hearing(d=10) | hearing(d=15)")."""
+    groups: dict[tuple[str, ...], list[Candidate]] = {}
+    for c in cands:
+        groups.setdefault(tuple(r.instances[i].move for i in c.moves), []).append(c)
+    lines = []
+    for group in groups.values():
+        columns = [
+            list(dict.fromkeys(r.instances[c.moves[k]].label for c in group))
+            for k in range(len(group[0].moves))
+        ]
+        product = 1
+        for col in columns:
+            product *= len(col)
+        states = ", ".join(f"{c.outcome.states:,}" for c in group)
+        many = "s" if len(group[0].moves) != 1 else ""
+        if product == len(group):
+            labels = ", ".join(" | ".join(col) for col in columns)
+            lines.append(
+                f"{labels}  ({len(group[0].moves)} move{many}; {states} states, exhaustive)"
+            )
+        else:
+            lines += [_line(r, c, 0)[3:] for c in group]
+    return lines
+
+
+def _line(r: SearchResult, c: Candidate, n: int) -> str:
+    labels = ", ".join(r.instances[i].label for i in c.moves)
+    many = "s" if len(c.moves) != 1 else ""
+    return f"{n}. {labels}  ({len(c.moves)} move{many}, {c.outcome.states:,} states, exhaustive)"
 
 
 def _table(r: SearchResult) -> str:
@@ -139,6 +223,28 @@ def render_json(report: RepairReport, extends: str) -> str:
             r.instances[c.moves[0]].label: {p: effect(r, c, p) for p in table_columns(r)}
             for c in r.singles
         },
+        "partial": {
+            "size": r.partial_size,
+            "sets": [
+                {
+                    "principles": list(principles),
+                    "repairs": [
+                        {
+                            "moves": [r.instances[i].label for i in c.moves],
+                            "size": len(c.moves),
+                            "states": c.outcome.states,
+                            "bill": report.partial_bill(n, extends),
+                        }
+                        for n, c in enumerate(r.partial)
+                        if c.principles == principles
+                    ],
+                }
+                for principles in r.partial_sets
+            ],
+            "left_out": list(left_out(r)) if r.partial else [],
+            "no_single_fix": list(no_single_fix(r)),
+            "out_of_reach": list(r.out_of_reach()),
+        },
         "unsettled": [
             {"moves": [r.instances[i].label for i in c.moves], "error": c.outcome.error}
             for c in r.unsettled
@@ -150,6 +256,7 @@ def render_json(report: RepairReport, extends: str) -> str:
             "pruned_counterexample": s.pruned_counterexample,
             "incompatible": s.incompatible,
             "levels": s.levels,
+            "partial_checked": s.partial_checked,
         },
         "exit_code": report.exit_code,
         "seconds": round(report.seconds, 3),

@@ -13,7 +13,7 @@ from checker.core.result import CheckOptions
 from checker.distributed import TaskRunner
 from checker.repair.bill import bill_text, body_digest
 from checker.repair.catalogue import Catalogue, MoveInstance, load_catalogue
-from checker.repair.evaluate import Outcome, check_bill
+from checker.repair.evaluate import Outcome, check_bill, compile_bill
 from checker.repair.search import SearchResult, search
 from dsl.diagnostics import Diagnostic
 from dsl.frontend import compile_file
@@ -40,13 +40,19 @@ class RepairReport:
 
     @property
     def exit_code(self) -> int:
-        """0 a repair found; 1 none within the bound; 3 none, and some candidate unsettled."""
+        """0 a repair of every chosen principle; 1 none within the bound (partial repairs of
+        fewer principles may be printed: they are not a repair of what was asked); 3 none,
+        and some candidate unsettled (the partial sets may then be larger than reported)."""
         if self.result.repairs:
             return 0
         return 3 if self.result.unsettled else 1
 
     def bill(self, index: int, extends: str) -> str:
         moves = tuple(self.result.instances[i] for i in self.result.repairs[index].moves)
+        return bill_text(self.case_name, extends, moves, self.catalogue)
+
+    def partial_bill(self, index: int, extends: str) -> str:
+        moves = tuple(self.result.instances[i] for i in self.result.partial[index].moves)
         return bill_text(self.case_name, extends, moves, self.catalogue)
 
 
@@ -64,10 +70,12 @@ def repair(
     runner: TaskRunner | Callable[[], AbstractContextManager[TaskRunner]],
     prune: bool = True,
     options: CheckOptions | None = None,
+    partial: bool = True,
 ) -> RepairReport | Failure:
     """`max_moves` None: as many as there are applicable moves (two instances of one move
     never go together). `runner` may be a factory: a cluster is then started only once the
-    case and the catalogue have been read and checked."""
+    case and the catalogue have been read and checked. `partial`: with no repair of every
+    chosen principle, search the largest sets of them that can be repaired."""
     started = time.perf_counter()
     front = compile_file(case)
     errors = tuple(d for d in front.diagnostics if d.is_error)
@@ -92,18 +100,23 @@ def repair(
     library = _library_principles(model, front.files)
     chosen = _chosen(principles, model, library, base)
     guarded = tuple(p for p in library if p not in chosen and base.status(p) == "holds")
-    usable, skipped = _applicable(catalogue.instances(), model)
 
     def make(moves: tuple[MoveInstance, ...]) -> str:
         return bill_text(model.name, absolute, moves, catalogue)
 
+    usable, skipped = _applicable(catalogue.instances(), model, make)
+
     limit = max_moves if max_moves is not None else len({m.move for m in usable})
     with nullcontext(runner) if isinstance(runner, TaskRunner) else runner() as tasks:
+        wanted = (*chosen, *guarded)  # the only verdicts the search reads
 
         def run(texts: Sequence[str]) -> list[Outcome]:
-            return tasks.map(check_bill, list(texts), options)
+            return tasks.map(check_bill, list(texts), options, wanted)
 
-        result = search(usable, base, chosen, guarded, limit, run, make, body_digest, prune)
+        deadlines = frozenset(r.rule for r in model.rules if r.deadline_days is not None)
+        result = search(
+            usable, base, chosen, guarded, limit, run, make, body_digest, prune, partial, deadlines
+        )
         workers = tasks.workers
     return RepairReport(
         case,
@@ -149,8 +162,13 @@ def _chosen(
 
 
 def _applicable(
-    instances: tuple[MoveInstance, ...], model: Model
+    instances: tuple[MoveInstance, ...],
+    model: Model,
+    make: Callable[[tuple[MoveInstance, ...]], str] | None = None,
 ) -> tuple[list[MoveInstance], list[tuple[MoveInstance, str]]]:
+    """The moves whose rules the case has and whose names it does not; with `make`, also
+    those whose one-move bill compiles (a move written for another case's variables would
+    otherwise leave every candidate with it unsettled)."""
     rules = {r.rule for r in model.rules}
     names = rules | {v.name for v in model.variables} | {a.name for a in model.actors}
     usable: list[MoveInstance] = []
@@ -162,6 +180,8 @@ def _applicable(
             skipped.append((m, f"the case has no rule {', '.join(missing)}"))
         elif clash:
             skipped.append((m, f"the case already declares {', '.join(clash)}"))
+        elif make is not None and (problem := compile_bill(make((m,)))[1]):
+            skipped.append((m, f"its bill does not compile against the case ({problem})"))
         else:
             usable.append(m)
     return usable, skipped
