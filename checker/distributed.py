@@ -4,12 +4,17 @@ cells, the files of `check DIR`.
 `workers=None` with no scheduler runs the tasks in this process (no cluster is started);
 `workers=N` starts a local cluster of N single-threaded worker processes; `scheduler=ADDRESS`
 connects to a running cluster (`dask scheduler` + `dask worker` on many machines) and leaves
-it running. Results come back in the order of the inputs, whatever the number of workers.
+it running; `auto=True` (repair's default) stays in this process until a batch is large
+enough to pay for a local cluster sized to the machine, then starts one, with a deadline for
+its start-up and a note and in-process checking if it misses it. Results come back in the
+order of the inputs, whatever the number of workers.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -50,11 +55,122 @@ class TaskRunner:
         return results
 
 
+START_TIMEOUT_S = 60.0  # a local cluster not up by then is given up (a loaded machine)
+MIN_BATCH_PER_WORKER = 4  # smaller batches are checked in this process: start-up costs more
+
+
+class AutoRunner(TaskRunner):
+    """In this process until one batch has at least `min_batch` items and the machine more
+    than one core; then a local cluster sized to the machine, started once and kept for the
+    later batches. If it is not up within `start_timeout` seconds, or fails to start, a note
+    goes to stderr and every batch runs in this process: never a wait without end."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        min_batch: int | None = None,
+        start_timeout: float = START_TIMEOUT_S,
+        note: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(None)
+        self._want = workers or default_workers()
+        self._min = min_batch if min_batch is not None else MIN_BATCH_PER_WORKER * self._want
+        self._timeout = start_timeout
+        self._note = note or (lambda text: print(text, file=sys.stderr, flush=True))
+        self._tried = False
+        self._cluster: Any | None = None
+        self._late: dict[str, Any] = {}  # a start-up still running after its deadline
+        self.fell_back = ""  # why the batches ran in this process after all
+
+    def map(self, fn: Callable[..., R], items: Sequence[T], *extra: Any) -> list[R]:
+        if not self._tried and self._want > 1 and len(items) >= self._min:
+            self._tried = True
+            self._start()
+        return super().map(fn, items, *extra)
+
+    def _start(self) -> None:
+        box = self._late
+
+        def start() -> None:
+            try:
+                cluster, client = _local_cluster(self._want)
+            except Exception as exc:  # noqa: BLE001 - any failure means: check in process
+                box["error"] = exc
+                return
+            box["cluster"], box["client"] = cluster, client
+            if box.get("abandoned"):  # too late: nobody will use it
+                _close(client, cluster)
+
+        thread = threading.Thread(target=start, name="revcheck-dask-start", daemon=True)
+        thread.start()
+        thread.join(self._timeout)
+        if "client" in box and not box.get("abandoned"):
+            self._client, self._cluster = box.pop("client"), box.pop("cluster")
+            return
+        box["abandoned"] = True
+        if "error" in box:
+            why = f"could not start ({type(box['error']).__name__}: {box['error']})"
+        else:
+            why = f"did not start within {self._timeout:g} s"
+        self.fell_back = why
+        self._note(
+            f"revcheck: note: a local Dask cluster of {self._want} workers {why}; "
+            "checking the candidates in this process (--no-cluster: never start one; "
+            "--workers N: insist on one)"
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            _close(self._client, self._cluster)
+            self._client = self._cluster = None
+        late = self._late
+        if "client" in late:  # started after its deadline, before we could mark it
+            _close(late.pop("client"), late.pop("cluster"))
+
+
+def _local_cluster(workers: int) -> tuple[Any, Any]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )  # any free port: never a clash
+    try:
+        client = Client(cluster)  # type: ignore[no-untyped-call]
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster, client
+
+
+def _close(client: Any, cluster: Any) -> None:
+    try:
+        client.close()
+    finally:
+        cluster.close()
+
+
 @contextmanager
-def task_runner(workers: int | None = None, scheduler: str | None = None) -> Iterator[TaskRunner]:
-    """A runner for the duration of a command; a local cluster is closed afterwards."""
+def task_runner(
+    workers: int | None = None, scheduler: str | None = None, auto: bool = False
+) -> Iterator[TaskRunner]:
+    """A runner for the duration of a command; a local cluster is closed afterwards. `auto`
+    (with neither workers nor a scheduler): an AutoRunner."""
     if scheduler is None and workers is None:
-        yield TaskRunner(None)
+        if not auto:
+            yield TaskRunner(None)
+            return
+        runner = AutoRunner()
+        try:
+            yield runner
+        finally:
+            runner.close()
         return
     import logging
 

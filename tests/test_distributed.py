@@ -1,5 +1,7 @@
 """Repair candidates on a real dask.distributed LocalCluster: same repairs with two workers as
-with one (and as in process). Kept small: the machine's two cores are shared."""
+with one (and as in process). The default runner (AutoRunner): in process for small batches, a
+cluster sized to the machine for large ones, and in process with a note when the cluster does
+not start in time. Kept small: the machine's two cores are shared."""
 
 from __future__ import annotations
 
@@ -81,3 +83,43 @@ def test_a_scheduler_that_is_not_there_is_a_usage_error() -> None:
 
     with pytest.raises(SchedulerUnreachable), task_runner(scheduler="nonsense://nowhere:1"):
         pass
+
+
+def test_the_default_runner_checks_small_batches_in_process_and_starts_no_cluster() -> None:
+    from checker.distributed import AutoRunner
+
+    runner = AutoRunner(workers=2, min_batch=4)
+    try:
+        assert runner.map(abs, [-3, 1, -2]) == [3, 1, 2]
+        assert runner.workers == 0 and runner.fell_back == ""
+    finally:
+        runner.close()
+
+
+def test_the_default_runner_falls_back_to_in_process_when_the_cluster_is_late() -> None:
+    """A start-up that misses its deadline is given up with a note, never waited for."""
+    from checker.distributed import AutoRunner
+
+    notes: list[str] = []
+    runner = AutoRunner(workers=2, min_batch=2, start_timeout=0.001, note=notes.append)
+    try:
+        assert runner.map(abs, [-3, 1, -2, 0]) == [3, 1, 2, 0]
+        assert runner.workers == 0
+        assert runner.fell_back == "did not start within 0.001 s"
+        assert len(notes) == 1 and "checking the candidates in this process" in notes[0]
+        assert runner.map(abs, [-7, -8]) == [7, 8]  # tried once only
+        assert len(notes) == 1
+    finally:
+        runner.close()
+
+
+def test_the_default_runner_starts_a_cluster_for_a_large_batch_with_the_same_results() -> None:
+    from checker.distributed import AutoRunner
+
+    runner = AutoRunner(workers=2, min_batch=4)
+    try:
+        assert runner.map(abs, [-3, 1, -2, 0, 5]) == [3, 1, 2, 0, 5]
+        assert runner.workers == 2 and runner.fell_back == ""
+        assert runner.map(abs, [-9]) == [9]  # later batches on the same cluster
+    finally:
+        runner.close()

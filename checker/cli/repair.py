@@ -35,7 +35,14 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="N",
         help="check the candidates as tasks on a local Dask cluster of N worker "
-        "processes (0: one per core; default: in this process)",
+        "processes (0: one per core; default: one per core, started once a batch of "
+        "candidates is large enough to pay for it, in this process if it does not start "
+        "within 60 s)",
+    )
+    p.add_argument(
+        "--no-cluster",
+        action="store_true",
+        help="check every candidate in this process, never starting a Dask cluster",
     )
     p.add_argument(
         "--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)"
@@ -63,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 0:
         print("revcheck: error: --workers must be 0 (one per core) or more", file=sys.stderr)
         return 2
+    if args.no_cluster and (args.workers is not None or args.scheduler is not None):
+        print(
+            "revcheck: error: --no-cluster goes with neither --workers nor --scheduler",
+            file=sys.stderr,
+        )
+        return 2
     if not os.path.isfile(args.case):
         print(f"revcheck: error: no such file: {args.case}", file=sys.stderr)
         return 2
@@ -77,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             args.moves or _shown(str(DEFAULT_CATALOGUE)),
             principles,
             args.max_moves,
-            lambda: task_runner(workers, args.scheduler),
+            lambda: task_runner(workers, args.scheduler, auto=not args.no_cluster),
             options=options,
         )
     except RepairInputError as exc:
@@ -98,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         for n in range(len(report.result.repairs)):
             emit(report.bill(n, extends).rstrip("\n"), os.path.join(folder, f"repair_{n + 1}.rev"))
+        for n in range(len(report.result.partial)):
+            text = report.partial_bill(n, extends).rstrip("\n")
+            emit(text, os.path.join(folder, f"partial_{n + 1}.rev"))
     return report.exit_code
 
 
