@@ -166,6 +166,19 @@ def _any(parts: list[Expr]) -> Expr:
     return out
 
 
+def _allowed(shell: Restricted, sc: Scenario, r: RuleInstance) -> Expr:
+    """When the product lets rule instance `r` fire: after the facts, or as the step of the
+    prefix that names it (with that step's `with` fact on the state after)."""
+    allowed: list[Expr] = [shell.live(len(sc.steps))]
+    for i, st in enumerate(sc.steps):
+        if r.name in st.instances:
+            cond = shell.at(i)
+            if st.after is not None:
+                cond = Binary("and", cond, after_step(st.after, r))
+            allowed.append(cond)
+    return _any(allowed)
+
+
 def has_days(sc: Scenario) -> bool:
     return any(st.days is not None for st in sc.steps)
 
@@ -184,14 +197,7 @@ def restrict(model: Model, sc: Scenario) -> Restricted:
     advance = Update(pos, Ite(Binary("<", p, Lit(top)), Binary("+", p, Lit(1)), p))
     rules = []
     for r in model.rules:
-        allowed: list[Expr] = [shell.live(n)]
-        for i, st in enumerate(sc.steps):
-            if r.name in st.instances:
-                cond = shell.at(i)
-                if st.after is not None:
-                    cond = Binary("and", cond, after_step(st.after, r))
-                allowed.append(cond)
-        guard = Binary("and", r.guard, _any(allowed))
+        guard = Binary("and", r.guard, _allowed(shell, sc, r))
         rules.append(replace(r, guard=guard, updates=(*r.updates, advance)))
     if ghost:
         rules.append(
@@ -282,17 +288,10 @@ def _restrict_timed(model: Model, sc: Scenario) -> Restricted:
     actor = model.rules[0].actor if model.rules else ""
     rules = []
     for r in model.rules:
-        allowed: list[Expr] = [shell.live(n)]
-        for i, st in enumerate(sc.steps):
-            if r.name in st.instances:
-                cond = shell.at(i)
-                if st.after is not None:
-                    cond = Binary("and", cond, after_step(st.after, r))
-                allowed.append(cond)
         rules.append(
             replace(
                 r,
-                guard=Binary("and", r.guard, _any(allowed)),
+                guard=Binary("and", r.guard, _allowed(shell, sc, r)),
                 updates=(*r.updates, advance, *(c.after_step(r) for c in clocks)),
                 duty=r.duty or r.deadline_days is not None,
                 deadline_days=None,
