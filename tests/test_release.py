@@ -20,9 +20,13 @@ def version() -> str:
 
 
 def test_changelog_opens_with_the_version() -> None:
+    """The newest release in the changelog is the package's version; changes not yet released
+    may stand above it under `## Unreleased` (as in keepachangelog.com)."""
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    first = re.search(r"^## (\S+)", changelog, re.M)
-    assert first is not None and first.group(1) == version()
+    headings = re.findall(r"^## (\S+)", changelog, re.M)
+    released = [h for h in headings if h != "Unreleased"]
+    assert headings[: len(headings) - len(released)] in ([], ["Unreleased"])
+    assert released and released[0] == version()
 
 
 @pytest.mark.parametrize("doc", ["docs/ci.md", ".pre-commit-hooks.yaml"])
