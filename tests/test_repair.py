@@ -236,6 +236,17 @@ def test_the_partial_answer_is_printed_and_written_as_bills_that_hold(
     assert data["exit_code"] == 1 and data["partial"]["size"] == 2
     sets = data["partial"]["sets"]
     assert [s["principles"] for s in sets][0] == list(principles[:2])
+    assert data["partial"]["searched"] is True
+    skipped = _cli("repair", CASE, "--principles", ",".join(principles), *args, "--no-partial")
+    assert skipped.returncode == 1
+    assert json.loads(skipped.stdout)["partial"] == {
+        "searched": False,
+        "size": 0,
+        "sets": [],
+        "left_out": [],
+        "no_single_fix": [],
+        "out_of_reach": [],
+    }
     bills = sorted(tmp_path.glob("partial_*.rev"))
     assert len(bills) == sum(len(s["repairs"]) for s in sets) == 3
     for path, chosen in zip(bills, (s["principles"] for s in sets), strict=True):

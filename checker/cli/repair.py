@@ -28,6 +28,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--max-moves", type=int, default=4, metavar="K", help="moves per bill at most (default 4)"
     )
+    p.add_argument(
+        "--no-partial",
+        action="store_true",
+        help="with no repair of every chosen principle, do not go on to the largest sets of "
+        "them that can be repaired (faster; exit 1 all the same)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--workers",
@@ -92,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
             args.max_moves,
             lambda: task_runner(workers, args.scheduler, auto=not args.no_cluster),
             options=options,
+            partial=not args.no_partial,
         )
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)

@@ -116,8 +116,10 @@ def _partial_text(report: RepairReport) -> list[str]:
             "move(s); each set's bills: --principles with that set, --format json, or "
             "-o DIR/report.txt (DIR/partial_N.rev)"
         )
-    elif len(r.chosen) > 1:
+    elif r.partial_searched:
         out.append(f"  not even one of them is repaired by a bill of at most {k} move(s)")
+    elif len(r.chosen) > 1:
+        out.append("  (--no-partial: the largest repairable sets of them were not searched)")
     single = set(no_single_fix(r))
     reach = set(r.out_of_reach())
     names = left_out(r) if r.partial else r.chosen
@@ -224,6 +226,7 @@ def render_json(report: RepairReport, extends: str) -> str:
             for c in r.singles
         },
         "partial": {
+            "searched": r.partial_searched,
             "size": r.partial_size,
             "sets": [
                 {

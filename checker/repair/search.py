@@ -71,6 +71,7 @@ class SearchResult:
     # minimal bills for each such set (Candidate.principles), by set then size
     partial_size: int = 0
     partial: tuple[Candidate, ...] = field(default=())
+    partial_searched: bool = False  # False: there was a full repair, or it was not asked for
 
     @property
     def partial_sets(self) -> tuple[tuple[str, ...], ...]:
@@ -177,7 +178,8 @@ def search(
     unsettled = {c.moves: c for c in full.unsettled}
     partial_size, extra = 0, 0
     found: tuple[Candidate, ...] = ()
-    if partial and not full.repairs and len(chosen) > 1:
+    searched = partial and not full.repairs and len(chosen) > 1
+    if searched:
         for m in range(len(chosen) - 1, 0, -1):
             level = goal(m)
             extra += level.checked
@@ -219,6 +221,7 @@ def search(
         full.pruned,
         partial_size,
         found,
+        searched,
     )
 
 
