@@ -4,9 +4,10 @@
 
 For each procedure: the explicit engine's seconds (finite models), the symbolic engine's
 wall-clock and CPU seconds (they differ on a shared machine), and how each property was settled
-by Z3: proved by k-induction (`kind`), by a Spacer invariant (`inv`), refuted by a
-counterexample or witnessed (`trace`), left bounded (`bnd`), unknown at the time limit (`time`),
-needing the explicit engine (liveness, `live`), not applicable (`n/a`). `agree` counts the
+by Z3: proved by k-induction (`kind`), by a Spacer invariant (`inv`), a liveness property
+proved by a helpful duty under fairness (`fair`), refuted by a counterexample or witnessed
+(`trace`), left bounded (`bnd`), unknown at the time limit (`time`), needing the explicit
+engine (liveness without such a proof, `live`), not applicable (`n/a`). `agree` counts the
 properties both engines settled with the same verdict, `differ` those they settled differently
 (must be 0). Then every safety property the symbolic engine left unsettled, by name. Not a timed
 test: the figures depend on the machine.
@@ -27,7 +28,7 @@ from dsl.frontend import compile_file
 from dsl.model import SAFETY_FORMS, Model
 
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = ("kind", "inv", "trace", "bnd", "time", "live", "n/a")
+COLUMNS = ("kind", "inv", "fair", "trace", "bnd", "time", "live", "n/a")
 
 
 def settled_by(v: Verdict) -> str:
@@ -35,6 +36,8 @@ def settled_by(v: Verdict) -> str:
         return "kind"
     if v.method is Method.INVARIANT:
         return "inv"
+    if v.method is Method.FAIRNESS:
+        return "fair"
     if v.method in (Method.COUNTEREXAMPLE, Method.WITNESS):
         return "trace"
     if v.method is Method.TIME_LIMIT:

@@ -28,7 +28,7 @@ from checker.core.result import CheckOptions
 from checker.core.semantics import evaluate
 from checker.core.show_expr import show
 from checker.core.trace import replay
-from checker.core.verdict import Status
+from checker.core.verdict import Method, Status
 from checker.select import compare_verdicts, cross_check
 from checker.symbolic.bmc import search
 from checker.symbolic.encode import Encoding
@@ -40,11 +40,13 @@ from dsl.model import (
     SAFETY_FORMS,
     Binary,
     EnumType,
+    Eventually,
     Expr,
     In,
     IntType,
     Invariant,
     Ite,
+    LeadsTo,
     Lit,
     Model,
     NeverStep,
@@ -230,6 +232,54 @@ def assert_spacer_agrees(model: Model) -> None:
 @given(models())
 def test_spacer_agrees_with_explicit(model: Model) -> None:
     assert_spacer_agrees(model)
+
+
+# ----------------------------------------------------------------------------- liveness
+
+
+@st.composite
+def live_models(draw: st.DrawFn) -> Model:
+    """Random models with duties and powers, and one `leads_to` and one `eventually`."""
+    m = Builder("random_live")
+    m.var("b", BOOL, *draw(st.sampled_from([(False,), (True,), (False, True)])))
+    m.var("n", IntType(0, 3), *draw(st.sampled_from([(0,), (1,), (0, 3)])))
+    m.var("e", COLOURS, draw(st.sampled_from(COLOURS.values)))
+    for k in range(draw(st.integers(1, 4))):
+        updates: dict[SlotRef, Expr] = {}
+        if draw(st.booleans()):
+            updates[B] = draw(st.one_of(st.booleans().map(Lit), st.just(Not(B))))
+        if draw(st.booleans()):
+            updates[N] = draw(num(1))
+        if draw(st.booleans()) or not updates:
+            updates[E] = draw(colour())
+        m.rule(
+            f"r{k}",
+            draw(st.one_of(st.just(Lit(True)), cond(0), cond(1))),
+            updates,  # type: ignore[arg-type]
+            duty=draw(st.integers(0, 3).map(lambda i: i > 0)),
+        )
+    m.prop("leads", LeadsTo(draw(cond(1)), draw(cond(1))))
+    m.prop("ever", Eventually(draw(cond(1))))
+    return m.build(final=draw(st.one_of(st.none(), cond(1))))
+
+
+@settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=150,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(live_models())
+def test_a_fairness_proof_is_never_contradicted(model: Model) -> None:
+    """The symbolic engine's liveness proofs (one helpful duty, rule WF1) on random finite
+    models: wherever it says *holds*, the explicit engine's fair-cycle search says so too;
+    elsewhere it says *unknown* (it never refutes liveness)."""
+    ex = explicit.check(model, CheckOptions(depth=DEPTH))
+    sy = symbolic_check(model, CheckOptions(engine="symbolic", depth=DEPTH))
+    for e, s in zip(ex.verdicts[-2:], sy.verdicts[-2:], strict=True):
+        assert s.status in (Status.HOLDS, Status.UNKNOWN), s
+        if s.status is Status.HOLDS:
+            assert s.method is Method.FAIRNESS and e.status is Status.HOLDS, (e, s)
 
 
 # ----------------------------------------------------------------------------- the puzzles

@@ -371,3 +371,37 @@ def test_a_broken_conservation_is_caught() -> None:
     v = verdicts(model_of(broken))
     assert v["conservation"].status is Status.FAILS
     replay(model_of(broken), v["conservation"].trace)  # type: ignore[arg-type]
+
+
+# Liveness over an unbounded amount: a duty to pay whatever is owed, while a power may add to
+# the debt. `owed > 0 leads_to owed == 0` holds for every amount: `pay` is enabled while
+# anything is owed (a fair duty is taken unless its condition goes away first) and paying
+# clears the debt. With `pay` a power nobody need exercise, no proof exists.
+OWED = """
+procedure owed "a debt paid by duty"
+organ clerk
+kind act
+actor c is clerk
+var owed : int = any
+var paid : bool = false
+rule pay { by c kind act duty when owed > 0 then owed := 0; paid := true }
+rule borrow { by c kind act when owed >= 0 then owed := owed + 1 }
+property debt_paid { owed > 0 leads_to owed == 0 }
+property always_paid { eventually paid }
+"""
+
+
+def test_leads_to_over_an_unbounded_amount_is_proved_by_a_helpful_duty() -> None:
+    v = verdicts(model_of(OWED))
+    assert v["debt_paid"].status is Status.HOLDS and v["debt_paid"].method is Method.FAIRNESS
+    assert "helpful duty pay" in v["debt_paid"].how
+    # `eventually paid` is false (owed may start at 0 or below and nothing forces a debt):
+    # the engine has no proof and says why, instead of claiming anything
+    assert v["always_paid"].status is Status.UNKNOWN
+    assert "WF1" in v["always_paid"].note
+
+
+def test_without_a_fair_duty_liveness_stays_unknown() -> None:
+    v = verdicts(model_of(OWED.replace("kind act duty when", "kind act power when")))
+    assert v["debt_paid"].status is Status.UNKNOWN
+    assert "WF1" in v["debt_paid"].note

@@ -21,6 +21,7 @@ class Method(enum.Enum):
     EXHAUSTIVE = "exhaustive"
     K_INDUCTION = "k-inductive"
     INVARIANT = "inductive invariant"  # found by Spacer (CHC), re-checked; `Verdict.invariant`
+    FAIRNESS = "fairness"  # liveness by a helpful duty (rule WF1, symbolic); `note` names it
     BOUNDED = "bounded"
     COUNTEREXAMPLE = "counterexample"
     WITNESS = "witness"
@@ -51,6 +52,8 @@ class Verdict:
                 return f"k-inductive, k = {self.bound}"
             case Method.INVARIANT:
                 return "proved by inductive invariant (Spacer)"
+            case Method.FAIRNESS:
+                return f"proved under fairness: {self.note}"
             case Method.BOUNDED:
                 return f"bounded, depth {self.bound}"
             case Method.COUNTEREXAMPLE | Method.WITNESS:

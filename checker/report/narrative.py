@@ -169,6 +169,15 @@ def how_text(verdict: Verdict, lang: Lang) -> str:
                 if zh
                 else "proved by an inductive invariant the solver found, for unbounded values too"
             )
+        case Method.FAIRNESS:
+            return (
+                "由一项在等待期间始终可履行、且履行即达成目标的职责（公平性）证明，对无界取值也成立"
+                if zh
+                else (
+                    "proved by a duty that stays enabled while it waits and brings it about "
+                    "(fairness), for unbounded values too"
+                )
+            )
         case Method.BOUNDED:
             return (
                 f"只搜索到深度 {verdict.bound}，未发现反例：这不是证明"

@@ -23,22 +23,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
 from checker.core.result import CheckOptions, DeadEnd, ModelResult, RangeError
-from checker.core.semantics import RangeViolation, apply, evaluate, fold, is_final
+from checker.core.semantics import (
+    RangeViolation,
+    apply,
+    deadline_rules,
+    evaluate,
+    fold,
+    is_final,
+)
 from checker.core.show_expr import show
 from checker.core.trace import ReplayError, Trace
 from checker.core.verdict import Method, Status, Verdict
-from checker.symbolic.bmc import Hit, Monitor, Outcome, search
+from checker.symbolic import liveness
+from checker.symbolic.bmc import BadCondition, Hit, Monitor, Outcome, search
 from checker.symbolic.decode import final_step, trace
 from checker.symbolic.encode import Encoding, StateVars
 from dsl.model import (
     AfterPossible,
+    Eventually,
     Expr,
     Invariant,
+    LeadsTo,
     Lit,
     Model,
     NeverStep,
@@ -82,10 +92,13 @@ def check(
     builder = _Verdicts(enc, options)
     verdicts: dict[str, Verdict] = {}
     jobs: list[tuple[str, _Job]] = []
+    live: list[Property] = []
     for prop in model.properties:
         job = builder.job(prop)
         if isinstance(job, Verdict):
             verdicts[prop.name] = job
+            if job.status is Status.UNKNOWN and isinstance(prop.form, (Eventually, LeadsTo)):
+                live.append(prop)
         else:
             jobs.append((prop.name, job))
     dead = Monitor(lambda s, h: dead_end(enc, s), limit=DEAD_END_CAP)
@@ -103,6 +116,13 @@ def check(
     for (name, job), out in zip(jobs, outcomes, strict=False):
         assert job.verdict is not None
         verdicts[name] = job.verdict(out)
+    if live:
+        proven = [m.bad for m, o in zip(monitors, outcomes, strict=True) if o.proved]
+        hist: list[Expr] = []
+        for m in monitors:
+            hist += [p for p in m.histories if p not in hist]
+        for prop in live:
+            verdicts[prop.name] = _liveness(enc, prop, proven, hist, deadline, verdicts[prop.name])
     dead_out = outcomes[len(jobs)]
     ends = tuple(DeadEnd(_dead_end_trace(enc, hit)) for hit in dead_out.hits)
     errors = tuple(
@@ -295,6 +315,32 @@ class _Verdicts:
         if earlier is not None:
             _confirm_no_earlier(self.enc, result, earlier)
         return result
+
+
+def _liveness(
+    enc: Encoding,
+    prop: Property,
+    lemmas: list[BadCondition],
+    hist: list[Expr],
+    deadline: float | None,
+    unknown: Verdict,
+) -> Verdict:
+    """A WF1 proof (`checker.symbolic.liveness`), or `unknown` with the reason it lacks."""
+    ms = None if deadline is None else int((deadline - time.monotonic()) * 1000)
+    if ms is not None and ms <= 0:
+        return unknown
+    assert isinstance(prop.form, (Eventually, LeadsTo))
+    why = liveness.why_not(bool(deadline_rules(enc.model)), prop.form)
+    if why is not None:
+        return replace(unknown, note=why)
+    try:
+        found = liveness.prove(enc, prop.form, lemmas, hist, ms)
+    except z3.Z3Exception:  # interrupted at the time limit
+        found = None
+    if found is None:
+        form = "`eventually`" if isinstance(prop.form, Eventually) else "`leads_to`"
+        return replace(unknown, note=liveness.NOT_SIMPLE.format(form=form))
+    return Verdict(prop.name, Status.HOLDS, Method.FAIRNESS, note=found.note, engine="symbolic")
 
 
 def _confirm_no_earlier(enc: Encoding, t: Trace, earlier: object) -> None:
