@@ -75,8 +75,8 @@ def plain(k: int) -> tuple[float, RepairReport]:
         f"  plain (all {len(report.result.chosen)} principles the case fails, {workers} "
         f"worker(s)): {time.perf_counter() - started:.1f} s, {report.result.stats.checked} "
         f"checked ({report.result.stats.partial_checked} for the partial answer); largest "
-        f"repairable sets: {len(report.result.partial_sets)} of {report.result.partial_size} "
-        "principles"
+        f"repairable sets: {len(report.result.partial_sets)} sets of "
+        f"{report.result.partial_size} principles"
     )
     return time.perf_counter() - started, report
 

@@ -58,6 +58,7 @@ def render_text(report: RepairReport, extends: str) -> str:
         out.append(
             f"  {len(r.unsettled)} candidate(s) unsettled (a limit or an error): "
             "not counted as repairs"
+            + ("; a larger set of principles may be repairable" if r.partial_searched else "")
         )
     out += ["", _table(r), ""]
     out.append(
