@@ -286,6 +286,8 @@ def test_an_unknown_principle_and_a_bad_catalogue_are_diagnosed_with_exit_2() ->
     assert done.returncode == 2 and "Traceback" not in done.stderr
     done = _cli("repair", CASE, "--no-cluster", "--workers", "2")
     assert done.returncode == 2 and "--no-cluster" in done.stderr
+    done = _cli("repair", CASE, "-o", "no/such/folder/report.txt")
+    assert done.returncode == 2 and "no such folder for -o" in done.stderr
 
 
 def test_candidates_pruned_by_a_counterexample_do_fail_a_chosen_principle(

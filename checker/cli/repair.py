@@ -85,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.isfile(args.case):
         print(f"revcheck: error: no such file: {args.case}", file=sys.stderr)
         return 2
+    if args.output and not os.path.isdir(os.path.dirname(args.output) or "."):
+        # said before the search, not after minutes of it
+        print(f"revcheck: error: no such folder for -o: {args.output}", file=sys.stderr)
+        return 2
     principles = None
     if args.principles is not None:
         principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
