@@ -24,7 +24,8 @@ R = TypeVar("R")
 
 
 class SchedulerUnreachable(Exception):
-    """--scheduler names no running scheduler: a usage error (exit 2), not a bug."""
+    """--scheduler names no running scheduler, or the local cluster --workers asks for does
+    not start: exit 2 with the reason, not a traceback."""
 
 
 def default_workers() -> int:
@@ -174,7 +175,7 @@ def task_runner(
         return
     import logging
 
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler is not None:
@@ -187,15 +188,18 @@ def task_runner(
         with client:
             yield TaskRunner(client)
         return
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers or default_workers(),
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    )  # any free port: never a clash
-    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+    n = workers or default_workers()
+    try:
+        cluster, client = _local_cluster(n)
+    except Exception as exc:  # noqa: BLE001 - the user asked for it: say why, exit 2
+        raise SchedulerUnreachable(
+            f"cannot start a local Dask cluster of {n} workers ({type(exc).__name__}: {exc}); "
+            "without --workers the candidates are checked in this process"
+        ) from exc
+    try:
         yield TaskRunner(client)
+    finally:
+        _close(client, cluster)
 
 
 def _check_one(path: str, options: Any) -> Any:

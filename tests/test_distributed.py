@@ -5,6 +5,8 @@ not start in time. Kept small: the machine's two cores are shared."""
 
 from __future__ import annotations
 
+import pytest
+
 from checker.distributed import task_runner
 from checker.repair.run import RepairReport, repair
 
@@ -77,8 +79,6 @@ def test_an_existing_cluster_named_by_its_address_is_used_and_left_running() -> 
 
 
 def test_a_scheduler_that_is_not_there_is_a_usage_error() -> None:
-    import pytest
-
     from checker.distributed import SchedulerUnreachable
 
     with pytest.raises(SchedulerUnreachable), task_runner(scheduler="nonsense://nowhere:1"):
@@ -123,3 +123,19 @@ def test_the_default_runner_starts_a_cluster_for_a_large_batch_with_the_same_res
         assert runner.map(abs, [-9]) == [9]  # later batches on the same cluster
     finally:
         runner.close()
+
+
+def test_a_local_cluster_that_cannot_start_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--workers N insists on a cluster: if it cannot start, the reason, not a traceback."""
+    import checker.distributed as d
+    from checker.distributed import SchedulerUnreachable
+
+    def refuse(workers: int) -> tuple[object, object]:
+        raise RuntimeError("Nanny failed to start.")
+
+    monkeypatch.setattr(d, "_local_cluster", refuse)
+    with pytest.raises(SchedulerUnreachable, match="cannot start a local Dask cluster of 2"):
+        with task_runner(2):
+            pass
