@@ -329,3 +329,21 @@ def test_the_text_report_names_the_repair_and_prints_its_bill() -> None:
     assert "repeal rule start_ex_officio" in done.stdout
     assert "candidates checked: 4;" in done.stdout
     assert "in process" in done.stdout
+
+
+def test_each_batch_is_announced_before_it_runs(runner: _Cached) -> None:
+    """`on_batch` (the command line's progress line on a terminal) hears of every bill sent
+    to the engines, batch by batch, before the batch runs."""
+    sizes: list[int] = []
+    memo_before: list[int] = []
+
+    def on_batch(n: int) -> None:
+        sizes.append(n)
+        memo_before.append(len(runner.memo))
+
+    principles = ("trial_execution_separation", "party_disposition")
+    report = repair(CASE, SMALL, principles, 2, runner, on_batch=on_batch)
+    assert isinstance(report, RepairReport)
+    assert sizes and all(n > 0 for n in sizes)
+    assert sum(sizes) == report.result.stats.checked
+    assert memo_before == sorted(memo_before)  # announced in order, as the batches ran

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from checker.cli.common import add_limit_options, emit, limit_options
 from checker.core.result import CheckOptions
@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         principles = tuple(p.strip() for p in args.principles.split(",") if p.strip())
     workers = None if args.workers is None else (args.workers or default_workers())
     options = CheckOptions(engine="auto", **limit_options(args))
+    progress = _Checked(sys.stderr)  # a plain run takes minutes: say that it is working
     try:
         report = repair(
             args.case,
@@ -103,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             lambda: task_runner(workers, args.scheduler, auto=not args.no_cluster),
             options=options,
             partial=not args.no_partial,
+            on_batch=progress.batch,
         )
     except RepairInputError as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
@@ -110,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     except SchedulerUnreachable as exc:
         print(f"revcheck: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        progress.close()
     if isinstance(report, Failure):
         for d in report.diagnostics:
             print(render(d, report.files), file=sys.stderr)
@@ -141,3 +145,24 @@ def _extends(case: str, folder: str) -> str:
     if os.path.commonpath([case, folder]) == os.path.dirname(os.path.sep):
         return case
     return os.path.relpath(case, folder)
+
+
+class _Checked:
+    """A line on stderr, on a terminal only, counting the candidate bills checked so far."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.count = 0
+
+    def batch(self, size: int) -> None:
+        self.count += size
+        if self.enabled:
+            line = f"repair: checking {size} candidate bills ({self.count} in all so far)"
+            self.stream.write("\r" + line.ljust(72))
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.count:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()

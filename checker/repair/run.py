@@ -71,11 +71,13 @@ def repair(
     prune: bool = True,
     options: CheckOptions | None = None,
     partial: bool = True,
+    on_batch: Callable[[int], None] | None = None,
 ) -> RepairReport | Failure:
     """`max_moves` None: as many as there are applicable moves (two instances of one move
     never go together). `runner` may be a factory: a cluster is then started only once the
     case and the catalogue have been read and checked. `partial`: with no repair of every
-    chosen principle, search the largest sets of them that can be repaired."""
+    chosen principle, search the largest sets of them that can be repaired. `on_batch` is told
+    how many bills each batch checks, before it runs (the command line's progress line)."""
     started = time.perf_counter()
     front = compile_file(case)
     errors = tuple(d for d in front.diagnostics if d.is_error)
@@ -111,6 +113,8 @@ def repair(
         wanted = (*chosen, *guarded)  # the only verdicts the search reads
 
         def run(texts: Sequence[str]) -> list[Outcome]:
+            if on_batch is not None:
+                on_batch(len(texts))
             return tasks.map(check_bill, list(texts), options, wanted)
 
         deadlines = frozenset(r.rule for r in model.rules if r.deadline_days is not None)
