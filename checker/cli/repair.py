@@ -158,7 +158,8 @@ class _Checked:
     def batch(self, size: int) -> None:
         self.count += size
         if self.enabled:
-            line = f"repair: checking {size} candidate bills ({self.count} in all so far)"
+            bills = "bill" if size == 1 else "bills"
+            line = f"repair: checking {size} candidate {bills} ({self.count} in all so far)"
             self.stream.write("\r" + line.ljust(72))
             self.stream.flush()
 
