@@ -85,17 +85,16 @@ class InductionStep:
         """The simple-path constraint, lazily: if the path found visits a state twice, forbid
         that pair and say so (check again); else the path is simple and the step case fails."""
         zm = self.path.solver.model()
-        seen: dict[tuple[object, ...], int] = {}
-        for j in range(k + 1):
-            key = tuple(
-                zm.eval(x, model_completion=True).sexpr()
-                for x in (*self.path.states[j], *self.path.hist[j].values())
-            )
-            i = seen.get(key)
-            if i is not None:
-                self._forbid(i, j)
-                return True
-            seen[key] = j
+        path, enc = self.path, self.enc
+        for j in range(1, k + 1):  # one evaluation per pair, not one per slot and state
+            for i in range(j):
+                if (i, j) in self._distinct:
+                    continue
+                differ = [enc.distinct(path.states[i], path.states[j])]
+                differ += [path.hist[i][p] != path.hist[j][p] for p in path.histories]
+                if z3.is_false(zm.eval(enc.any(differ), model_completion=True)):
+                    self._forbid(i, j)
+                    return True
         return False
 
     def _forbid(self, i: int, j: int) -> None:
