@@ -202,28 +202,11 @@ class _Schedule:
         if not open_:
             return
         bads = {i: self.bads[i](s, h) for i in open_}
-        # monitors that want one run: ask whether any is bad here; every one bad in the
-        # solver's run has its shortest run (this depth is the first they can be bad at), and
-        # the question is asked again of the rest, until none is
-        single = [i for i in open_ if self.monitors[i].limit == 1]
-        while len(single) > 1:
-            result = self._check(self.enc.any([bads[i] for i in single]))
-            if result == z3.unsat:
-                self.bmc.solver.add(z3.Not(self._last_goal))
-                for i in single:
-                    self._searched(i, d)
-                single = []
-                break
-            zm = self.bmc.solver.model()
-            self.bmc.solver.add(z3.Not(self._last_goal))
-            states, rules = read_run(self.enc, zm, self.bmc.states[: d + 1], self.bmc.labels[:d])
-            bad_here = [i for i in single if z3.is_true(zm.eval(bads[i], model_completion=True))]
-            assert bad_here, "the solver's run is bad for none of the monitors asked"
-            for i in bad_here:
-                self.progress[i].hits.append((states, rules))
+        if len(open_) > 1 and self._check(self.enc.any(list(bads.values()))) == z3.unsat:
+            for i in open_:
                 self._searched(i, d)
-            single = [i for i in single if i not in bad_here]
-        for i in [*single, *(i for i in open_ if self.monitors[i].limit != 1)]:
+            return
+        for i in open_:
             self._bounded(i, d, bads[i])
 
     def _check(self, cond: z3.BoolRef) -> z3.CheckSatResult:
