@@ -297,3 +297,38 @@ def test_replay_trace_command(
     empty = tmp_path / "empty.json"
     empty.write_text("{}", encoding="utf-8")
     assert main(["replay-trace", str(slow), str(empty)]) == 2
+
+
+UNBOUNDED_REMEDY = """procedure unbounded_remedy "a decision after which the count grows for ever"
+organ court
+kind decision
+kind appeal
+kind filing
+actor judge is court
+var decided : bool = false
+var filings : int = 0
+rule decide { by judge kind decision when not decided then decided := true }
+rule appeal { by judge kind appeal when not decided and filings < 0 then filings := 0 }
+rule file { by judge kind filing when true then filings := filings + 1 }
+property remedy { after step where kind == decision possible step where kind == appeal }
+"""
+
+
+def test_an_after_possible_trace_on_an_unbounded_model_is_refused_not_searched_for_ever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the decision the filings grow without end: the re-check of "no appeal can come"
+    would search for ever. It stops at a limit and rejects the trace (never a hang, and never
+    a verdict it could not check)."""
+    import checker.certificate.evidence as evidence
+    from checker.certificate.traces import check_trace
+
+    monkeypatch.setattr(evidence, "MAX_STATES_AFTER", 50)
+    case = tmp_path / "unbounded_remedy.rev"
+    case.write_text(UNBOUNDED_REMEDY, encoding="utf-8")
+    model = compile_file(str(case)).model
+    assert model is not None and not model.finite
+    trace = Trace((False, 0), (("decide", (True, 0)),))
+    refused = "cannot be re-checked: more than 50 states follow step 1"
+    with pytest.raises(ReplayError, match=refused):
+        check_trace(model, trace, "remedy")

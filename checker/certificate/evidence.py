@@ -43,6 +43,8 @@ from dsl.model import (
 )
 
 
+MAX_STATES_AFTER = 200_000  # `after_possible`: the states searched after a counterexample
+
 def matches(model: Model, pattern: StepPattern, before: State, step: str) -> bool:
     """Step `step` taken in `before` matches `pattern` (a day passing is no legal act)."""
     if step == TIME_STEP:
@@ -139,6 +141,12 @@ def _after_possible(model: Model, prop: Property, form: AfterPossible, trace: Tr
     seen = {trace.states[-1]}
     queue = deque(seen)
     while queue:
+        if len(seen) > MAX_STATES_AFTER:  # an unbounded model: the search need not end
+            raise ReplayError(
+                f"{prop.name}: cannot be re-checked: more than {MAX_STATES_AFTER:,} states "
+                f"follow step {len(trace)}, and a step matching the target might come after "
+                "any of them"
+            )
         s = queue.popleft()
         for rule in model.rules:
             if not evaluate(rule.guard, s):
