@@ -197,7 +197,7 @@ def test_an_invariant_that_is_not_an_expression_is_rejected(
         "true } rule x { by y when true then z := 1"
     )
     code, out = verify(DISTRIBUTION, bad, tmp_path / "bad.json", capsys)
-    assert code == 1 and "one line without braces" in out
+    assert code == 1 and "one expression of the language, on one line" in out
 
 
 def test_bad_certificate_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -263,3 +263,28 @@ def test_a_spacer_invariant_is_certified_and_checked(
     code, out = verify(case, bad, tmp_path / "bad.json", capsys)
     assert code == 1
     assert "rejected: property follower_nonnegative: invariant: consecution (rule 'advance')" in out
+
+
+def test_an_invariant_may_name_a_set_of_values_but_not_declare_more() -> None:
+    """Braces stand in expressions (`x in {a, b}`); the text must still be one expression."""
+    from checker.certificate.expression import NotAnExpression, read_expression
+
+    current = str(ROOT / "cases" / "prc" / "current.rev")
+    assert read_expression(current, "award in {principal_only, with_damages}") is not None
+    for text in ("true } rule r { by y when true then z := 1", "true } property q { always true"):
+        with pytest.raises(NotAnExpression, match="one expression of the language"):
+            read_expression(current, text)
+
+
+def test_a_symbolic_certificate_of_prc_current_is_never_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the writer cannot back with an inductive invariant it marks "not certified":
+    proofs that leaned on auxiliary invariants no certificate writes down included."""
+    current = ROOT / "cases" / "prc" / "current.rev"
+    main(["check", "--engine", "symbolic", str(current), "--certificate", str(tmp_path / "c.json")])
+    capsys.readouterr()
+    cert = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    code, out = verify(current, cert, tmp_path / "c.json", capsys)
+    assert code == 0 and "rejected:" not in out, out
+    assert "verified" in out

@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import tempfile
 
+from dsl import ast
 from dsl.frontend import compile_file
 from dsl.model import Expr, Invariant
+from dsl.parser import parse
+from dsl.source import SourceFile
 
 PROPERTY = "certificate_invariant"
 
@@ -21,10 +24,24 @@ class NotAnExpression(Exception):
     """The text is not an expression of the case (a syntax or name error)."""
 
 
+def _one_expression(text: str) -> None:
+    """`text` is one expression and nothing else: braces may stand in it (`x in {a, b}`), but
+    the text must not close the property it is put in and declare more (`true } rule r {`)."""
+    if "\n" in text or "//" in text or "/*" in text:
+        raise NotAnExpression("an invariant is one line without comments")
+    alone = f"procedure certificate\nproperty {PROPERTY} {{ always {text} }}\n"
+    module, diags = parse(SourceFile("<certificate>", alone))
+    if (
+        module is None
+        or any(d.is_error for d in diags)
+        or [type(d) for d in module.decls] != [ast.PropertyDecl]
+    ):
+        raise NotAnExpression("an invariant is one expression of the language, on one line")
+
+
 def read_expression(case_path: str, text: str) -> Expr:
     """The checked-model form of `text` as a state predicate of the case at `case_path`."""
-    if "\n" in text or "}" in text or "//" in text or "/*" in text:
-        raise NotAnExpression("an invariant is one line without braces or comments")
+    _one_expression(text)
     with open(case_path, encoding="utf-8") as f:
         source = f.read()
     source += f"\nproperty {PROPERTY} {{ always {text} }}\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.certificate.digest import state_digest
+from checker.certificate.inductive import check_inductive
 from checker.core.outcome import FileReport
 from checker.core.result import ModelResult
 from checker.core.show_expr import show
@@ -38,19 +39,25 @@ def file_certificate(path: str, result: ModelResult) -> dict[str, Any]:
     model = result.model
     space = _state_space(result)
     proven = _proven_invariants(model, result.verdicts)
+    # The proofs may have leaned on auxiliary invariants (`checker.symbolic.houdini`, over
+    # slots and history bits) that no certificate writes down: then the proven invariants
+    # alone need not be inductive, and a certificate resting on them would be rejected.
+    gap = check_inductive(model, conjunction(proven)) if proven else ""
+    if gap:
+        proven = []
     out: dict[str, Any] = {
         "path": path,
         "procedure": model.name,
         "engine": result.engine,
         "state_space": space,
-        "verdicts": [_verdict(model, v, space is not None, proven) for v in result.verdicts],
-        "dead_ends": _dead_ends(model, result, space is not None, proven),
+        "verdicts": [_verdict(model, v, space is not None, proven, gap) for v in result.verdicts],
+        "dead_ends": _dead_ends(model, result, space is not None, proven, gap),
     }
     return out
 
 
 def _dead_ends(
-    model: Model, result: ModelResult, has_space: bool, proven: list[Expr]
+    model: Model, result: ModelResult, has_space: bool, proven: list[Expr], gap: str = ""
 ) -> dict[str, Any]:
     """Dead ends found come with their traces; none at all rests on the state space, or on an
     invariant implying that every state is final or lets some rule apply (symbolic proofs)."""
@@ -59,7 +66,8 @@ def _dead_ends(
         "evidence": "state-space" if has_space else "traces" if result.dead_ends else "none",
         "traces": [trace_json(model, d.trace, "dead end") for d in result.dead_ends],
     }
-    if not has_space and result.engine == "symbolic" and result.complete and not result.dead_ends:
+    symbolic = result.engine == "symbolic" and result.complete
+    if not has_space and symbolic and not result.dead_ends and not gap:
         invariant = conjunction([*proven, no_dead_end(model)])
         out.update(evidence="inductive-invariant", invariant=show(invariant))
     return out
@@ -112,7 +120,9 @@ def _proven_invariants(model: Model, verdicts: tuple[Verdict, ...]) -> list[Expr
     return out
 
 
-def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> dict[str, Any]:
+def _verdict(
+    model: Model, v: Verdict, has_space: bool, proven: list[Expr], gap: str = ""
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "property": v.property,
         "verdict": v.word,
@@ -124,6 +134,12 @@ def _verdict(model: Model, v: Verdict, has_space: bool, proven: list[Expr]) -> d
         out["evidence"] = {"kind": "trace", "trace": trace_json(model, v.trace, v.property)}
     elif v.method is Method.EXHAUSTIVE and has_space:
         out["evidence"] = {"kind": "state-space"}
+    elif gap and v.method in (Method.INVARIANT, Method.K_INDUCTION) and _proves_invariant(prop, v):
+        out["evidence"] = {
+            "kind": "none",
+            "why": "the proofs leaned on auxiliary invariants this certificate cannot write "
+            f"down; the proven invariants alone are not inductive ({gap}); not certified",
+        }
     elif v.method is Method.INVARIANT and v.invariant and _proves_invariant(prop, v):
         # Spacer's invariant is inductive given the lemmas proven before it: write them beside it
         text = v.invariant
