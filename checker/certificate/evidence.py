@@ -42,8 +42,8 @@ from dsl.model import (
     StepPattern,
 )
 
-
 MAX_STATES_AFTER = 200_000  # `after_possible`: the states searched after a counterexample
+
 
 def matches(model: Model, pattern: StepPattern, before: State, step: str) -> bool:
     """Step `step` taken in `before` matches `pattern` (a day passing is no legal act)."""
