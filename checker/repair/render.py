@@ -213,15 +213,7 @@ def render_json(report: RepairReport, extends: str) -> str:
             for m in r.instances
         ],
         "skipped": [{"label": m.label, "reason": why} for m, why in report.skipped],
-        "repairs": [
-            {
-                "moves": [r.instances[i].label for i in c.moves],
-                "size": len(c.moves),
-                "states": c.outcome.states,
-                "bill": report.bill(n, extends),
-            }
-            for n, c in enumerate(r.repairs)
-        ],
+        "repairs": [_bill_json(r, c, report.bill(n, extends)) for n, c in enumerate(r.repairs)],
         "table": {
             r.instances[c.moves[0]].label: {p: effect(r, c, p) for p in table_columns(r)}
             for c in r.singles
@@ -233,12 +225,7 @@ def render_json(report: RepairReport, extends: str) -> str:
                 {
                     "principles": list(principles),
                     "repairs": [
-                        {
-                            "moves": [r.instances[i].label for i in c.moves],
-                            "size": len(c.moves),
-                            "states": c.outcome.states,
-                            "bill": report.partial_bill(n, extends),
-                        }
+                        _bill_json(r, c, report.partial_bill(n, extends))
                         for n, c in enumerate(r.partial)
                         if c.principles == principles
                     ],
@@ -267,3 +254,13 @@ def render_json(report: RepairReport, extends: str) -> str:
         "workers": report.workers,
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _bill_json(r: SearchResult, c: Candidate, bill: str) -> dict[str, Any]:
+    """A repair (or a partial one) in the JSON: its moves, its size, and the bill's text."""
+    return {
+        "moves": [r.instances[i].label for i in c.moves],
+        "size": len(c.moves),
+        "states": c.outcome.states,
+        "bill": bill,
+    }
