@@ -289,12 +289,6 @@ class Encoding:
         """The state rule instance `k` yields from `s` (range not checked)."""
         return tuple(self.at(x, s) for x in self._updates[k])
 
-    def fires(self, rule: RuleInstance, s: StateVars, t: StateVars) -> z3.BoolRef:
-        """`rule` is enabled in `s` and yields `t` (the domain of `t` is asserted separately)."""
-        k = self._index(rule)
-        new = self.successor(k, s)
-        return self.all([self.guard(k, s), *(x == y for x, y in zip(t, new, strict=True))])
-
     def in_range(self, rule: RuleInstance, s: StateVars) -> z3.BoolRef:
         """Every value `rule` assigns in `s` lies in its slot's domain."""
         return self.at(self._ranges[self._index(rule)], s)
