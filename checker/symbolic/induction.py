@@ -40,6 +40,7 @@ class InductionStep:
         self.enc = enc
         self.path = Path(enc, histories, initial=False, simple=False, tag="i")
         self._distinct: set[tuple[int, int]] = set()
+        self._differs: dict[tuple[int, int], z3.BoolRef] = {}
         self._assumed: dict[int, tuple[z3.BoolRef, int]] = {}  # monitor id -> (literal, states)
         self._fresh = 0
         self._lemmas: list[BadCondition] = []
@@ -85,23 +86,28 @@ class InductionStep:
         """The simple-path constraint, lazily: if the path found visits a state twice, forbid
         that pair and say so (check again); else the path is simple and the step case fails."""
         zm = self.path.solver.model()
-        path, enc = self.path, self.enc
         for j in range(1, k + 1):  # one evaluation per pair, not one per slot and state
             for i in range(j):
                 if (i, j) in self._distinct:
                     continue
-                differ = [enc.distinct(path.states[i], path.states[j])]
-                differ += [path.hist[i][p] != path.hist[j][p] for p in path.histories]
-                if z3.is_false(zm.eval(enc.any(differ), model_completion=True)):
+                if z3.is_false(zm.eval(self._differ(i, j), model_completion=True)):
                     self._forbid(i, j)
                     return True
         return False
 
+    def _differ(self, i: int, j: int) -> z3.BoolRef:
+        """States `i` and `j` of the path differ (history bits included); built once per pair,
+        as refinement asks about the same pairs after every check."""
+        found = self._differs.get((i, j))
+        if found is None:
+            path, enc = self.path, self.enc
+            diff = [enc.distinct(path.states[i], path.states[j])]
+            diff += [path.hist[i][p] != path.hist[j][p] for p in path.histories]
+            found = self._differs[(i, j)] = enc.any(diff)
+        return found
+
     def _forbid(self, i: int, j: int) -> None:
-        path, enc = self.path, self.enc
         if (i, j) in self._distinct:
             raise AssertionError("simple-path refinement did not take effect")
         self._distinct.add((i, j))
-        diff = [enc.distinct(path.states[i], path.states[j])]
-        diff += [path.hist[i][p] != path.hist[j][p] for p in path.histories]
-        path.solver.add(enc.any(diff))
+        self.path.solver.add(self._differ(i, j))
