@@ -488,7 +488,9 @@ def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: 
     full = explore(model, options)
     inlined = explore(model, options, watch, keep_edges=False)
     generic = explore(model, options, steps, keep_edges=False)
-    assert full.compiled.search is not None  # untimed: `inlined` ran the model's own loop
+    # untimed, no edges, no step watched: `inlined` ran the model's own loop
+    assert (inlined.compiled.search is not None) == (not watch.steps)
+    assert full.compiled.search is None  # a search that keeps edges does not generate it
     for other in (inlined, generic):
         assert other.codes == full.codes and other.index == full.index
         assert other.parent == full.parent and other.via == full.via

@@ -82,6 +82,7 @@ class CompiledModel:
     time_rule: int  # the rule index of the time step (= len(model.rules)); never a rule
     layout: Layout
     search: Callable[..., tuple[int, int, int, int]] | None  # the inlined BFS (untimed models)
+    # (None also when `compile_model` was told the search will not use it)
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
 
@@ -109,8 +110,11 @@ class CompiledModel:
         return builder.load()["watch"]  # type: ignore[return-value]
 
 
-def compile_model(model: Model) -> CompiledModel:
-    """Generate and load the model's step function and property predicates (once)."""
+def compile_model(model: Model, inline_search: bool = True) -> CompiledModel:
+    """Generate and load the model's step function and property predicates (once).
+
+    `inline_search=False` leaves out the inlined loop (`search` is then None): a search that
+    keeps edges or watches steps does not use it, and generating it costs as much as `expand`."""
     require_finite(model)
     exprs, patterns = _property_parts(model)
     if model.final is not None:
@@ -118,7 +122,8 @@ def compile_model(model: Model) -> CompiledModel:
     builder = _ModuleBuilder(model)
     timed = is_timed(model)
     builder.add_expand(timed)
-    if not timed:
+    inlined = inline_search and not timed
+    if inlined:
         builder.add_search()
     pred_names = {e: builder.add_predicate(e) for e in exprs}
     pattern_names = {p: builder.add_pattern(p) for p in patterns}
@@ -128,7 +133,7 @@ def compile_model(model: Model) -> CompiledModel:
         model=model,
         source=builder.source,
         expand=ns["expand"],  # type: ignore[arg-type]
-        search=None if timed else ns["search"],  # type: ignore[arg-type]
+        search=ns["search"] if inlined else None,  # type: ignore[arg-type]
         final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,
         width=len(model.slots),

@@ -160,17 +160,24 @@ class PySource:
         `1` from `True`, which compare equal as `Lit` values)."""
         k = self._keys.get(id(e))
         if k is None:
-            k = self.code(e, {})
+            k = self._code(e, {})
             self._keys[id(e)] = k
             self._nodes.append(e)
         return k
 
     def code(self, e: Expr, temps: dict[str, str]) -> str:
-        """Python source for `e`; subexpressions whose key is in `temps` become that local."""
-        if temps and not _is_leaf(e):
+        """Python source for `e`; subexpressions whose key is in `temps` become that local.
+        With no temporaries the source is the key, memoised: hoisting asks for the key of
+        every node, and building each from scratch would be quadratic in the depth."""
+        if not temps:
+            return self.key(e)
+        if not _is_leaf(e):
             name = temps.get(self.key(e))
             if name is not None:
                 return name
+        return self._code(e, temps)
+
+    def _code(self, e: Expr, temps: dict[str, str]) -> str:
         match e:
             case Lit(value=v):
                 return repr(v)

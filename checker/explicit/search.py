@@ -41,7 +41,9 @@ def explore(
     watched expression and pattern has been found: the space is then incomplete (`settled`)
     but the findings are exactly those of the full search, since both run in the same order."""
     options = options or CheckOptions()
-    run = _Run(model, compile_model(model), options, watch or Watch())
+    watch = watch or Watch()
+    inline = not keep_edges and not watch.steps  # only such a search runs the inlined loop
+    run = _Run(model, compile_model(model, inline_search=inline), options, watch)
     if run.compiled.search is not None and not keep_edges and not run.pending_steps:
         _inlined(run, stop_when_settled)
     else:
