@@ -34,8 +34,9 @@ from itertools import combinations
 
 import z3
 
-from checker.core.semantics import RangeViolation, State, apply, evaluate
+from checker.core.semantics import State
 from checker.core.show_expr import show
+from checker.symbolic import pystep
 from checker.symbolic.decode import read_state
 from checker.symbolic.encode import Encoding, StateVars
 from dsl.model import (
@@ -104,25 +105,21 @@ class _Vocabulary:
         ints = [i for i, t in enumerate(self.types) if isinstance(t, IntType)]
         self.amounts = ints if len(ints) <= MAX_AMOUNTS else []
         self._moves: dict[State, list[tuple[State, tuple[bool, ...]]]] = {}
+        self._successors: pystep.Moves | None = None  # generated when first asked for
 
     def moves(self, state: State) -> list[tuple[State, tuple[bool, ...]]]:
         """The successors of `state` by the reference semantics, each with which history
         patterns its step matches (computed once per state: runs revisit states often)."""
         found = self._moves.get(state)
         if found is None:
-            model, found = self.enc.model, []
-            for k, rule in enumerate(model.rules):
-                if not evaluate(rule.guard, state):
-                    continue
-                try:
-                    after = apply(model, rule, state)
-                except RangeViolation:
-                    continue
-                marks = tuple(
-                    bool(evaluate(self.enc.residual(p, k), state)) for p in self.histories
-                )
-                found.append((after, marks))
-            self._moves[state] = found
+            if self._successors is None:
+                enc = self.enc
+                marks = [
+                    [enc.residual(p, k) for p in self.histories]
+                    for k in range(len(enc.model.rules))
+                ]
+                self._successors = pystep.moves(enc.model, marks)
+            found = self._moves[state] = self._successors(state)
         return found
 
     def ref(self, i: int) -> SlotRef:
