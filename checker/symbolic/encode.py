@@ -92,6 +92,14 @@ class Encoding:
             {"rule": r.rule, "actor": r.actor, "kind": r.kind} for r in model.rules
         )
         self._residuals: dict[tuple[int, Expr], Expr] = {}
+        # the constants' Python class and sort, per slot, for `state`
+        self._makers: tuple[tuple[str, type[z3.ExprRef], z3.SortRef], ...] = tuple(
+            (slot.name, *self._maker(slot.type, e))
+            for slot, e in zip(model.slots, self.slot_enum, strict=True)
+        )
+        # expressions built over `cur` (by node identity, the node kept alive with its term):
+        # guards, properties and dead ends share their parts, built once
+        self._over_cur: dict[int, tuple[Expr, z3.ExprRef]] = {}
         # the templates every step is instantiated from
         self._substitutions: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         self.cur = self.state("cur")
@@ -157,18 +165,21 @@ class Encoding:
 
     # ------------------------------------------------------------------ states
 
+    def _maker(self, t: Type, e: _Enum | None) -> tuple[type[z3.ExprRef], z3.SortRef]:
+        if isinstance(t, BoolType):
+            return z3.BoolRef, z3.BoolSort(self.ctx)
+        if e is not None:
+            return z3.DatatypeRef, e.sort
+        return z3.ArithRef, z3.IntSort(self.ctx)
+
     def state(self, tag: str) -> StateVars:
-        """Fresh constants for one state; `tag` keeps names unique within a solver."""
-        out: list[z3.ExprRef] = []
-        for slot, e in zip(self.model.slots, self.slot_enum, strict=True):
-            name = f"{slot.name}@{tag}"
-            if isinstance(slot.type, BoolType):
-                out.append(z3.Bool(name, self.ctx))
-            elif e is not None:
-                out.append(z3.Const(name, e.sort))
-            else:
-                out.append(z3.Int(name, self.ctx))
-        return tuple(out)
+        """Fresh constants for one state; `tag` keeps names unique within a solver. Made by
+        direct C calls (`z3.Bool` and the like rebuild the sort for every constant)."""
+        ctx, ref = self.ctx, self.ctx.ref()
+        return tuple(
+            cls(z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, f"{name}@{tag}"), sort.ast), ctx)
+            for name, cls, sort in self._makers
+        )
 
     def solver(self) -> z3.Solver:
         """A solver for the engine's ground queries (runs, steps, candidates), tuned for them:
@@ -380,6 +391,22 @@ class Encoding:
         sort: z3.SortRef | None = None,
     ) -> z3.ExprRef:
         """`sort`: the enumeration sort a name literal must take (from its context)."""
+        if s is self.cur and label is None and sort is None:
+            found = self._over_cur.get(id(e))
+            if found is not None and found[0] is e:
+                return found[1]
+            out = self._make(e, s, label, sort)
+            self._over_cur[id(e)] = (e, out)
+            return out
+        return self._make(e, s, label, sort)
+
+    def _make(
+        self,
+        e: Expr,
+        s: Sequence[z3.ExprRef],
+        label: Label | None = None,
+        sort: z3.SortRef | None = None,
+    ) -> z3.ExprRef:
         build = self._build
         match e:
             case Lit(value=v):
