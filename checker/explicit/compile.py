@@ -75,7 +75,7 @@ def always(_: Code) -> bool:
 class CompiledModel:
     model: Model
     source: str  # the generated module, for debugging and tests
-    expand: Callable[[Code], Successors]
+    _expand: list[Callable[[Code], Successors]] = field(repr=False)  # [] until first asked
     final: Predicate | None
     timed: bool
     width: int  # the model's slots; a timed state has one clock per deadline rule after them
@@ -85,6 +85,16 @@ class CompiledModel:
     # (None also when `compile_model` was told the search will not use it)
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
+
+    @property
+    def expand(self) -> Callable[[Code], Successors]:
+        """`expand(state)` (see the module docstring). A model compiled with its inlined loop
+        gets it on first use: the loop is all a safety check runs, so most never need it."""
+        if not self._expand:
+            builder = _ModuleBuilder(self.model)
+            builder.add_expand(self.timed)
+            self._expand.append(builder.load()["expand"])  # type: ignore[arg-type]
+        return self._expand[0]
 
     def predicate(self, e: Expr) -> Predicate:
         """The compiled form of `e` (compiled on demand if the model did not mention it)."""
@@ -114,17 +124,19 @@ def compile_model(model: Model, inline_search: bool = True) -> CompiledModel:
     """Generate and load the model's step function and property predicates (once).
 
     `inline_search=False` leaves out the inlined loop (`search` is then None): a search that
-    keeps edges or watches steps does not use it, and generating it costs as much as `expand`."""
+    keeps edges or watches steps does not use it. With the loop, `expand` is generated only if
+    asked for: each costs as much to generate as the other."""
     require_finite(model)
     exprs, patterns = _property_parts(model)
     if model.final is not None:
         exprs.insert(0, model.final)
     builder = _ModuleBuilder(model)
     timed = is_timed(model)
-    builder.add_expand(timed)
     inlined = inline_search and not timed
     if inlined:
         builder.add_search()
+    else:
+        builder.add_expand(timed)
     pred_names = {e: builder.add_predicate(e) for e in exprs}
     pattern_names = {p: builder.add_pattern(p) for p in patterns}
     ns = builder.load()
@@ -132,7 +144,7 @@ def compile_model(model: Model, inline_search: bool = True) -> CompiledModel:
     return CompiledModel(
         model=model,
         source=builder.source,
-        expand=ns["expand"],  # type: ignore[arg-type]
+        _expand=[] if inlined else [ns["expand"]],  # type: ignore[list-item]
         search=ns["search"] if inlined else None,  # type: ignore[arg-type]
         final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,

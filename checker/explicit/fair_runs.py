@@ -163,8 +163,10 @@ def find_fair_run(space: StateSpace, goal: Goal, sources: list[Source]) -> FairR
     for k, sid in enumerate(region.order):
         position[sid] = k
     ordered = sorted(components(space, region), key=lambda c: min(position[v] for v in c))
+    bit = [1 << k if k in fair else 0 for k in range(space.time_rule + 1)]
+    members = bytearray(len(space.states))  # cleared again after each component
     for comp in ordered:  # (b) a fair cycle, nearest first
-        if _is_fair(space, region, comp, fair):
+        if _is_fair(region, comp, bit, members):
             entry = min(comp, key=lambda v: position[v])
             path = region.path_to(entry)
             loop_start = len(path) - 1
@@ -251,12 +253,11 @@ def components(space: StateSpace, region: Region) -> list[list[int]]:
     return out
 
 
-def _is_fair(space: StateSpace, region: Region, comp: list[int], fair: set[int]) -> bool:
+def _is_fair(region: Region, comp: list[int], bit: list[int], members: bytearray) -> bool:
     """Every fair action is disabled somewhere in `comp` or taken by an edge inside it. (Fair
-    actions are bits of an int: one pass over the component's edges, no sets per state.)"""
+    actions are the bits of `bit`, per rule index: one pass over the component's edges, no
+    sets per state; `members` is all zero on entry and on return.)"""
     start, rule, dst, allowed = region.start, region.rule, region.dst, region.allowed
-    bit = [1 << k if k in fair else 0 for k in range(space.time_rule + 1)]
-    members = bytearray(len(space.states))
     for v in comp:
         members[v] = 1
     always_on = sum(bit)
@@ -270,7 +271,9 @@ def _is_fair(space: StateSpace, region: Region, comp: list[int], fair: set[int])
                 taken |= b
         always_on &= here
         if not always_on & ~taken:
-            return True
+            break
+    for v in comp:
+        members[v] = 0
     return not always_on & ~taken
 
 
