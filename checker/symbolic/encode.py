@@ -82,6 +82,7 @@ class Encoding:
         self.false = z3.BoolVal(False, self.ctx)
         self._enums: dict[tuple[str, tuple[str, ...]], _Enum] = {}
         self._by_sort: dict[str, _Enum] = {}
+        self._by_sort_id: dict[int, _Enum] = {}  # the same, by the sort's id (no printing)
         taken: set[str] = set()
         for name, values in model.sets:
             self._enum(EnumType(name, values), taken)
@@ -119,6 +120,7 @@ class Encoding:
             found = _Enum(self.ctx, name, t.values, taken)
             self._enums[key] = found
             self._by_sort[name] = found
+            self._by_sort_id[z3.Z3_get_sort_id(self.ctx.ref(), found.sort.ast)] = found
         return found
 
     def _keys_enum(self, keys: tuple[str, ...]) -> _Enum:
@@ -417,7 +419,7 @@ class Encoding:
                 if isinstance(key, Lit):
                     return s[first + keys.index(key.value)]
                 k = build(key, s, label, self._keys_enum(keys).sort)
-                consts = self.enum_of_sort(k.sort())
+                consts = self._consts_of(k)
                 out = s[first + len(keys) - 1]
                 for n in range(len(keys) - 2, -1, -1):
                     c = consts[keys[n]] if consts is not None else self.value(keys[n])
@@ -429,7 +431,7 @@ class Encoding:
                 return -build(o, s, label)
             case In(operand=o, values=values):
                 x = build(o, s, label)
-                consts = self.enum_of_sort(x.sort())
+                consts = self._consts_of(x)
                 if consts is not None:  # a name the enum lacks is never its value
                     return self.any([x == consts[v] for v in values if v in consts])
                 return self.any([x == self.value(v) for v in values])
@@ -449,17 +451,26 @@ class Encoding:
                 if isinstance(left, Lit) and isinstance(left.value, str):
                     left, right = right, left  # `==` and `!=` are the only operators on names
                 a = build(left, s, label)
-                hint = self._enum_sort(a)
-                if hint is not None and isinstance(right, Lit):
-                    consts = self.enum_of_sort(hint)
-                    if consts is not None and right.value not in consts:  # never its value
-                        return z3.BoolVal(op == "!=", self.ctx)
-                return self._binary(op, a, build(right, s, label, hint))
+                ea = self._enum_of(a)
+                if ea is not None and isinstance(right, Lit) and right.value not in ea.const:
+                    return z3.BoolVal(op == "!=", self.ctx)  # never its value
+                return self._binary(op, a, build(right, s, label, None if ea is None else ea.sort))
             case _:
                 assert_never(e)
 
+    def _enum_of(self, x: z3.ExprRef) -> _Enum | None:
+        """The enumeration `x` takes its values from, if any: found by the sort's id, by two
+        C calls (`x.sort()` makes a Python object, `name()` prints it)."""
+        ref = self.ctx.ref()
+        return self._by_sort_id.get(z3.Z3_get_sort_id(ref, z3.Z3_get_sort(ref, x.as_ast())))
+
+    def _consts_of(self, x: z3.ExprRef) -> dict[str, z3.ExprRef] | None:
+        e = self._enum_of(x)
+        return None if e is None else e.const
+
     def _enum_sort(self, x: z3.ExprRef) -> z3.SortRef | None:
-        return x.sort() if self.enum_of_sort(x.sort()) is not None else None
+        e = self._enum_of(x)
+        return None if e is None else e.sort
 
     def _binary(self, op: str, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
         match op:
