@@ -72,6 +72,14 @@ class _Enum:
         self.by_id: dict[int, str] = {c.get_id(): v for v, c in self.const.items()}
 
 
+def assert_all(solver: z3.Solver, *terms: z3.BoolRef) -> None:
+    """`solver.add(*terms)` for terms that are Boolean already, by one C call each (the
+    wrapper casts every term to Bool in Python first)."""
+    ref = solver.ctx.ref()
+    for t in terms:
+        z3.Z3_solver_assert(ref, solver.solver, t.as_ast())
+
+
 class Encoding:
     """One model's Z3 vocabulary; each instance owns a fresh Z3 context."""
 

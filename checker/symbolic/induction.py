@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import z3
 
-from checker.symbolic.encode import Encoding, StateVars
+from checker.symbolic.encode import Encoding, StateVars, assert_all
 from checker.symbolic.unroll import Path
 from dsl.model import Expr
 
@@ -49,13 +49,13 @@ class InductionStep:
         """`not bad` is proven invariant: assert it on every state of the step case."""
         self._lemmas.append(bad)
         for s, h in zip(self.path.states, self.path.hist, strict=True):
-            self.path.solver.add(z3.Not(bad(s, h)))
+            assert_all(self.path.solver, z3.Not(bad(s, h)))
 
     def _extend(self) -> None:
         self.path.extend()
         s, h = self.path.states[-1], self.path.hist[-1]
         for bad in self._lemmas:
-            self.path.solver.add(z3.Not(bad(s, h)))
+            assert_all(self.path.solver, z3.Not(bad(s, h)))
 
     def check(
         self, key: int, bad: BadCondition, k: int, timeout_ms: int | None
@@ -68,18 +68,18 @@ class InductionStep:
         if literal is None:
             literal = z3.Bool(f"assume{key}", self.enc.ctx)
         for i in range(covered, k):
-            path.solver.add(z3.Implies(literal, z3.Not(bad(path.states[i], path.hist[i]))))
+            assert_all(path.solver, z3.Implies(literal, z3.Not(bad(path.states[i], path.hist[i]))))
         self._assumed[key] = (literal, k)
         goal = z3.Bool(f"goal{self._fresh}", self.enc.ctx)
         self._fresh += 1
-        path.solver.add(z3.Implies(goal, bad(path.states[k], path.hist[k])))
+        assert_all(path.solver, z3.Implies(goal, bad(path.states[k], path.hist[k])))
         if timeout_ms is not None:
             path.solver.set("timeout", max(1, timeout_ms))
         while True:
             result = path.solver.check(literal, goal)
             if result != z3.sat or not self._refine(k):
                 break
-        path.solver.add(z3.Not(goal))
+        assert_all(path.solver, z3.Not(goal))
         return result
 
     def _refine(self, k: int) -> bool:
@@ -110,4 +110,4 @@ class InductionStep:
         if (i, j) in self._distinct:
             raise AssertionError("simple-path refinement did not take effect")
         self._distinct.add((i, j))
-        self.path.solver.add(self._differ(i, j))
+        assert_all(self.path.solver, self._differ(i, j))

@@ -37,7 +37,7 @@ import z3
 
 from checker.symbolic import chc, houdini
 from checker.symbolic.decode import read_run, state_term
-from checker.symbolic.encode import Encoding
+from checker.symbolic.encode import Encoding, assert_all
 from checker.symbolic.induction import InductionStep
 from checker.symbolic.invariant import recheck, to_expr
 from checker.symbolic.unroll import Path
@@ -213,7 +213,7 @@ class _Schedule:
         goal = z3.Bool(f"goal{self._goal}", self.enc.ctx)
         self._goal += 1
         solver = self.bmc.solver
-        solver.add(z3.Implies(goal, cond))
+        assert_all(solver, z3.Implies(goal, cond))
         ms = self.clock.remaining_ms()
         if ms is not None:
             solver.set("timeout", ms)
@@ -241,7 +241,7 @@ class _Schedule:
                     read_run(enc, self.bmc.solver.model(), self.bmc.states, self.bmc.labels)
                 )
                 p.hits[-1] = (p.hits[-1][0][: d + 1], p.hits[-1][1][:d])
-            self.bmc.solver.add(z3.Not(self._last_goal))
+            assert_all(self.bmc.solver, z3.Not(self._last_goal))
             if result == z3.unsat:
                 break
         self._searched(i, d)

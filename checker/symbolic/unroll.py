@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import z3
 
-from checker.symbolic.encode import Encoding, StateVars
+from checker.symbolic.encode import Encoding, StateVars, assert_all
 from dsl.model import Expr
 
 
@@ -40,24 +40,24 @@ class Path:
         enc, k = self.enc, len(self.states)
         s = enc.state(f"{self.tag}{k}")
         h = {p: z3.Bool(f"h{n}@{self.tag}{k}", enc.ctx) for n, p in enumerate(self.histories)}
-        add = self.solver.add
-        add(enc.well_typed(s))
+        solver = self.solver
+        assert_all(solver, enc.well_typed(s))
         if k == 0:
             if self.initial:
-                add(enc.init(s))
+                assert_all(solver, enc.init(s))
                 for bit in h.values():
-                    add(z3.Not(bit))
+                    assert_all(solver, z3.Not(bit))
         else:
             prev, before = self.states[-1], self.hist[-1]
             label = enc.label(f"{self.tag}{k - 1}")
             self.labels.append(label)
-            add(enc.transition(prev, label, s))
+            assert_all(solver, enc.transition(prev, label, s))
             for p, bit in h.items():
-                add(bit == z3.Or(before[p], enc.label_matches(p, prev, label)))
+                assert_all(solver, bit == z3.Or(before[p], enc.label_matches(p, prev, label)))
         if self.simple:
             for j, other in enumerate(self.states):
                 diff = [enc.distinct(other, s)]
                 diff += [self.hist[j][p] != h[p] for p in self.histories]
-                add(enc.any(diff))
+                assert_all(solver, enc.any(diff))
         self.states.append(s)
         self.hist.append(h)
