@@ -101,6 +101,7 @@ class Encoding:
             {"rule": r.rule, "actor": r.actor, "kind": r.kind} for r in model.rules
         )
         self._residuals: dict[tuple[int, Expr], Expr] = {}
+        self._bool = z3.BoolSort(self.ctx)
         # the constants' Python class and sort, per slot, for `state`
         self._makers: tuple[tuple[str, type[z3.ExprRef], z3.SortRef], ...] = tuple(
             (slot.name, *self._maker(slot.type, e))
@@ -177,7 +178,7 @@ class Encoding:
 
     def _maker(self, t: Type, e: _Enum | None) -> tuple[type[z3.ExprRef], z3.SortRef]:
         if isinstance(t, BoolType):
-            return z3.BoolRef, z3.BoolSort(self.ctx)
+            return z3.BoolRef, self._bool
         if e is not None:
             return z3.DatatypeRef, e.sort
         return z3.ArithRef, z3.IntSort(self.ctx)
@@ -190,6 +191,12 @@ class Encoding:
             cls(z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, f"{name}@{tag}"), sort.ast), ctx)
             for name, cls, sort in self._makers
         )
+
+    def boolean(self, name: str) -> z3.BoolRef:
+        """The Boolean constant `name`, by direct C calls (`z3.Bool` makes the sort anew)."""
+        ref = self.ctx.ref()
+        const = z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, name), self._bool.ast)
+        return z3.BoolRef(const, self.ctx)
 
     def solver(self) -> z3.Solver:
         """A solver for the engine's ground queries (runs, steps, candidates), tuned for them:

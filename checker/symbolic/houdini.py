@@ -194,7 +194,7 @@ def strengthen(
     solver.add(enc.well_typed(s), enc.well_typed(t), enc.transition(s, label, t))
     for p, a, b in zip(vocab.histories, hs, ht, strict=True):
         solver.add(b == z3.Or(a, enc.label_matches(p, s, label)))
-    lits = [z3.Bool(f"cand{n}", enc.ctx) for n in range(len(cands))]
+    lits = [enc.boolean(f"cand{n}") for n in range(len(cands))]
     now, not_now = _formulas(vocab, cands, (*s, *hs))
     _, not_then = _formulas(vocab, cands, (*t, *ht))
     ref = enc.ctx.ref()

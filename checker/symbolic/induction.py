@@ -66,11 +66,11 @@ class InductionStep:
             self._extend()
         literal, covered = self._assumed.get(key, (None, 0))
         if literal is None:
-            literal = z3.Bool(f"assume{key}", self.enc.ctx)
+            literal = self.enc.boolean(f"assume{key}")
         for i in range(covered, k):
             assert_all(path.solver, z3.Implies(literal, z3.Not(bad(path.states[i], path.hist[i]))))
         self._assumed[key] = (literal, k)
-        goal = z3.Bool(f"goal{self._fresh}", self.enc.ctx)
+        goal = self.enc.boolean(f"goal{self._fresh}")
         self._fresh += 1
         assert_all(path.solver, z3.Implies(goal, bad(path.states[k], path.hist[k])))
         if timeout_ms is not None:

@@ -210,7 +210,7 @@ class _Schedule:
             self._bounded(i, d, bads[i])
 
     def _check(self, cond: z3.BoolRef) -> z3.CheckSatResult:
-        goal = z3.Bool(f"goal{self._goal}", self.enc.ctx)
+        goal = self.enc.boolean(f"goal{self._goal}")
         self._goal += 1
         solver = self.bmc.solver
         assert_all(solver, z3.Implies(goal, cond))

@@ -39,7 +39,7 @@ class Path:
         """Add the next state (and, after the first, the step leading to it)."""
         enc, k = self.enc, len(self.states)
         s = enc.state(f"{self.tag}{k}")
-        h = {p: z3.Bool(f"h{n}@{self.tag}{k}", enc.ctx) for n, p in enumerate(self.histories)}
+        h = {p: enc.boolean(f"h{n}@{self.tag}{k}") for n, p in enumerate(self.histories)}
         solver = self.solver
         assert_all(solver, enc.well_typed(s))
         if k == 0:
