@@ -441,7 +441,8 @@ class Encoding:
                     out = z3.If(k == c, s[first + n], out)
                 return out
             case Not(operand=o):
-                return z3.Not(build(o, s, label))
+                x = build(o, s, label)
+                return z3.BoolRef(z3.Z3_mk_not(self.ctx.ref(), x.as_ast()), self.ctx)
             case Neg(operand=o):
                 return -build(o, s, label)
             case In(operand=o, values=values):
@@ -490,23 +491,31 @@ class Encoding:
     def _binary(self, op: str, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
         match op:
             case "and":
-                return z3.And(a, b)
+                return self._nary(z3.Z3_mk_and, [a, b])
             case "or":
-                return z3.Or(a, b)
+                return self._nary(z3.Z3_mk_or, [a, b])
             case "implies":
-                return z3.Implies(a, b)
+                ref = self.ctx.ref()
+                return z3.BoolRef(z3.Z3_mk_implies(ref, a.as_ast(), b.as_ast()), self.ctx)
             case _ if op in STRICT_OPERATORS:
                 return STRICT_OPERATORS[op](a, b)
         raise ValueError(f"unknown operator {op}")
 
     def all(self, parts: Sequence[z3.BoolRef]) -> z3.BoolRef:
-        parts = [p for p in parts if not z3.is_true(p)]
+        true = self.true.ast.value  # terms are shared: `true` is one node, known by address
+        parts = [p for p in parts if p.ast.value != true]
         if not parts:
             return self.true
-        return parts[0] if len(parts) == 1 else z3.And(*parts)
+        return parts[0] if len(parts) == 1 else self._nary(z3.Z3_mk_and, parts)
 
     def any(self, parts: Sequence[z3.BoolRef]) -> z3.BoolRef:
-        parts = [p for p in parts if not z3.is_false(p)]
+        false = self.false.ast.value
+        parts = [p for p in parts if p.ast.value != false]
         if not parts:
             return self.false
-        return parts[0] if len(parts) == 1 else z3.Or(*parts)
+        return parts[0] if len(parts) == 1 else self._nary(z3.Z3_mk_or, parts)
+
+    def _nary(self, make: Any, parts: Sequence[z3.BoolRef]) -> z3.BoolRef:
+        """`z3.And` or `z3.Or` of Boolean terms by one C call (the wrappers cast each part)."""
+        arr = (z3.Ast * len(parts))(*(p.as_ast() for p in parts))
+        return z3.BoolRef(make(self.ctx.ref(), len(parts), arr), self.ctx)
