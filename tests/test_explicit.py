@@ -41,6 +41,7 @@ from dsl.model import (
 )
 from tests import naive_bfs
 from tests.handmade import Builder, and_, eq, hanoi, ite, jugs, not_, op, step
+from tests.spaces import ANY_STEP, assert_same_space
 
 STAGE = EnumType("stage", ("start", "decided", "returned", "closed"))
 
@@ -475,29 +476,27 @@ SAFETY_ONLY = (Invariant, Reachable, NeverStep)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models(), st.sampled_from([None, 1, 3, 7]))
 def test_every_search_loop_finds_the_same_space(model, limit) -> None:  # noqa: ANN001
-    """The model's inlined loop (no edges, states watched), the generic loop without edges
-    (a step pattern watched forces it) and the generic loop with edges agree on everything
-    but the edges, at a state limit too; what they watch is what a scan afterwards finds;
-    and stopping at the first violation changes no verdict of a safety-only model."""
+    """The model's inlined loop (with and without edges) and the generic loop over `expand`
+    (a step pattern watched forces it) agree on everything, at a state limit too; what they
+    watch is what a scan afterwards finds; and stopping at the first violation changes no
+    verdict of a safety-only model."""
     options = CheckOptions(max_states=limit or 1_000_000)
     watch, _ = plan(model)
     steps = Watch(
         watch.states,
         tuple(p.form.pattern for p in model.properties if isinstance(p.form, NeverStep)),
     )
-    full = explore(model, options)
+    full = explore(model, options)  # inlined, with edges
+    generic_full = explore(model, options, Watch(steps.states, (*steps.steps, ANY_STEP)))
     inlined = explore(model, options, watch, keep_edges=False)
     generic = explore(model, options, steps, keep_edges=False)
-    # untimed, no edges, no step watched: `inlined` ran the model's own loop
+    assert full.compiled.search is not None and full.compiled.search_keeps_edges
+    assert generic_full.compiled.search is None  # the generic loop ran
     assert (inlined.compiled.search is not None) == (not watch.steps)
-    assert full.compiled.search is None  # a search that keeps edges does not generate it
+    assert_same_space(generic_full, full, edges=True)
+    assert full.transitions == len(full.edge_dst)
     for other in (inlined, generic):
-        assert other.codes == full.codes and other.index == full.index
-        assert other.parent == full.parent and other.via == full.via
-        assert other.deadlocked == full.deadlocked and other.range_hits == full.range_hits
-        assert (other.expanded, other.stopped) == (full.expanded, full.stopped)
-        assert other.transitions == full.transitions == len(full.edge_dst)
-        assert not other.edge_dst
+        assert_same_space(other, full, edges=False)
     for space in (inlined, generic):
         assert space.watched is not None
         for (e, wanted), found in space.watched.first_state.items():

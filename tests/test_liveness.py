@@ -18,6 +18,7 @@ from checker.explicit.fair_runs import Region as _Region
 from checker.explicit.fair_runs import components as _components
 from checker.explicit.graph import to_networkx
 from checker.explicit.search import check, explore
+from checker.explicit.space import Watch
 from dsl.frontend import compile_file, compile_text
 from dsl.model import (
     BOOL,
@@ -35,8 +36,10 @@ from dsl.model import (
 )
 from tests import naive_live
 from tests.handmade import Builder, and_, eq, ite, not_, op
+from tests.spaces import ANY_STEP, assert_same_space
 
 MODELS = Path(__file__).parent / "models"
+ROOT = Path(__file__).parent.parent
 STAGE = EnumType("stage", ("pending", "decided"))
 
 
@@ -398,3 +401,36 @@ def test_prc_liveness_expectations() -> None:
     found = verdicts(front.model)
     for prop in ("ruling_follows_docketing", "ruling_within_30_days"):
         assert found[prop].status.value == expected(front.model)[prop], found[prop].note
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timed_models(), st.sampled_from([None, 1, 4, 9]), st.booleans())
+def test_inlined_timed_loop_finds_the_generic_space(
+    model: Model, limit: int | None, edges: bool
+) -> None:
+    """With clocks and time steps, the inlined loop (`CompiledModel.search`) and the generic
+    loop over `expand` (forced by watching a step pattern) find the same states, steps and
+    edges, at a state limit too."""
+    options = CheckOptions(max_states=limit or 1_000_000)
+    inlined = explore(model, options, keep_edges=edges)
+    generic = explore(model, options, Watch((), (ANY_STEP,)), keep_edges=edges)
+    assert inlined.compiled.search is not None and generic.compiled.search is None
+    assert_same_space(inlined, generic, edges)
+
+
+@pytest.mark.parametrize(
+    "path", ["cases/de/zpo_717.rev", "cases/prc/current.rev", "cases/prc/statute_only.rev"]
+)
+@pytest.mark.parametrize("cut", [False, True])
+def test_inlined_loop_finds_the_generic_space_on_cases(path: str, cut: bool) -> None:
+    """The same on shipped cases, whole and cut by a state limit at half their states: every
+    state, step and edge."""
+    model = compile_file(str(ROOT / path)).model
+    assert model is not None
+    options = CheckOptions()
+    if cut:
+        options = CheckOptions(max_states=len(explore(model).codes) // 2)
+    inlined = explore(model, options)
+    generic = explore(model, options, Watch((), (ANY_STEP,)))
+    assert_same_space(inlined, generic, edges=True)
+    assert inlined.stopped is (Method.STATE_LIMIT if cut else None)

@@ -81,15 +81,15 @@ class CompiledModel:
     width: int  # the model's slots; a timed state has one clock per deadline rule after them
     time_rule: int  # the rule index of the time step (= len(model.rules)); never a rule
     layout: Layout
-    search: Callable[..., tuple[int, int, int, int]] | None  # the inlined BFS (untimed models)
-    # (None also when `compile_model` was told the search will not use it)
+    search: Callable[..., tuple[int, int, int, int]] | None  # the inlined BFS, if asked for
+    search_keeps_edges: bool  # the inlined BFS records edges
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
 
     @property
     def expand(self) -> Callable[[Code], Successors]:
         """`expand(state)` (see the module docstring). A model compiled with its inlined loop
-        gets it on first use: the loop is all a safety check runs, so most never need it."""
+        gets it on first use: the loop is all a search without step watches runs."""
         if not self._expand:
             builder = _ModuleBuilder(self.model)
             builder.add_expand(self.timed)
@@ -120,21 +120,24 @@ class CompiledModel:
         return builder.load()["watch"]  # type: ignore[return-value]
 
 
-def compile_model(model: Model, inline_search: bool = True) -> CompiledModel:
+def compile_model(
+    model: Model, inline_search: bool = True, keep_edges: bool = False
+) -> CompiledModel:
     """Generate and load the model's step function and property predicates (once).
 
-    `inline_search=False` leaves out the inlined loop (`search` is then None): a search that
-    keeps edges or watches steps does not use it. With the loop, `expand` is generated only if
-    asked for: each costs as much to generate as the other."""
+    With `inline_search` the module has the search loop with the step function inlined
+    (`search`, recording edges if `keep_edges`), and `expand` is generated only if asked for:
+    each costs as much to generate as the other. Without it, `search` is None (a search that
+    watches steps runs the generic loop over `expand`)."""
     require_finite(model)
     exprs, patterns = _property_parts(model)
     if model.final is not None:
         exprs.insert(0, model.final)
     builder = _ModuleBuilder(model)
     timed = is_timed(model)
-    inlined = inline_search and not timed
+    inlined = inline_search
     if inlined:
-        builder.add_search()
+        builder.add_search(timed, keep_edges)
     else:
         builder.add_expand(timed)
     pred_names = {e: builder.add_predicate(e) for e in exprs}
@@ -146,6 +149,7 @@ def compile_model(model: Model, inline_search: bool = True) -> CompiledModel:
         source=builder.source,
         _expand=[] if inlined else [ns["expand"]],  # type: ignore[list-item]
         search=ns["search"] if inlined else None,  # type: ignore[arg-type]
+        search_keeps_edges=inlined and keep_edges,
         final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,
         width=len(model.slots),
@@ -299,35 +303,41 @@ class _ModuleBuilder:
         result = " | ".join([f"(s & {keep})", *([str(constant)] if constant else []), *parts])
         return body, checks, result if updates else "s"
 
-    def add_search(self) -> None:
+    def add_search(self, timed: bool, keep_edges: bool) -> None:
         """`search(...)`: the breadth-first loop of `checker.explicit.search.explore` with the
-        step function inlined, for an untimed search that keeps no edges and watches no step
-        patterns (the common safety check): no successor list, no call per state. Arguments
-        and results are those of `explore`'s loop; it returns (next state to expand, states
-        found, transitions, why it stopped: 0 done, 1 state limit, 2 time limit, 3 settled);
-        `watch` (`CompiledModel.watcher`) is asked about the `pending` bits per state, and
-        what it finds is appended to `found` as (state id, bits)."""
+        step function inlined, for a search that watches no step patterns: no successor list,
+        no call per state. Arguments and results are those of `explore`'s loop; it returns
+        (next state to expand, states found, transitions, why it stopped: 0 done, 1 state
+        limit, 2 time limit, 3 settled); `watch` (`CompiledModel.watcher`) is asked about the
+        `pending` bits per state, and what it finds is appended to `found` as (state id,
+        bits). `keep_edges` records each state's edges as a row of the compressed arrays (a
+        row cut short by the state limit is dropped); `timed` adds the clocks and the time
+        step (`_add_time`: the clock arithmetic is the same)."""
         rules = self.model.rules
         guards = [r.guard for r in rules]
         updates = [u.value for r in rules for u in r.updates]
         hoisted, temps = self.py.hoist([*guards, *updates], guards, {}, "t")
         self.py.namespace["_monotonic"] = time.monotonic
+        clocked = timed and bool(self.layout.clocks)
+        keep, own = self._clock_tables() if clocked else ("", [])
+        if clocked:
+            self._add_due()
         self.lines += [
             "def search(codes, index, parent, via, deadlocked, hits, i, n, max_states, deadline,"
-            " watch, pending, found, stop):",
+            " watch, pending, found, stop, edge_start, edge_rule, edge_dst):",
             "    add_code, add_parent, add_via = codes.append, parent.append, via.append",
+            "    lookup = index.setdefault",
+            "    add_rule, add_dst, close = edge_rule.append, edge_dst.append, edge_start.append",
             "    transitions = 0",
             "    while i < n:",
             "        if deadline is not None and not i & 1023 and _monotonic() >= deadline:",
             "            return i, n, transitions, 2",
             "        s = codes[i]",
-            "        settled = False",
             "        if pending:",
             "            hit = watch(s, pending)",
             "            if hit:",
             "                found.append((i, hit))",
             "                pending &= ~hit",
-            "                settled = stop and not pending",
             "        m = e = 0",
         ]
         self.lines += [f"        {line}" for line in hoisted]
@@ -343,27 +353,70 @@ class _ModuleBuilder:
                 self.lines.append("                e = 1")
                 self.lines.append("            else:")
                 pad += "    "
-            self.lines += [
-                f"{pad}m += 1",
-                f"{pad}t = {result}",
-                f"{pad}if t not in index:",
-                f"{pad}    if n >= max_states:",
-                f"{pad}        return i, n, transitions, 1",
-                f"{pad}    index[t] = n",
-                f"{pad}    n += 1",
-                f"{pad}    add_code(t)",
-                f"{pad}    add_parent(i)",
-                f"{pad}    add_via({k})",
-            ]
+            self.lines.append(f"{pad}m += 1")
+            self.lines.append(f"{pad}t = {result}")
+            if clocked:
+                self.lines.append(f"{pad}t = t & {keep} & {own[k]}")
+            self._add_visit(pad, str(k), keep_edges)
+        if timed:
+            self._add_time_step(keep_edges)
         self.lines += [
             "        if not m and not e:",
             "            deadlocked.append(i)",
             "        transitions += m",
+        ]
+        if keep_edges:
+            self.lines.append("        close(len(edge_dst))")
+        self.lines += [
             "        i += 1",
-            "        if settled:",
+            "        if stop and not pending:",
             "            return i, n, transitions, 3",
             "    return i, n, transitions, 0",
         ]
+
+    def _add_visit(self, pad: str, rule: str, keep_edges: bool, time_step: bool = False) -> None:
+        """The successor `t` of state `i` by rule index `rule`: numbered if new (or, at the
+        state limit, the search stops, dropping the state's unfinished row), and recorded.
+        A state with no discrete step counts as deadlocked even if the limit cuts its time
+        step short, as in `explore`'s generic loop."""
+        self.lines += [
+            f"{pad}j = lookup(t, n)",
+            f"{pad}if j == n:",
+            f"{pad}    if n >= max_states:",
+            f"{pad}        del index[t]",
+        ]
+        if time_step:
+            self.lines.append(f"{pad}        if not m and not e:")
+            self.lines.append(f"{pad}            deadlocked.append(i)")
+        if keep_edges:
+            self.lines += [
+                f"{pad}        del edge_rule[edge_start[-1]:]",
+                f"{pad}        del edge_dst[edge_start[-1]:]",
+            ]
+        self.lines += [
+            f"{pad}        return i, n, transitions, 1",
+            f"{pad}    n += 1",
+            f"{pad}    add_code(t)",
+            f"{pad}    add_parent(i)",
+            f"{pad}    add_via({rule})",
+        ]
+        if keep_edges:
+            self.lines += [f"{pad}add_rule({rule})", f"{pad}add_dst(j)"]
+
+    def _add_time_step(self, keep_edges: bool) -> None:
+        """The time step of the inlined loop: counted as a transition, never as a discrete
+        step (a state where only time passes is deadlocked)."""
+        pad = "        "
+        if not self.layout.clocks:
+            self.lines.append(f"{pad}if True:")
+            self.lines.append(f"{pad}    t = s")
+        else:
+            allowed, new = self._time_parts()
+            self.lines.append(f"{pad}on = due(s)")
+            self.lines.append(f"{pad}if {allowed}:")
+            self.lines.append(f"{pad}    t = {new}")
+        self._add_visit(pad + "    ", str(len(self.model.rules)), keep_edges, time_step=True)
+        self.lines.append(f"{pad}    transitions += 1")
 
     def _add_time(self) -> None:
         """The clocks of timed states (`checker.core.semantics`): a discrete step keeps the
@@ -371,10 +424,22 @@ class _ModuleBuilder:
         the time step (last) is allowed while every enabled deadline rule's clock is below its
         deadline and adds a day to each of them (zeroing the others)."""
         time_rule = len(self.model.rules)
-        clocks = self.layout.clocks
-        if not clocks:  # time passes freely: a self-loop on every state
+        if not self.layout.clocks:  # time passes freely: a self-loop on every state
             self.lines.append(f"    out.append(({time_rule}, s))")
             return
+        keep, _ = self._clock_tables()
+        self.lines += [
+            "    out = [(k, None if t is None else t & " + keep + " & _own[k]) for k, t in out]",
+            "    on = due(s)",
+        ]
+        allowed, new = self._time_parts()
+        self.lines.append(f"    if {allowed}:")
+        self.lines.append(f"        out.append(({time_rule}, {new}))")
+
+    def _clock_tables(self) -> tuple[str, list[int]]:
+        """The source of the mask of the clocks a step into `t` keeps running (those of the
+        deadline rules enabled in `t`), and per rule the mask that zeroes its own clock."""
+        clocks = self.layout.clocks
         index = {r.name: j for j, r in enumerate(deadline_rules(self.model))}
         model_mask, all_mask = self.layout.model_mask, self.layout.all_mask
         own = [
@@ -385,22 +450,19 @@ class _ModuleBuilder:
         if len(clocks) <= KEEP_TABLE_CLOCKS:
             table = [model_mask | _clock_bits(clocks, on) for on in range(1 << len(clocks))]
             self.py.namespace["_keep"] = tuple(table)
-            keep = "_keep[due(t)]"
-        else:
-            self.py.namespace["_clock_bits"] = _clock_bits
-            self.py.namespace["_clocks"] = clocks
-            keep = f"({model_mask} | _clock_bits(_clocks, due(t)))"
-        self.lines += [
-            "    out = [(k, None if t is None else t & " + keep + " & _own[k]) for k, t in out]",
-            "    on = due(s)",
-        ]
-        allowed, new = [], [f"(s & {model_mask})"]
-        for j, f in enumerate(clocks):
+            return "_keep[due(t)]", own
+        self.py.namespace["_clock_bits"] = _clock_bits
+        self.py.namespace["_clocks"] = clocks
+        return f"({model_mask} | _clock_bits(_clocks, due(t)))", own
+
+    def _time_parts(self) -> tuple[str, str]:
+        """Whether a day may pass in `s` (given `on = due(s)`), and the state after it."""
+        allowed, new = [], [f"(s & {self.layout.model_mask})"]
+        for j, f in enumerate(self.layout.clocks):
             c = self.py.raw(f)
             allowed.append(f"(not on & {1 << j} or {c} < {len(f.domain) - 1})")
             new.append(f"(({c} + 1) << {f.shift} if on & {1 << j} else 0)")
-        self.lines.append(f"    if {' and '.join(allowed)}:")
-        self.lines.append(f"        out.append(({time_rule}, {' | '.join(new)}))")
+        return " and ".join(allowed), " | ".join(new)
 
     def _add_due(self) -> None:
         """`due(s)`: bit j set when the j-th deadline rule instance's guard holds in `s`."""

@@ -36,15 +36,16 @@ def explore(
     """Breadth-first search from every initial state (in `initial_states` order).
 
     `keep_edges=False` records no edges (safety checks on the fly need none), only their
-    count; an untimed such search that watches no step pattern runs the model's inlined loop
-    (`CompiledModel.search`). With `stop_when_settled` the search ends as soon as every
+    count. A search that watches no step pattern runs the model's inlined loop
+    (`CompiledModel.search`); one that does, the generic loop over `expand` (both give the
+    same space: tests/test_explicit.py). With `stop_when_settled` the search ends as soon as every
     watched expression and pattern has been found: the space is then incomplete (`settled`)
     but the findings are exactly those of the full search, since both run in the same order."""
     options = options or CheckOptions()
     watch = watch or Watch()
-    inline = not keep_edges and not watch.steps  # only such a search runs the inlined loop
-    run = _Run(model, compile_model(model, inline_search=inline), options, watch)
-    if run.compiled.search is not None and not keep_edges and not run.pending_steps:
+    inline = not watch.steps  # a search watching steps runs the generic loop
+    run = _Run(model, compile_model(model, inline, keep_edges), options, watch)
+    if inline:
         _inlined(run, stop_when_settled)
     else:
         _generic(run, keep_edges, stop_when_settled)
@@ -156,6 +157,9 @@ def _inlined(run: _Run, stop_when_settled: bool) -> None:
         run.pending,
         run.found,
         stop_when_settled,
+        run.edge_start,
+        run.edge_rule,
+        run.edge_dst,
     )
     for _, bits in run.found:
         run.pending &= ~bits
