@@ -57,6 +57,10 @@ class TaskRunner:
 
 
 START_TIMEOUT_S = 60.0  # a local cluster not up by then is given up (a loaded machine)
+# One cluster start at a time in a process: a start given up at its deadline goes on in its
+# thread, and a second one beside it can see Dask's modules half imported (an AttributeError
+# on `distributed.dashboard.scheduler`, seen when a test started one right after another).
+_STARTING = threading.Lock()
 MIN_BATCH_PER_WORKER = 4  # smaller batches are checked in this process: start-up costs more
 
 
@@ -94,7 +98,8 @@ class AutoRunner(TaskRunner):
 
         def start() -> None:
             try:
-                cluster, client = _local_cluster(self._want)
+                with _STARTING:
+                    cluster, client = _local_cluster(self._want)
             except Exception as exc:  # noqa: BLE001 - any failure means: check in process
                 box["error"] = exc
                 return
