@@ -85,6 +85,7 @@ class CompiledModel:
     search_keeps_edges: bool  # the inlined BFS records edges
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
+    _watchers: dict[tuple[tuple[Expr, bool], ...], Watcher] = field(repr=False)
 
     @property
     def expand(self) -> Callable[[Code], Successors]:
@@ -114,24 +115,36 @@ class CompiledModel:
     def watcher(self, keys: tuple[tuple[Expr, bool], ...]) -> Watcher:
         """`watch(s, pending)`: bit j set when `pending` has bit j and expression j of `keys`
         evaluates to its wanted truth value in `s`: every watched property of a state in one
-        call, with no call per property (`checker.explicit.search` uses it per state)."""
-        builder = _ModuleBuilder(self.model)
-        builder.add_watch(keys)
-        return builder.load()["watch"]  # type: ignore[return-value]
+        call, with no call per property (`checker.explicit.search` uses it per state). The
+        keys `compile_model` was given are in the model's module already."""
+        found = self._watchers.get(keys)
+        if found is None:
+            builder = _ModuleBuilder(self.model)
+            builder.add_watch(keys)
+            found = self._watchers[keys] = builder.load()["watch"]  # type: ignore[assignment]
+        return found
 
 
 def compile_model(
-    model: Model, inline_search: bool = True, keep_edges: bool = False
+    model: Model,
+    inline_search: bool = True,
+    keep_edges: bool = False,
+    watched: tuple[tuple[Expr, bool], ...] = (),
 ) -> CompiledModel:
     """Generate and load the model's step function and property predicates (once).
 
     With `inline_search` the module has the search loop with the step function inlined
     (`search`, recording edges if `keep_edges`), and `expand` is generated only if asked for:
     each costs as much to generate as the other. Without it, `search` is None (a search that
-    watches steps runs the generic loop over `expand`)."""
+    watches steps runs the generic loop over `expand`). The `watched` expressions get their
+    `watcher` in the same module and no predicate of their own (the search judges them; a
+    predicate is still compiled if asked for): for a small model, compiling the module costs
+    more than searching it."""
     require_finite(model)
     exprs, patterns = _property_parts(model)
-    if model.final is not None:
+    watched_exprs = {e for e, _ in watched}
+    exprs = [e for e in exprs if e not in watched_exprs]
+    if model.final is not None and model.final not in exprs:
         exprs.insert(0, model.final)
     builder = _ModuleBuilder(model)
     timed = is_timed(model)
@@ -142,6 +155,8 @@ def compile_model(
         builder.add_expand(timed)
     pred_names = {e: builder.add_predicate(e) for e in exprs}
     pattern_names = {p: builder.add_pattern(p) for p in patterns}
+    if watched:
+        builder.add_watch(watched)
     ns = builder.load()
     predicates = {e: ns[name] for e, name in pred_names.items()}
     return CompiledModel(
@@ -157,6 +172,7 @@ def compile_model(
         layout=builder.layout,
         _predicates=predicates,  # type: ignore[arg-type]
         _patterns={p: _pattern(ns, names) for p, names in pattern_names.items()},
+        _watchers={watched: ns["watch"]} if watched else {},  # type: ignore[dict-item]
     )
 
 

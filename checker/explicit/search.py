@@ -44,7 +44,8 @@ def explore(
     options = options or CheckOptions()
     watch = watch or Watch()
     inline = not watch.steps  # a search watching steps runs the generic loop
-    run = _Run(model, compile_model(model, inline, keep_edges), options, watch)
+    compiled = compile_model(model, inline, keep_edges, watch.states)
+    run = _Run(model, compiled, options, watch)
     if inline:
         _inlined(run, stop_when_settled)
     else:
