@@ -117,12 +117,11 @@ class CompiledModel:
         evaluates to its wanted truth value in `s`: every watched property of a state in one
         call, with no call per property (`checker.explicit.search` uses it per state). The
         keys `compile_model` was given are in the model's module already."""
-        found = self._watchers.get(keys)
-        if found is None:
+        if keys not in self._watchers:
             builder = _ModuleBuilder(self.model)
             builder.add_watch(keys)
-            found = self._watchers[keys] = builder.load()["watch"]  # type: ignore[assignment]
-        return found
+            self._watchers[keys] = builder.load()["watch"]  # type: ignore[assignment]
+        return self._watchers[keys]
 
 
 def compile_model(
