@@ -17,10 +17,13 @@ from collections import deque
 from collections.abc import Iterable
 
 from checker.core.semantics import (
+    Due,
     RangeViolation,
+    State,
     apply,
     clocks_after_day,
     clocks_after_step,
+    due_in,
     evaluate,
     initial_clocks,
     initial_states,
@@ -61,6 +64,14 @@ def enumerate_states(
         seen.setdefault(s + zero)
     queue = deque(seen)
     steps = {} if steps is None else steps
+    dues: dict[State, Due] = {}  # a model state's enabled deadline rules, evaluated once
+
+    def due(state: State) -> Due:
+        found = dues.get(state)
+        if found is None:
+            found = dues[state] = due_in(model, state)
+        return found
+
     while queue:
         full = queue.popleft()
         state = full[:width]
@@ -70,9 +81,11 @@ def enumerate_states(
         if discrete is None:  # a model state recurs with other clocks: its steps do not change
             discrete = steps[state] = _discrete(model, state)
         for rule, after in discrete:
-            nexts.append(after + (clocks_after_step(model, rule, clocks, after) if timed else ()))
-        if timed and time_may_pass(model, state, clocks):
-            nexts.append(state + clocks_after_day(model, state, clocks))
+            nexts.append(
+                after + (clocks_after_step(model, rule, clocks, after, due(after)) if timed else ())
+            )
+        if timed and time_may_pass(model, state, clocks, due(state)):
+            nexts.append(state + clocks_after_day(model, state, clocks, due(state)))
         for t in nexts:
             if t not in seen:
                 if len(seen) >= max_states:

@@ -352,7 +352,7 @@ def _check_dead_ends(
     if not space_ok:
         return Finding("dead ends", REJECTED, "state space: no verified state space to rest on")
     width = len(model.slots)
-    dead = {s: _dead(model, s) for s in space.model_states()}
+    dead = {s: _dead(model, s, space) for s in space.model_states()}
     count = sum(1 for s in space.states() or () if dead[s[:width]])
     if certified.get("count") != count:
         return Finding(
@@ -364,5 +364,9 @@ def _check_dead_ends(
     return Finding("dead ends", VERIFIED, f"{count} dead end(s), counted again")
 
 
-def _dead(model: Model, state: FullState) -> bool:
-    return not is_final(model, state) and not any(evaluate(r.guard, state) for r in model.rules)
+def _dead(model: Model, state: FullState, space: _Space) -> bool:
+    """Not final, and no rule applies (a state with a step has one applying; only without
+    steps are the guards asked again: a rule whose update leaves a range still applies)."""
+    if is_final(model, state) or space.steps(state):
+        return False
+    return not any(evaluate(r.guard, state) for r in model.rules)

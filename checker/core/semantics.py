@@ -157,31 +157,46 @@ def initial_clocks(model: Model) -> Clocks:
     return tuple(0 for _ in deadline_rules(model))
 
 
-def clocks_after_step(model: Model, rule: RuleInstance, clocks: Clocks, after: State) -> Clocks:
+Due = tuple[bool, ...]  # per deadline rule (`deadline_rules` order): its guard holds
+
+
+def due_in(model: Model, state: State) -> Due:
+    """Which deadline rules are enabled in `state`. The clock functions below take it when
+    the caller has it already (a model state recurs with many clocks; its guards do not
+    change), and compute it otherwise."""
+    return tuple(bool(evaluate(r.guard, state)) for r in deadline_rules(model))
+
+
+def clocks_after_step(
+    model: Model, rule: RuleInstance, clocks: Clocks, after: State, due: Due | None = None
+) -> Clocks:
     """A deadline rule's clock counts the whole days it has been continuously enabled since it
     was last performed: a discrete step takes no time, and resets the clock of the rule it
-    performs (the duty is discharged) and of every deadline rule it leaves disabled."""
+    performs (the duty is discharged) and of every deadline rule it leaves disabled. (`due`:
+    `due_in(model, after)`.)"""
+    due = due_in(model, after) if due is None else due
     return tuple(
-        c if r.name != rule.name and evaluate(r.guard, after) else 0
-        for r, c in zip(deadline_rules(model), clocks, strict=True)
+        c if r.name != rule.name and on else 0
+        for r, c, on in zip(deadline_rules(model), clocks, due, strict=True)
     )
 
 
-def time_may_pass(model: Model, state: State, clocks: Clocks) -> bool:
+def time_may_pass(model: Model, state: State, clocks: Clocks, due: Due | None = None) -> bool:
     """A day may pass unless an enabled deadline rule would then be overdue: `duty within N
-    days` forbids time to pass beyond N days while the duty is enabled and not performed."""
+    days` forbids time to pass beyond N days while the duty is enabled and not performed.
+    (`due`: `due_in(model, state)`.)"""
+    due = due_in(model, state) if due is None else due
     return all(
-        c + 1 <= r.deadline_days or not evaluate(r.guard, state)  # type: ignore[operator]
-        for r, c in zip(deadline_rules(model), clocks, strict=True)
+        c + 1 <= r.deadline_days or not on  # type: ignore[operator]
+        for r, c, on in zip(deadline_rules(model), clocks, due, strict=True)
     )
 
 
-def clocks_after_day(model: Model, state: State, clocks: Clocks) -> Clocks:
-    """One day passes: every enabled deadline rule's clock advances (the state is unchanged)."""
-    return tuple(
-        c + 1 if evaluate(r.guard, state) else 0
-        for r, c in zip(deadline_rules(model), clocks, strict=True)
-    )
+def clocks_after_day(model: Model, state: State, clocks: Clocks, due: Due | None = None) -> Clocks:
+    """One day passes: every enabled deadline rule's clock advances (the state is unchanged).
+    (`due`: `due_in(model, state)`.)"""
+    due = due_in(model, state) if due is None else due
+    return tuple(c + 1 if on else 0 for c, on in zip(clocks, due, strict=True))
 
 
 # --------------------------------------------------------------------------- step patterns
