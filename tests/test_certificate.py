@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +275,38 @@ def test_an_invariant_may_name_a_set_of_values_but_not_declare_more() -> None:
     for text in ("true } rule r { by y when true then z := 1", "true } property q { always true"):
         with pytest.raises(NotAnExpression, match="one expression of the language"):
             read_expression(current, text)
+
+
+def test_invariants_read_together_are_those_read_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The verifier compiles a case once with all of a certificate's invariants; each must be
+    the expression it is read alone, and a text that is not an expression (a wrong name, a
+    second declaration) gets the error it gets alone, without spoiling the others."""
+    from checker.certificate.expression import (
+        ExpressionReader,
+        NotAnExpression,
+        read_expression,
+    )
+
+    cert = certify(DISTRIBUTION, tmp_path / "c.json", capsys)
+    texts = [
+        v["evidence"]["invariant"]
+        for v in cert["files"][0]["verdicts"]
+        if v["evidence"]["kind"] == "inductive-invariant"
+    ]
+    assert len(texts) >= 3
+    bad = ["recoverd == 0", "true } property q { always true"]
+    case = str(DISTRIBUTION)
+    for mixed in (texts, [*texts[:2], *bad, *texts[2:]]):
+        reader = ExpressionReader(case, mixed)
+        for text in texts:
+            assert reader.read(text) == read_expression(case, text)
+        for text in bad if mixed is not texts else []:
+            with pytest.raises(NotAnExpression) as alone:
+                read_expression(case, text)
+            with pytest.raises(NotAnExpression, match=re.escape(str(alone.value))):
+                reader.read(text)
 
 
 def test_a_symbolic_certificate_of_prc_current_is_never_rejected(

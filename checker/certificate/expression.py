@@ -12,7 +12,7 @@ import os
 import tempfile
 
 from dsl import ast
-from dsl.frontend import compile_file
+from dsl.frontend import FrontendResult, compile_file
 from dsl.model import Expr, Invariant
 from dsl.parser import parse
 from dsl.source import SourceFile
@@ -42,9 +42,52 @@ def _one_expression(text: str) -> None:
 def read_expression(case_path: str, text: str) -> Expr:
     """The checked-model form of `text` as a state predicate of the case at `case_path`."""
     _one_expression(text)
+    front = _compile_with(case_path, [text])
+    if front.model is None:
+        first = next((d for d in front.diagnostics if d.is_error), None)
+        raise NotAnExpression(first.message if first else "does not compile")
+    prop = front.model.property(f"{PROPERTY}_0")
+    if prop is None or not isinstance(prop.form, Invariant):
+        raise NotAnExpression("not a state predicate")
+    return prop.form.predicate
+
+
+class ExpressionReader:
+    """`read_expression` for many texts of one case: the case is compiled once with all of
+    them (a certificate carries one invariant per proved property). If that compile fails,
+    each text is read alone, so that the error is the one that text alone gives."""
+
+    def __init__(self, case_path: str, texts: list[str]) -> None:
+        self.case_path = case_path
+        self._read: dict[str, Expr] = {}
+        wanted = list(dict.fromkeys(t for t in texts if _is_one_expression(t)))
+        if wanted:
+            front = _compile_with(case_path, wanted)
+            if front.model is not None:
+                for i, text in enumerate(wanted):
+                    prop = front.model.property(f"{PROPERTY}_{i}")
+                    if prop is not None and isinstance(prop.form, Invariant):
+                        self._read[text] = prop.form.predicate
+
+    def read(self, text: str) -> Expr:
+        found = self._read.get(text)
+        return read_expression(self.case_path, text) if found is None else found
+
+
+def _is_one_expression(text: str) -> bool:
+    try:
+        _one_expression(text)
+    except NotAnExpression:
+        return False
+    return True
+
+
+def _compile_with(case_path: str, texts: list[str]) -> FrontendResult:
+    """The case with `property certificate_invariant_I { always TEXT_I }` appended."""
     with open(case_path, encoding="utf-8") as f:
         source = f.read()
-    source += f"\nproperty {PROPERTY} {{ always {text} }}\n"
+    for i, text in enumerate(texts):
+        source += f"\nproperty {PROPERTY}_{i} {{ always {text} }}\n"
     # beside the case, so that its imports resolve; hidden and not `.rev`, so that no folder
     # listing of cases picks it up meanwhile
     folder = os.path.dirname(case_path) or "."
@@ -59,13 +102,6 @@ def read_expression(case_path: str, text: str) -> Expr:
         f.write(source)
         tmp = f.name
     try:
-        front = compile_file(tmp)
+        return compile_file(tmp)
     finally:
         os.unlink(tmp)
-    if front.model is None:
-        first = next((d for d in front.diagnostics if d.is_error), None)
-        raise NotAnExpression(first.message if first else "does not compile")
-    prop = front.model.property(PROPERTY)
-    if prop is None or not isinstance(prop.form, Invariant):
-        raise NotAnExpression("not a state predicate")
-    return prop.form.predicate

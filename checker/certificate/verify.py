@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.certificate.digest import FullState, TooManyStates, enumerate_states, state_digest
-from checker.certificate.expression import NotAnExpression, read_expression
+from checker.certificate.expression import ExpressionReader, NotAnExpression
 from checker.certificate.inductive import check_implies, check_inductive
 from checker.certificate.traces import check_trace
 from checker.certificate.write import no_dead_end
@@ -112,14 +112,26 @@ def verify_file(model: Model, case_path: str, entry: dict[str, Any]) -> list[Fin
         space_ok = found.status == VERIFIED
     invariants: dict[str, str] = {}  # invariant text -> '' or why it is not inductive
     verdicts = entry.get("verdicts")
-    for v in verdicts if isinstance(verdicts, list) else []:
+    verdicts = verdicts if isinstance(verdicts, list) else []
+    reader = ExpressionReader(case_path, _invariant_texts(verdicts, entry.get("dead_ends")))
+    for v in verdicts:
         if not isinstance(v, dict):
             out.append(Finding("verdicts", REJECTED, f"not a verdict entry: {str(v)[:60]!r}"))
             continue
-        out.append(_check_verdict(model, case_path, v, space, space_ok, invariants))
-    out.append(
-        _check_dead_ends(model, case_path, entry.get("dead_ends"), space, space_ok, invariants)
-    )
+        out.append(_check_verdict(model, reader, v, space, space_ok, invariants))
+    out.append(_check_dead_ends(model, reader, entry.get("dead_ends"), space, space_ok, invariants))
+    return out
+
+
+def _invariant_texts(verdicts: list[Any], dead_ends: Any) -> list[str]:
+    """Every invariant the certificate states, to be read in one compile of the case."""
+    out = []
+    for v in verdicts:
+        evidence = v.get("evidence") if isinstance(v, dict) else None
+        if isinstance(evidence, dict) and evidence.get("kind") == "inductive-invariant":
+            out.append(str(evidence.get("invariant", "")))
+    if isinstance(dead_ends, dict) and dead_ends.get("evidence") == "inductive-invariant":
+        out.append(str(dead_ends.get("invariant", "")))
     return out
 
 
@@ -146,7 +158,12 @@ def _check_space(space: _Space, certified: dict[str, Any]) -> Finding:
 
 
 def _check_verdict(
-    model: Model, case_path: str, v: Any, space: _Space, space_ok: bool, invariants: dict[str, str]
+    model: Model,
+    reader: ExpressionReader,
+    v: Any,
+    space: _Space,
+    space_ok: bool,
+    invariants: dict[str, str],
 ) -> Finding:
     name = str(v.get("property"))
     part = f"property {name}"
@@ -172,7 +189,7 @@ def _check_verdict(
             return Finding(part, REJECTED, "state space: no verified state space to rest on")
         return _rejudge(model, prop, str(verdict), space)
     if kind == "inductive-invariant":
-        return _check_invariant(model, case_path, prop, str(verdict), evidence, invariants)
+        return _check_invariant(model, reader, prop, str(verdict), evidence, invariants)
     if kind == "none":
         return Finding(part, NOT_CERTIFIED, str(evidence.get("why", "")))
     return Finding(part, REJECTED, f"evidence: unknown kind {kind!r}")
@@ -180,7 +197,7 @@ def _check_verdict(
 
 def _check_invariant(
     model: Model,
-    case_path: str,
+    reader: ExpressionReader,
     prop: Property,
     verdict: str,
     evidence: dict[str, Any],
@@ -203,7 +220,7 @@ def _check_invariant(
         )
     text = str(evidence.get("invariant", ""))
     try:
-        invariant = read_expression(case_path, text)
+        invariant = reader.read(text)
     except NotAnExpression as exc:
         return Finding(
             part, REJECTED, f"invariant: `{text[:80]}` is not an expression of the case: {exc}"
@@ -308,7 +325,7 @@ def _after_possible(
 
 def _check_dead_ends(
     model: Model,
-    case_path: str,
+    reader: ExpressionReader,
     certified: Any,
     space: _Space,
     space_ok: bool,
@@ -327,7 +344,7 @@ def _check_dead_ends(
             return Finding("dead ends", REJECTED, "an invariant can only show that there are none")
         text = str(certified.get("invariant", ""))
         try:
-            invariant = read_expression(case_path, text)
+            invariant = reader.read(text)
         except NotAnExpression as exc:
             return Finding(
                 "dead ends", REJECTED, f"invariant: not an expression of the case: {exc}"
