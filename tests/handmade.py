@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from dsl.model import (
     BOOL,
@@ -224,3 +226,19 @@ def hanoi(n: int) -> Model:
 
 
 __all__ = ["BOOL", "Builder", "hanoi", "in_", "jugs", "lit", "not_", "or_", "step"]
+
+
+def per_builder(strategy: Callable[..., Any]) -> Callable[..., Any]:
+    """A strategy factory `f(m, *args)` whose strategies are made once per builder and
+    arguments. The composite reads the builder when drawn, so a strategy made earlier draws as
+    a new one would; Hypothesis pays for every strategy object it meets anew (labels,
+    emptiness), which costs more than the draws of a small model."""
+
+    def made(m: Builder, *args: Any, **kwargs: Any) -> Any:
+        cache = m.__dict__.setdefault("_strategies", {})
+        key = (strategy.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = strategy(m, *args, **kwargs)
+        return cache[key]
+
+    return made

@@ -15,6 +15,7 @@ file checked by `test_corpus.py`).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,7 @@ STATES = 2 * 4 * 3
 DEPTH = 2 * STATES + 1  # history bits at most double the states
 
 
+@functools.cache  # built once: a strategy built per draw costs more than the draw
 def num(depth: int) -> st.SearchStrategy[Expr]:
     leaf = st.one_of(
         st.integers(0, 3).map(Lit),
@@ -84,10 +86,12 @@ def num(depth: int) -> st.SearchStrategy[Expr]:
     )
 
 
+@functools.cache
 def colour() -> st.SearchStrategy[Expr]:
     return st.one_of(st.just(E), st.sampled_from(COLOURS.values).map(Lit))
 
 
+@functools.cache
 def cond(depth: int) -> st.SearchStrategy[Expr]:
     leaf = st.one_of(
         st.just(B),
@@ -116,6 +120,7 @@ def cond(depth: int) -> st.SearchStrategy[Expr]:
     )
 
 
+@functools.cache
 def pattern() -> st.SearchStrategy[StepPattern]:
     attr = st.one_of(
         st.builds(

@@ -40,7 +40,7 @@ from dsl.model import (
     StepPattern,
 )
 from tests import naive_bfs
-from tests.handmade import Builder, and_, eq, hanoi, ite, jugs, not_, op, step
+from tests.handmade import Builder, and_, eq, hanoi, ite, jugs, not_, op, per_builder, step
 from tests.spaces import ANY_STEP, assert_same_space
 
 STAGE = EnumType("stage", ("start", "decided", "returned", "closed"))
@@ -313,7 +313,7 @@ ENUM = EnumType("pq", ("p", "q"))
 
 
 @st.composite
-def exprs(draw: st.DrawFn, m: Builder, kind: str, depth: int, steps: bool = False) -> Expr:
+def exprs_made(draw: st.DrawFn, m: Builder, kind: str, depth: int, steps: bool = False) -> Expr:
     """A well-typed expression of `kind` (bool, int, enum) over the builder's slots."""
     refs = [SlotRef(i, s.name) for i, s in enumerate(m.slots) if _kind(s.type) == kind]
     leaves: list[Expr] = [Lit(draw(_values(kind)))]
@@ -352,6 +352,9 @@ def exprs(draw: st.DrawFn, m: Builder, kind: str, depth: int, steps: bool = Fals
     return In(draw(sub(k)), tuple(draw(st.lists(_values(k), min_size=1, max_size=2))))
 
 
+exprs = per_builder(exprs_made)
+
+
 def _kind(t: object) -> str:
     return {IntType: "int", EnumType: "enum"}.get(type(t), "bool")
 
@@ -363,7 +366,7 @@ def _values(kind: str) -> st.SearchStrategy:
 
 
 @st.composite
-def _atom(draw: st.DrawFn, m: Builder) -> Expr:
+def _atom_made(draw: st.DrawFn, m: Builder) -> Expr:
     """A comparison of one slot with a constant: guards and goals that are sometimes true."""
     i = draw(st.integers(0, len(m.slots) - 1))
     ref = SlotRef(i, m.slots[i].name)
@@ -377,8 +380,11 @@ def _atom(draw: st.DrawFn, m: Builder) -> Expr:
     return eq(ref, draw(st.sampled_from(ENUM.values)))
 
 
+_atom = per_builder(_atom_made)
+
+
 @st.composite
-def _update(draw: st.DrawFn, m: Builder, i: int) -> Expr:
+def _update_made(draw: st.DrawFn, m: Builder, i: int) -> Expr:
     """A new value for slot `i`: often a small change, so that runs get long."""
     ref = SlotRef(i, m.slots[i].name)
     kind = _kind(m.slots[i].type)
@@ -389,6 +395,9 @@ def _update(draw: st.DrawFn, m: Builder, i: int) -> Expr:
     if kind == "bool":
         return Not(ref)
     return Ite(eq(ref, "p"), Lit("q"), Lit("p"))
+
+
+_update = per_builder(_update_made)
 
 
 @st.composite

@@ -35,7 +35,7 @@ from dsl.model import (
     StepPattern,
 )
 from tests import naive_live
-from tests.handmade import Builder, and_, eq, ite, not_, op
+from tests.handmade import Builder, and_, eq, ite, not_, op, per_builder
 from tests.spaces import ANY_STEP, assert_same_space
 
 MODELS = Path(__file__).parent / "models"
@@ -251,7 +251,7 @@ ENUM = EnumType("pq", ("p", "q"))
 
 
 @st.composite
-def _atom(draw: st.DrawFn, m: Builder) -> Expr:
+def _atom_made(draw: st.DrawFn, m: Builder) -> Expr:
     i = draw(st.integers(0, len(m.slots) - 1))
     ref = SlotRef(i, m.slots[i].name)
     t = m.slots[i].type
@@ -262,6 +262,9 @@ def _atom(draw: st.DrawFn, m: Builder) -> Expr:
     else:
         out = eq(ref, draw(st.sampled_from(ENUM.values)))
     return Not(out) if draw(st.booleans()) else out
+
+
+_atom = per_builder(_atom_made)
 
 
 def _change(m: Builder, i: int, how: int) -> Expr:
