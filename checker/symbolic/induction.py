@@ -60,8 +60,14 @@ class InductionStep:
     def check(
         self, key: int, bad: BadCondition, k: int, timeout_ms: int | None
     ) -> z3.CheckSatResult:
-        """`unsat` iff `not bad` is k-inductive (given the base case up to depth k - 1)."""
+        """`unsat` iff `not bad` is k-inductive (given the base case up to depth k - 1).
+
+        `k` never falls below an earlier check's: the path's steps are asserted, so on a
+        longer path state `k` would have to have a successor, and a counterexample ending in
+        a dead end would be missed (a wrong "holds"). The schedule only raises `k`."""
         path = self.path
+        if len(path.states) > k + 1:
+            raise AssertionError(f"k-induction asked for k = {k} after a longer step case")
         while len(path.states) < k + 1:
             self._extend()
         literal, covered = self._assumed.get(key, (None, 0))
