@@ -6,6 +6,10 @@ entries the calendar days pass: a `duty within N days` that stays open past its 
 out (the day counting as in `checker.core.semantics`: a duty's days run from the entry that
 opened it, and performing it, or closing it, stops them). Replay stops judging at the first
 unlawful act (the docket has left the law) and names the rule that comes closest.
+
+Why one module of some 470 lines: replay is one walk over the docket, and each of its checks
+(lawful act, deadline, the rule that comes closest) reads the walk's state (the state, the
+clocks, the open duties) as it stands at that entry.
 """
 
 from __future__ import annotations

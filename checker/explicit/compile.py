@@ -22,11 +22,11 @@ the explicit engine cannot enumerate (an unbounded `int` or an `any` initial val
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from checker.core.semantics import deadline_rules, is_timed
+from checker.explicit.loop import add_search
 from checker.explicit.packing import Field, Layout, layout_of
 from checker.explicit.pysource import PySource, provably_within, range_check, residual
 from dsl.model import (
@@ -92,7 +92,7 @@ class CompiledModel:
         """`expand(state)` (see the module docstring). A model compiled with its inlined loop
         gets it on first use: the loop is all a search without step watches runs."""
         if not self._expand:
-            builder = _ModuleBuilder(self.model)
+            builder = ModuleBuilder(self.model)
             builder.add_expand(self.timed)
             self._expand.append(builder.load()["expand"])  # type: ignore[arg-type]
         return self._expand[0]
@@ -101,14 +101,14 @@ class CompiledModel:
         """The compiled form of `e` (compiled on demand if the model did not mention it)."""
         found = self._predicates.get(e)
         if found is None:
-            found = _ModuleBuilder(self.model).predicates_only([e])[e]
+            found = ModuleBuilder(self.model).predicates_only([e])[e]
             self._predicates[e] = found
         return found
 
     def pattern(self, p: StepPattern) -> CompiledPattern:
         found = self._patterns.get(p)
         if found is None:
-            found = _ModuleBuilder(self.model).patterns_only([p])[p]
+            found = ModuleBuilder(self.model).patterns_only([p])[p]
             self._patterns[p] = found
         return found
 
@@ -118,7 +118,7 @@ class CompiledModel:
         call, with no call per property (`checker.explicit.search` uses it per state). The
         keys `compile_model` was given are in the model's module already."""
         if keys not in self._watchers:
-            builder = _ModuleBuilder(self.model)
+            builder = ModuleBuilder(self.model)
             builder.add_watch(keys)
             self._watchers[keys] = builder.load()["watch"]  # type: ignore[assignment]
         return self._watchers[keys]
@@ -145,11 +145,11 @@ def compile_model(
     exprs = [e for e in exprs if e not in watched_exprs]
     if model.final is not None and model.final not in exprs:
         exprs.insert(0, model.final)
-    builder = _ModuleBuilder(model)
+    builder = ModuleBuilder(model)
     timed = is_timed(model)
     inlined = inline_search
     if inlined:
-        builder.add_search(timed, keep_edges)
+        add_search(builder, timed, keep_edges)
     else:
         builder.add_expand(timed)
     pred_names = {e: builder.add_predicate(e) for e in exprs}
@@ -226,7 +226,7 @@ def _pattern(ns: dict[str, object], names: tuple[str | bool, ...]) -> CompiledPa
     return CompiledPattern((*per_rule, None))  # type: ignore[arg-type]
 
 
-class _ModuleBuilder:
+class ModuleBuilder:
     """Accumulates the generated module's source; `load` compiles and executes it once."""
 
     def __init__(self, model: Model) -> None:
@@ -254,7 +254,7 @@ class _ModuleBuilder:
         updates = [u.value for r in rules for u in r.updates]
         hoisted, temps = self.py.hoist([*guards, *updates], guards, {}, "t")
         if timed and self.layout.clocks:
-            self._add_due()
+            self.add_due()
         self.lines += ["def expand(s):"]
         self.lines += [f"    {line}" for line in hoisted]
         self.lines.append("    out = []")
@@ -269,7 +269,7 @@ class _ModuleBuilder:
     def _add_step(self, k: int, updates: tuple[Update, ...], temps: dict[str, str]) -> None:
         """Rule `k`'s successor appended to `out` (guard already open), `None` when an update
         leaves its range."""
-        body, checks, result = self._successor(k, updates, temps)
+        body, checks, result = self.successor(k, updates, temps)
         self.lines += [f"        {line}" for line in body]
         if checks:
             self.lines.append(f"        if {' and '.join(checks)}:")
@@ -279,7 +279,7 @@ class _ModuleBuilder:
         else:
             self.lines.append(f"        out.append(({k}, {result}))")
 
-    def _successor(
+    def successor(
         self, k: int, updates: tuple[Update, ...], temps: dict[str, str]
     ) -> tuple[list[str], list[str], str]:
         """Rule `k`'s step: the lines computing shared update subexpressions and the values
@@ -318,121 +318,6 @@ class _ModuleBuilder:
         result = " | ".join([f"(s & {keep})", *([str(constant)] if constant else []), *parts])
         return body, checks, result if updates else "s"
 
-    def add_search(self, timed: bool, keep_edges: bool) -> None:
-        """`search(...)`: the breadth-first loop of `checker.explicit.search.explore` with the
-        step function inlined, for a search that watches no step patterns: no successor list,
-        no call per state. Arguments and results are those of `explore`'s loop; it returns
-        (next state to expand, states found, transitions, why it stopped: 0 done, 1 state
-        limit, 2 time limit, 3 settled); `watch` (`CompiledModel.watcher`) is asked about the
-        `pending` bits per state, and what it finds is appended to `found` as (state id,
-        bits). `keep_edges` records each state's edges as a row of the compressed arrays (a
-        row cut short by the state limit is dropped); `timed` adds the clocks and the time
-        step (`_add_time`: the clock arithmetic is the same)."""
-        rules = self.model.rules
-        guards = [r.guard for r in rules]
-        updates = [u.value for r in rules for u in r.updates]
-        hoisted, temps = self.py.hoist([*guards, *updates], guards, {}, "t")
-        self.py.namespace["_monotonic"] = time.monotonic
-        clocked = timed and bool(self.layout.clocks)
-        keep, own = self._clock_tables() if clocked else ("", [])
-        if clocked:
-            self._add_due()
-        self.lines += [
-            "def search(codes, index, parent, via, deadlocked, hits, i, n, max_states, deadline,"
-            " watch, pending, found, stop, edge_start, edge_rule, edge_dst):",
-            "    add_code, add_parent, add_via = codes.append, parent.append, via.append",
-            "    lookup = index.setdefault",
-            "    add_rule, add_dst, close = edge_rule.append, edge_dst.append, edge_start.append",
-            "    transitions = 0",
-            "    while i < n:",
-            "        if deadline is not None and not i & 1023 and _monotonic() >= deadline:",
-            "            return i, n, transitions, 2",
-            "        s = codes[i]",
-            "        if pending:",
-            "            hit = watch(s, pending)",
-            "            if hit:",
-            "                found.append((i, hit))",
-            "                pending &= ~hit",
-            "        m = e = 0",
-        ]
-        self.lines += [f"        {line}" for line in hoisted]
-        for k, rule in enumerate(rules):
-            body, checks, result = self._successor(k, rule.updates, temps)
-            self.lines.append(f"        # {k}: {rule.name}")
-            self.lines.append(f"        if {self.py.code(rule.guard, temps)}:")
-            self.lines += [f"            {line}" for line in body]
-            pad = "            "
-            if checks:
-                self.lines.append(f"            if not ({' and '.join(checks)}):")
-                self.lines.append(f"                hits.setdefault({k}, i)")
-                self.lines.append("                e = 1")
-                self.lines.append("            else:")
-                pad += "    "
-            self.lines.append(f"{pad}m += 1")
-            self.lines.append(f"{pad}t = {result}")
-            if clocked:
-                self.lines.append(f"{pad}t = t & {keep} & {own[k]}")
-            self._add_visit(pad, str(k), keep_edges)
-        if timed:
-            self._add_time_step(keep_edges)
-        self.lines += [
-            "        if not m and not e:",
-            "            deadlocked.append(i)",
-            "        transitions += m",
-        ]
-        if keep_edges:
-            self.lines.append("        close(len(edge_dst))")
-        self.lines += [
-            "        i += 1",
-            "        if stop and not pending:",
-            "            return i, n, transitions, 3",
-            "    return i, n, transitions, 0",
-        ]
-
-    def _add_visit(self, pad: str, rule: str, keep_edges: bool, time_step: bool = False) -> None:
-        """The successor `t` of state `i` by rule index `rule`: numbered if new (or, at the
-        state limit, the search stops, dropping the state's unfinished row), and recorded.
-        A state with no discrete step counts as deadlocked even if the limit cuts its time
-        step short, as in `explore`'s generic loop."""
-        self.lines += [
-            f"{pad}j = lookup(t, n)",
-            f"{pad}if j == n:",
-            f"{pad}    if n >= max_states:",
-            f"{pad}        del index[t]",
-        ]
-        if time_step:
-            self.lines.append(f"{pad}        if not m and not e:")
-            self.lines.append(f"{pad}            deadlocked.append(i)")
-        if keep_edges:
-            self.lines += [
-                f"{pad}        del edge_rule[edge_start[-1]:]",
-                f"{pad}        del edge_dst[edge_start[-1]:]",
-            ]
-        self.lines += [
-            f"{pad}        return i, n, transitions, 1",
-            f"{pad}    n += 1",
-            f"{pad}    add_code(t)",
-            f"{pad}    add_parent(i)",
-            f"{pad}    add_via({rule})",
-        ]
-        if keep_edges:
-            self.lines += [f"{pad}add_rule({rule})", f"{pad}add_dst(j)"]
-
-    def _add_time_step(self, keep_edges: bool) -> None:
-        """The time step of the inlined loop: counted as a transition, never as a discrete
-        step (a state where only time passes is deadlocked)."""
-        pad = "        "
-        if not self.layout.clocks:
-            self.lines.append(f"{pad}if True:")
-            self.lines.append(f"{pad}    t = s")
-        else:
-            allowed, new = self._time_parts()
-            self.lines.append(f"{pad}on = due(s)")
-            self.lines.append(f"{pad}if {allowed}:")
-            self.lines.append(f"{pad}    t = {new}")
-        self._add_visit(pad + "    ", str(len(self.model.rules)), keep_edges, time_step=True)
-        self.lines.append(f"{pad}    transitions += 1")
-
     def _add_time(self) -> None:
         """The clocks of timed states (`checker.core.semantics`): a discrete step keeps the
         clock of a deadline rule it leaves enabled and does not perform, and zeroes the rest;
@@ -442,16 +327,16 @@ class _ModuleBuilder:
         if not self.layout.clocks:  # time passes freely: a self-loop on every state
             self.lines.append(f"    out.append(({time_rule}, s))")
             return
-        keep, _ = self._clock_tables()
+        keep, _ = self.clock_tables()
         self.lines += [
             "    out = [(k, None if t is None else t & " + keep + " & _own[k]) for k, t in out]",
             "    on = due(s)",
         ]
-        allowed, new = self._time_parts()
+        allowed, new = self.time_parts()
         self.lines.append(f"    if {allowed}:")
         self.lines.append(f"        out.append(({time_rule}, {new}))")
 
-    def _clock_tables(self) -> tuple[str, list[int]]:
+    def clock_tables(self) -> tuple[str, list[int]]:
         """The source of the mask of the clocks a step into `t` keeps running (those of the
         deadline rules enabled in `t`), and per rule the mask that zeroes its own clock."""
         clocks = self.layout.clocks
@@ -470,7 +355,7 @@ class _ModuleBuilder:
         self.py.namespace["_clocks"] = clocks
         return f"({model_mask} | _clock_bits(_clocks, due(t)))", own
 
-    def _time_parts(self) -> tuple[str, str]:
+    def time_parts(self) -> tuple[str, str]:
         """Whether a day may pass in `s` (given `on = due(s)`), and the state after it."""
         allowed, new = [], [f"(s & {self.layout.model_mask})"]
         for j, f in enumerate(self.layout.clocks):
@@ -479,7 +364,7 @@ class _ModuleBuilder:
             new.append(f"(({c} + 1) << {f.shift} if on & {1 << j} else 0)")
         return " and ".join(allowed), " | ".join(new)
 
-    def _add_due(self) -> None:
+    def add_due(self) -> None:
         """`due(s)`: bit j set when the j-th deadline rule instance's guard holds in `s`."""
         guards = [r.guard for r in deadline_rules(self.model)]
         hoisted, temps = self.py.hoist(guards, guards, {}, "t")

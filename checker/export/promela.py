@@ -13,6 +13,9 @@ into `hidden` temporaries first (hidden variables are not part of SPIN's state v
 
 Each `assert` starts with a tag `_nr_pr == N` (always false: there is one process), so pan's
 message "assertion violated ((_nr_pr==N)||...)" names what was violated (`TAG_*`).
+
+Why one module of some 400 lines: it writes one Promela file, and its parts (variables, the
+step process, the clock, the asserts) share one naming of variables and one set of tags.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ and what changed, in the words of the case's titles rather than its identifiers.
 The identifiers, guards and raw value changes go into each step's `detail`, which the text and
 HTML reports show only in a separate "details" part, so a reader can still check the model.
 Used by `explain` (`checker.report.explain`) and the HTML report (`checker.report.html`).
+
+Why one module of some 450 lines: a third of it is the table of phrases in both languages
+(`WORDS`), and every function here writes its sentence from that table and the case's titles
+(English or Chinese); the table and its readers change together.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ The encoding means exactly `checker.core.semantics`: a rule instance fires when 
 every updated value lies in its slot's declared domain (an update that leaves it is a range
 error, reported separately, and no step of the state graph); all updates are simultaneous and
 every slot not updated keeps its value (frame condition).
+
+Why one module of some 500 lines: it is one class, and every part of the encoding (sorts,
+values, guards, steps, expressions) shares its sorts, its template state and the terms built
+over that state once.
 """
 
 from __future__ import annotations
