@@ -149,9 +149,12 @@ class Region:
         return [*prefix, *wait]
 
 
-def find_fair_run(space: StateSpace, goal: Goal, sources: list[Source]) -> FairRun | None:
-    """A fair run from a source that never reaches the goal: a stop or a fair lasso."""
-    region = Region(space, goal, sources)
+def find_fair_run(
+    space: StateSpace, goal: Goal, sources: list[Source], region: Region | None = None
+) -> FairRun | None:
+    """A fair run from a source that never reaches the goal: a stop or a fair lasso.
+    (`region`: the goal's and sources' `Region`, if the caller has it.)"""
+    region = Region(space, goal, sources) if region is None else region
     fair = fair_actions(space)
     if not space.timed:  # (a) the run may stop where no duty is pending
         start, rule = region.start, region.rule

@@ -82,14 +82,47 @@ def leads_to(space: StateSpace, prop: Property) -> Verdict:
     if not space.complete:
         return unknown(space, prop)
     form = prop.form
-    goal = Goal.of(space, form.target)
-    sources = triggers(space, form.trigger, goal)
+    goal, sources = _wait(space, form)
     if form.within_days is not None:
         return _within(space, prop, goal, sources, form.within_days)
-    found = find_fair_run(space, goal, sources)
+    found = _fair_run(space, form, goal, sources)
     if found is None:
         return holds(space, prop)
     return _fails(space, prop, found, f"after {_trigger_text(form.trigger)}, {goal.never()}")
+
+
+def _wait(space: StateSpace, form: LeadsTo) -> tuple[Goal, list[Source]]:
+    """The goal and where the wait for it begins; the same for every property of the space
+    with this trigger and target (`application_decided` and `timeliness` share them, and are
+    declared one after the other)."""
+    key = (form.trigger, form.target)
+    last = space._memo.get("wait")  # the last one only: a goal has a byte per state
+    if last is None or last[0] != key:  # type: ignore[index]
+        goal = Goal.of(space, form.target)
+        last = space._memo["wait"] = (key, (goal, triggers(space, form.trigger, goal)))
+    return last[1]  # type: ignore[index,no-any-return]
+
+
+def _fair_run(
+    space: StateSpace, form: LeadsTo, goal: Goal, sources: list[Source]
+) -> FairRun | None:
+    """`find_fair_run` for the wait of `form`, searched once per space: a bounded response
+    that fails asks it of the same trigger and target its unbounded form was judged by."""
+    key = ("fair run", form.trigger, form.target)
+    if key not in space._memo:
+        space._memo[key] = find_fair_run(space, goal, sources, _region(space, form, goal, sources))
+    return space._memo[key]  # type: ignore[return-value]
+
+
+def _region(space: StateSpace, form: LeadsTo, goal: Goal, sources: list[Source]) -> Region:
+    """The wait's `Region`, shared by the bounded and the unbounded search of one trigger and
+    target (properties that share them are declared one after the other; the last region
+    only is kept, as it holds several arrays of the size of the space)."""
+    key = (form.trigger, form.target)
+    last = space._memo.get("region")
+    if last is None or last[0] != key:  # type: ignore[index]
+        last = space._memo["region"] = (key, Region(space, goal, sources))
+    return last[1]  # type: ignore[index,no-any-return]
 
 
 # --------------------------------------------------------------------------- bounded response
@@ -100,7 +133,9 @@ def _within(
 ) -> Verdict:
     """Breadth-first search of (state, days waited) from every trigger, inside the region; a
     time step out of a node waiting `days` days is the deadline miss."""
-    region = Region(space, goal, sources)
+    form = prop.form
+    assert isinstance(form, LeadsTo)
+    region = _region(space, form, goal, sources)
     if not _can_miss(space, region, days):
         return holds(space, prop)
     miss, back = _first_miss(space, region, days)
@@ -114,8 +149,6 @@ def _within(
     prefix = source_path(space, region.source[node // width])
     path = [*prefix, *wait]
     trace = space.trace(path)
-    form = prop.form
-    assert isinstance(form, LeadsTo)
     when = len(prefix) - 1
     since = (
         "in the initial state"
@@ -129,7 +162,7 @@ def _within(
         f"({since}): day {days + 1} passes at step {len(path) - 1}. "
         + _pending_reasons(space, path[-2][1])
     )
-    unbounded = find_fair_run(space, goal, sources)
+    unbounded = _fair_run(space, form, goal, sources)
     if unbounded is None:
         note += (
             " Without the bound the response is certain (fairness), "

@@ -53,6 +53,8 @@ class StateSpace:
     watched: Watched | None = None  # what the search judged on the fly
     settled: bool = False  # stopped once every watched property was settled (`check`)
     _lists: list[list[int]] = field(default_factory=list, compare=False, repr=False)
+    # what the liveness judges derive and share, by what it is of (`checker.explicit.liveness`)
+    _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def states(self) -> StateView:
