@@ -140,13 +140,13 @@ def after_possible(space: StateSpace, prop: Property) -> Verdict:
     can = bytearray(n)
     for src, _, _ in space.matching_edges(space.compiled.pattern(prop.form.target).per_rule):
         can[src] = 1
-    start, rule, dst = space.edge_lists()
+    _, rule, dst = space.edge_lists()
+    source, _ = space.edges_by_rule()  # each edge's source, made once per space
     skip = space.time_rule if space.timed else -1  # the acts only, as `StateSpace.edges`
     preds: list[list[int]] = [[] for _ in range(n)]
-    for src in range(space.expanded):
-        for e in range(start[src], start[src + 1]):
-            if rule[e] != skip:
-                preds[dst[e]].append(src)
+    for d, r, src in zip(dst, rule, source, strict=True):
+        if r != skip:
+            preds[d].append(src)
     stack = [i for i in range(n) if can[i]]
     while stack:
         for p in preds[stack.pop()]:
