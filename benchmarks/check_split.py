@@ -71,19 +71,27 @@ def main(argv: list[str]) -> int:
 
     spent: dict[str, float] = defaultdict(float)
     active: list[str] = []
-    for stage, module, name, parent in STAGES:
-        mod = importlib.import_module(module)
-        setattr(mod, name, _timed(spent, active, stage, parent, getattr(mod, name)))
-    select.ENGINES.update(explicit=select._explicit, symbolic=select._symbolic)
-    paths, missing = collect_paths(argv or [str(ROOT / "cases")])
-    if missing:
-        print("not found: " + ", ".join(missing), file=sys.stderr)
-        return 2
-    results = EngineResults()
-    run0 = time.process_time()
-    for path in paths:
-        check_model_file(path, CheckOptions(engine="auto"), results)
-    run = time.process_time() - run0
+    originals = [(importlib.import_module(m), name) for _, m, name, _ in STAGES]
+    saved = [(mod, name, getattr(mod, name)) for mod, name in originals]
+    engines = dict(select.ENGINES)
+    try:
+        for (stage, _, name, parent), (mod, _) in zip(STAGES, originals, strict=True):
+            setattr(mod, name, _timed(spent, active, stage, parent, getattr(mod, name)))
+        select.ENGINES.update(explicit=select._explicit, symbolic=select._symbolic)
+        paths, missing = collect_paths(argv or [str(ROOT / "cases")])
+        if missing:
+            print("not found: " + ", ".join(missing), file=sys.stderr)
+            return 2
+        results = EngineResults()
+        run0 = time.process_time()
+        for path in paths:
+            check_model_file(path, CheckOptions(engine="auto"), results)
+        run = time.process_time() - run0
+    finally:  # the functions as they were (the script may run inside another program)
+        for mod, name, fn in saved:
+            setattr(mod, name, fn)
+        select.ENGINES.clear()
+        select.ENGINES.update(engines)
     wall = time.perf_counter() - wall0
     print(f"{len(paths)} files; CPU seconds")
     print(f"{'imports (revcheck, Lark, ...; Z3 when first used)':<52} {imports:6.2f}")
