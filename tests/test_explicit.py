@@ -318,38 +318,38 @@ def exprs_made(draw: st.DrawFn, m: Builder, kind: str, depth: int, steps: bool =
     refs = [SlotRef(i, s.name) for i, s in enumerate(m.slots) if _kind(s.type) == kind]
     leaves: list[Expr] = [Lit(draw(_values(kind)))]
     if refs:
-        leaves.append(draw(st.sampled_from(refs)))
+        leaves.append(refs[draw(_INDEX[len(refs)])])
     if steps and kind == "bool":
-        leaves.append(eq(StepAttr(draw(st.sampled_from(["rule", "actor", "kind"]))), "r0"))
+        leaves.append(eq(StepAttr(draw(_STEP_FIELDS)), "r0"))
         leaves.append(In(StepAttr("kind"), ("decision",)))
         leaves.append(eq(StepAttr("actor"), "court"))
     if kind == "bool" and any(s.var == "m" for s in m.slots):
         first = next(i for i, s in enumerate(m.slots) if s.var == "m")
         key = draw(exprs(m, "enum", max(depth - 1, 0)))
         leaves.append(MapRef(first, ENUM.values, key, "m[?]"))
-    if depth == 0 or draw(st.booleans()):
-        return draw(st.sampled_from(leaves))
+    if depth == 0 or draw(_BOOLS):
+        return leaves[draw(_INDEX[len(leaves)])]
     sub = lambda k: exprs(m, k, depth - 1, steps)  # noqa: E731
-    shape = draw(st.integers(0, 3))
+    shape = draw(_INDEX[4])
     if shape == 0:
         return Ite(draw(sub("bool")), draw(sub(kind)), draw(sub(kind)))
     if kind == "int":
-        o = draw(st.sampled_from(["+", "-", "*", "neg"]))
+        o = draw(_ARITH)
         return (
             Neg(draw(sub("int"))) if o == "neg" else Binary(o, draw(sub("int")), draw(sub("int")))
         )
     if kind == "enum":
         return draw(sub("enum"))
     if shape == 1:
-        o = draw(st.sampled_from(["and", "or", "implies"]))
+        o = draw(_CONNECTIVES)
         return Binary(o, draw(sub("bool")), draw(sub("bool")))
     if shape == 2:
-        o = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]))
+        o = draw(_COMPARISONS)
         return Binary(o, draw(sub("int")), draw(sub("int")))
-    k = draw(st.sampled_from(["int", "enum", "bool"]))
+    k = draw(_KINDS)
     if k == "bool":
         return Not(draw(sub("bool")))
-    return In(draw(sub(k)), tuple(draw(st.lists(_values(k), min_size=1, max_size=2))))
+    return In(draw(sub(k)), tuple(draw(_VALUE_LISTS[k])))
 
 
 exprs = per_builder(exprs_made)
@@ -359,10 +359,20 @@ def _kind(t: object) -> str:
     return {IntType: "int", EnumType: "enum"}.get(type(t), "bool")
 
 
+_VALUES = {"bool": st.booleans(), "int": st.integers(-1, 3), "enum": st.sampled_from(ENUM.values)}
+# Strategies made once: Hypothesis pays for every strategy object it meets anew
+_BOOLS = st.booleans()
+_INDEX = [st.just(0), *(st.integers(0, k - 1) for k in range(1, 9))]  # _INDEX[k]: 0..k-1
+_STEP_FIELDS = st.sampled_from(("rule", "actor", "kind"))
+_ARITH = st.sampled_from(("+", "-", "*", "neg"))
+_CONNECTIVES = st.sampled_from(("and", "or", "implies"))
+_COMPARISONS = st.sampled_from(("==", "!=", "<", "<=", ">", ">="))
+_KINDS = st.sampled_from(("int", "enum", "bool"))
+_VALUE_LISTS = {k: st.lists(v, min_size=1, max_size=2) for k, v in _VALUES.items()}
+
+
 def _values(kind: str) -> st.SearchStrategy:
-    return {"bool": st.booleans(), "int": st.integers(-1, 3), "enum": st.sampled_from(ENUM.values)}[
-        kind
-    ]
+    return _VALUES[kind]
 
 
 @st.composite
