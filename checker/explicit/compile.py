@@ -82,7 +82,6 @@ class CompiledModel:
     time_rule: int  # the rule index of the time step (= len(model.rules)); never a rule
     layout: Layout
     search: Callable[..., tuple[int, int, int, int]] | None  # the inlined BFS, if asked for
-    search_keeps_edges: bool  # the inlined BFS records edges
     _predicates: dict[Expr, Predicate] = field(repr=False)
     _patterns: dict[StepPattern, CompiledPattern] = field(repr=False)
     _watchers: dict[tuple[tuple[Expr, bool], ...], Watcher] = field(repr=False)
@@ -163,7 +162,6 @@ def compile_model(
         source=builder.source,
         _expand=[] if inlined else [ns["expand"]],  # type: ignore[list-item]
         search=ns["search"] if inlined else None,  # type: ignore[arg-type]
-        search_keeps_edges=inlined and keep_edges,
         final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,
         width=len(model.slots),
