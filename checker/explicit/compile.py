@@ -146,8 +146,7 @@ def compile_model(
         exprs.insert(0, model.final)
     builder = ModuleBuilder(model)
     timed = is_timed(model)
-    inlined = inline_search
-    if inlined:
+    if inline_search:
         add_search(builder, timed, keep_edges)
     else:
         builder.add_expand(timed)
@@ -160,8 +159,8 @@ def compile_model(
     return CompiledModel(
         model=model,
         source=builder.source,
-        _expand=[] if inlined else [ns["expand"]],  # type: ignore[list-item]
-        search=ns["search"] if inlined else None,  # type: ignore[arg-type]
+        _expand=[] if inline_search else [ns["expand"]],  # type: ignore[list-item]
+        search=ns["search"] if inline_search else None,  # type: ignore[arg-type]
         final=predicates[model.final] if model.final is not None else None,  # type: ignore[arg-type]
         timed=timed,
         width=len(model.slots),
