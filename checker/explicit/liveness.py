@@ -94,13 +94,13 @@ def leads_to(space: StateSpace, prop: Property) -> Verdict:
 def _wait(space: StateSpace, form: LeadsTo) -> tuple[Goal, list[Source]]:
     """The goal and where the wait for it begins; the same for every property of the space
     with this trigger and target (`application_decided` and `timeliness` share them, and are
-    declared one after the other)."""
-    key = (form.trigger, form.target)
-    last = space._memo.get("wait")  # the last one only: a goal has a byte per state
-    if last is None or last[0] != key:  # type: ignore[index]
+    declared one after the other; a goal has a byte per state, so the last one is kept)."""
+
+    def make() -> tuple[Goal, list[Source]]:
         goal = Goal.of(space, form.target)
-        last = space._memo["wait"] = (key, (goal, triggers(space, form.trigger, goal)))
-    return last[1]  # type: ignore[index,no-any-return]
+        return goal, triggers(space, form.trigger, goal)
+
+    return space.shared("wait", (form.trigger, form.target), make, last_only=True)
 
 
 def _fair_run(
@@ -108,21 +108,18 @@ def _fair_run(
 ) -> FairRun | None:
     """`find_fair_run` for the wait of `form`, searched once per space: a bounded response
     that fails asks it of the same trigger and target its unbounded form was judged by."""
-    key = ("fair run", form.trigger, form.target)
-    if key not in space._memo:
-        space._memo[key] = find_fair_run(space, goal, sources, _region(space, form, goal, sources))
-    return space._memo[key]  # type: ignore[return-value]
+    return space.shared(
+        "fair run",
+        (form.trigger, form.target),
+        lambda: find_fair_run(space, goal, sources, _region(space, form, goal, sources)),
+    )
 
 
 def _region(space: StateSpace, form: LeadsTo, goal: Goal, sources: list[Source]) -> Region:
     """The wait's `Region`, shared by the bounded and the unbounded search of one trigger and
-    target (properties that share them are declared one after the other; the last region
-    only is kept, as it holds several arrays of the size of the space)."""
+    target (the last one only is kept: it holds several arrays of the size of the space)."""
     key = (form.trigger, form.target)
-    last = space._memo.get("region")
-    if last is None or last[0] != key:  # type: ignore[index]
-        last = space._memo["region"] = (key, Region(space, goal, sources))
-    return last[1]  # type: ignore[index,no-any-return]
+    return space.shared("region", key, lambda: Region(space, goal, sources), last_only=True)
 
 
 # --------------------------------------------------------------------------- bounded response

@@ -18,9 +18,9 @@ unless asked (`with_time=True`), so safety checks and reports see only legal act
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from checker.core.semantics import State
 from checker.core.trace import TIME_STEP, Trace, replay
@@ -28,6 +28,8 @@ from checker.core.verdict import Method
 from checker.explicit.compile import CompiledModel, Predicate
 from checker.explicit.packing import StateView
 from dsl.model import Expr, Model, StepPattern
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,8 +55,9 @@ class StateSpace:
     watched: Watched | None = None  # what the search judged on the fly
     settled: bool = False  # stopped once every watched property was settled (`check`)
     _lists: list[list[int]] = field(default_factory=list, compare=False, repr=False)
-    # what the liveness judges derive and share, by what it is of (`checker.explicit.liveness`)
-    _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    _shared: dict[object, tuple[object, object]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def states(self) -> StateView:
@@ -95,6 +98,17 @@ class StateSpace:
                 [self.edge_start.tolist(), self.edge_rule.tolist(), self.edge_dst.tolist()]
             )
         return self._lists[0], self._lists[1], self._lists[2]
+
+    def shared(self, kind: str, key: object, make: Callable[[], T], last_only: bool = False) -> T:
+        """What `make` derives from this space for `key`, made once and shared by the judges
+        that ask for the same `kind` and `key`. `last_only` keeps the most recent key of the
+        kind alone, for what is as large as the space (properties that share one are judged
+        one after the other)."""
+        slot = kind if last_only else (kind, key)
+        found = self._shared.get(slot)
+        if found is None or found[0] != key:
+            found = self._shared[slot] = (key, make())
+        return found[1]  # type: ignore[return-value]
 
     def matching_edges(
         self, per_rule: tuple[Predicate | None, ...]
