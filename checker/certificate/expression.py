@@ -13,7 +13,7 @@ import tempfile
 
 from dsl import ast
 from dsl.frontend import FrontendResult, compile_file
-from dsl.model import Expr, Invariant
+from dsl.model import Expr, Invariant, Model
 from dsl.parser import parse
 from dsl.source import SourceFile
 
@@ -46,10 +46,10 @@ def read_expression(case_path: str, text: str) -> Expr:
     if front.model is None:
         first = next((d for d in front.diagnostics if d.is_error), None)
         raise NotAnExpression(first.message if first else "does not compile")
-    prop = front.model.property(f"{PROPERTY}_0")
-    if prop is None or not isinstance(prop.form, Invariant):
+    found = _predicate(front.model, 0)
+    if found is None:
         raise NotAnExpression("not a state predicate")
-    return prop.form.predicate
+    return found
 
 
 class ExpressionReader:
@@ -65,13 +65,18 @@ class ExpressionReader:
             front = _compile_with(case_path, wanted)
             if front.model is not None:
                 for i, text in enumerate(wanted):
-                    prop = front.model.property(f"{PROPERTY}_{i}")
-                    if prop is not None and isinstance(prop.form, Invariant):
-                        self._read[text] = prop.form.predicate
+                    if (found := _predicate(front.model, i)) is not None:
+                        self._read[text] = found
 
     def read(self, text: str) -> Expr:
         found = self._read.get(text)
         return read_expression(self.case_path, text) if found is None else found
+
+
+def _predicate(model: Model, i: int) -> Expr | None:
+    """The state predicate of the `i`-th appended property, None if it is not one."""
+    prop = model.property(f"{PROPERTY}_{i}")
+    return prop.form.predicate if prop is not None and isinstance(prop.form, Invariant) else None
 
 
 def _is_one_expression(text: str) -> bool:
