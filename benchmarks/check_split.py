@@ -36,11 +36,16 @@ STAGES = [
 
 
 def _timed(
-    spent: dict[str, float], active: list[str], stage: str, parent: str, fn: Callable[..., Any]
+    spent: dict[str, float],
+    calls: dict[str, int],
+    active: list[str],
+    stage: str,
+    parent: str,
+    fn: Callable[..., Any],
 ) -> Callable[..., Any]:
-    """`fn`, its CPU time added to `stage`: a top stage only when no other top stage is running
-    (a scenario's product searched by the explicit engine is the scenarios' time), a nested one
-    only inside its parent."""
+    """`fn`, its CPU time added to `stage` and its call counted: a top stage only when no other
+    top stage is running (a scenario's product searched by the explicit engine is the
+    scenarios' time), a nested one only inside its parent."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         counted = (not active) if not parent else (active[-1:] == [parent])
@@ -48,6 +53,7 @@ def _timed(
             return fn(*args, **kwargs)
         if not parent:
             active.append(stage)
+        calls[stage] += 1
         start = time.process_time()
         try:
             return fn(*args, **kwargs)
@@ -70,13 +76,14 @@ def main(argv: list[str]) -> int:
     from checker import select
 
     spent: dict[str, float] = defaultdict(float)
+    calls: dict[str, int] = defaultdict(int)
     active: list[str] = []
     originals = [(importlib.import_module(m), name) for _, m, name, _ in STAGES]
     saved = [(mod, name, getattr(mod, name)) for mod, name in originals]
     engines = dict(select.ENGINES)
     try:
         for (stage, _, name, parent), (mod, _) in zip(STAGES, originals, strict=True):
-            setattr(mod, name, _timed(spent, active, stage, parent, getattr(mod, name)))
+            setattr(mod, name, _timed(spent, calls, active, stage, parent, getattr(mod, name)))
         select.ENGINES.update(explicit=select._explicit, symbolic=select._symbolic)
         paths, missing = collect_paths(argv or [str(ROOT / "cases")])
         if missing:
@@ -93,11 +100,11 @@ def main(argv: list[str]) -> int:
         select.ENGINES.clear()
         select.ENGINES.update(engines)
     wall = time.perf_counter() - wall0
-    print(f"{len(paths)} files; CPU seconds")
+    print(f"{len(paths)} files; CPU seconds, and calls of the stage's function")
     print(f"{'imports (revcheck, Lark, ...; Z3 when first used)':<52} {imports:6.2f}")
     top = 0.0
     for stage, _, _, parent in STAGES:
-        print(f"{stage:<52} {spent[stage]:6.2f}")
+        print(f"{stage:<52} {spent[stage]:6.2f} {calls[stage]:6d}")
         top += spent[stage] if not parent else 0.0
     print(f"{'the rest (outcomes, expectations, notes)':<52} {run - top:6.2f}")
     print(f"{'total':<52} {imports + run:6.2f}   (wall clock {wall:.2f} s)")
