@@ -228,17 +228,30 @@ def hanoi(n: int) -> Model:
 __all__ = ["BOOL", "Builder", "hanoi", "in_", "jugs", "lit", "not_", "or_", "step"]
 
 
-def per_builder(strategy: Callable[..., Any]) -> Callable[..., Any]:
-    """A strategy factory `f(m, *args)` whose strategies are made once per builder and
-    arguments. The composite reads the builder when drawn, so a strategy made earlier draws as
-    a new one would; Hypothesis pays for every strategy object it meets anew (labels,
-    emptiness), which costs more than the draws of a small model."""
+@dataclass(frozen=True)
+class SlotView:
+    """What a strategy made by `per_builder` reads of a builder: its slots when it was made."""
 
-    def made(m: Builder, *args: Any, **kwargs: Any) -> Any:
-        cache = m.__dict__.setdefault("_strategies", {})
-        key = (strategy.__name__, args, tuple(sorted(kwargs.items())))
-        if key not in cache:
-            cache[key] = strategy(m, *args, **kwargs)
-        return cache[key]
+    slots: tuple[Slot, ...]
+
+
+_STRATEGIES: dict[tuple[Any, ...], Any] = {}
+
+
+def per_builder(strategy: Callable[..., Any]) -> Callable[..., Any]:
+    """A strategy factory `f(m, *args)` whose strategies are made once per slot layout and
+    arguments, shared by every builder with the same slots. Hypothesis pays for every strategy
+    object it meets anew (labels, emptiness), which costs more than the draws of a small model;
+    a strategy made per builder was new in every example. The strategy is given a `SlotView`
+    of the slots as they are when it is asked for, never the builder, so what it draws cannot
+    depend on which builder made it."""
+
+    def made(m: Builder | SlotView, *args: Any, **kwargs: Any) -> Any:
+        slots = tuple(m.slots)
+        key = (strategy, slots, args, tuple(sorted(kwargs.items())))
+        hit = _STRATEGIES.get(key)
+        if hit is None:
+            hit = _STRATEGIES[key] = strategy(SlotView(slots), *args, **kwargs)
+        return hit
 
     return made

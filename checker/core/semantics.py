@@ -1,13 +1,15 @@
 """The reference semantics: what a state, a step and an expression's value *are*.
 
-Deliberately simple and slow. The explicit engine runs code compiled from the same model
+Deliberately simple: an expression means what its node's closure below computes, built once
+per expression and kept apart from the generated source the explicit engine runs (packed
+states, hoisted subterms). The explicit engine runs code compiled from the same model
 (`checker.explicit.compile`); the symbolic engine encodes it; every reported trace is replayed here
 first (`checker.core.trace.replay`), so a disagreement is an internal error, never output.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import product
 from typing import assert_never
 
@@ -48,31 +50,72 @@ def step_label(rule: RuleInstance, model: Model) -> dict[str, str | None]:
     return {"rule": rule.rule, "actor": rule.actor, "kind": rule.kind}
 
 
-def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None) -> Value:
+Step = dict[str, str | None]
+Evaluator = Callable[[State, Step | None], Value]
+
+
+def evaluate(expr: Expr, state: State, step: Step | None = None) -> Value:
     """The value of `expr` in `state` (and, inside a step pattern, for `step`)."""
+    return evaluator(expr)(state, step)
+
+
+_EVALUATORS: dict[int, tuple[Expr, Evaluator]] = {}
+_EVALUATORS_MAX = 100_000
+
+
+def evaluator(expr: Expr) -> Evaluator:
+    """`expr` as a function of a state and a step, built once per expression object.
+
+    A guard is asked in every state: walking its tree by `match` each time cost the
+    certificate verifier most of its seconds. The entry keeps `expr` alive, so its `id` is
+    not reused while the entry stands; the table is emptied when it is full."""
+    hit = _EVALUATORS.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    if len(_EVALUATORS) >= _EVALUATORS_MAX:
+        _EVALUATORS.clear()
+    fn = _closure(expr)
+    _EVALUATORS[id(expr)] = (expr, fn)
+    return fn
+
+
+def _closure(expr: Expr) -> Evaluator:
+    """One small function per node; what each node means is read off here."""
     match expr:
         case Lit(value=v):
-            return v
+            return lambda state, step: v
         case SlotRef(slot=i):
-            return state[i]
+            return lambda state, step: state[i]
         case MapRef(first=first, keys=keys, key=key):
-            return state[first + keys.index(evaluate(key, state, step))]
+            k = _closure(key)
+            return lambda state, step: state[first + keys.index(k(state, step))]
         case Not(operand=e):
-            return not evaluate(e, state, step)
+            f = _closure(e)
+            return lambda state, step: not f(state, step)
         case Neg(operand=e):
-            return -int(evaluate(e, state, step))
+            f = _closure(e)
+            return lambda state, step: -int(f(state, step))
         case In(operand=e, values=values):
-            return evaluate(e, state, step) in values
+            f = _closure(e)
+            return lambda state, step: f(state, step) in values
         case Ite(cond=c, then=t, other=o):
-            return evaluate(t if evaluate(c, state, step) else o, state, step)
+            fc, ft, fo = _closure(c), _closure(t), _closure(o)
+            return lambda state, step: ft(state, step) if fc(state, step) else fo(state, step)
         case StepAttr(field=f):
-            if step is None:
-                raise ValueError("step attribute evaluated outside a step pattern")
-            return step[f]  # type: ignore[return-value]
+            return _step_attr(f)
         case Binary(op=op, left=left, right=right):
-            return _binary(op, left, right, state, step)
+            return _binary(op, _closure(left), _closure(right))
         case _:
             assert_never(expr)
+
+
+def _step_attr(field: str) -> Evaluator:
+    def read(state: State, step: Step | None) -> Value:
+        if step is None:
+            raise ValueError("step attribute evaluated outside a step pattern")
+        return step[field]  # type: ignore[return-value]
+
+    return read
 
 
 # Comparison and arithmetic come from the one operator table (`dsl.operators`): the same
@@ -80,20 +123,23 @@ def evaluate(expr: Expr, state: State, step: dict[str, str | None] | None = None
 # Z3 terms in the symbolic engine (Z3 overloads them); `checker.symbolic.encode` imports it here.
 
 
-def _binary(
-    op: str, left: Expr, right: Expr, state: State, step: dict[str, str | None] | None
-) -> Value:
+def _binary(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
+    """`and`, `or` and `implies` evaluate their right side only when it decides."""
     if op == "and":
-        return bool(evaluate(left, state, step)) and bool(evaluate(right, state, step))
+        return lambda state, step: bool(left(state, step)) and bool(right(state, step))
     if op == "or":
-        return bool(evaluate(left, state, step)) or bool(evaluate(right, state, step))
+        return lambda state, step: bool(left(state, step)) or bool(right(state, step))
     if op == "implies":
-        return (not evaluate(left, state, step)) or bool(evaluate(right, state, step))
-    a = evaluate(left, state, step)
-    b = evaluate(right, state, step)
-    if op in STRICT_OPERATORS:
-        return STRICT_OPERATORS[op](a, b)  # type: ignore[no-any-return]
-    raise ValueError(f"unknown operator {op}")
+        return lambda state, step: (not left(state, step)) or bool(right(state, step))
+    strict = STRICT_OPERATORS.get(op)
+    if strict is not None:
+        return lambda state, step: strict(left(state, step), right(state, step))
+
+    def unknown(state: State, step: Step | None) -> Value:
+        left(state, step), right(state, step)
+        raise ValueError(f"unknown operator {op}")
+
+    return unknown
 
 
 def initial_states(model: Model) -> Iterator[State]:
