@@ -185,10 +185,22 @@ def is_final(model: Model, state: State) -> bool:
 Clocks = tuple[int, ...]
 
 
+_DEADLINE_RULES: dict[int, tuple[Model, tuple[RuleInstance, ...]]] = {}
+
+
 def deadline_rules(model: Model) -> tuple[RuleInstance, ...]:
     """The rule instances with a deadline (`duty within N days`), in declaration order: one
-    clock each in a timed state."""
-    return tuple(r for r in model.rules if r.deadline_days is not None)
+    clock each in a timed state. Found once per model: the clock functions below ask for
+    them at every step (a model is not hashed: that would walk all of it; its entry keeps it
+    alive, so its `id` is not reused while the entry stands)."""
+    hit = _DEADLINE_RULES.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    if len(_DEADLINE_RULES) >= 256:
+        _DEADLINE_RULES.clear()
+    found = tuple(r for r in model.rules if r.deadline_days is not None)
+    _DEADLINE_RULES[id(model)] = (model, found)
+    return found
 
 
 def is_timed(model: Model) -> bool:
