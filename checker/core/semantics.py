@@ -196,7 +196,7 @@ def deadline_rules(model: Model) -> tuple[RuleInstance, ...]:
     hit = _DEADLINE_RULES.get(id(model))
     if hit is not None and hit[0] is model:
         return hit[1]
-    if len(_DEADLINE_RULES) >= 256:
+    if len(_DEADLINE_RULES) >= 64:  # a repair search makes a model per candidate
         _DEADLINE_RULES.clear()
     found = tuple(r for r in model.rules if r.deadline_days is not None)
     _DEADLINE_RULES[id(model)] = (model, found)
