@@ -8,13 +8,13 @@ provenance of the base's parts. Output: the consolidated module, the provenance 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, error
 from dsl.provenance import Part, Provenance
 from dsl.source import Span
+from dsl.suggest import closest
 
 _REPEALABLE = {
     "rule": ast.RuleDecl,
@@ -191,9 +191,9 @@ class _Amending:
     def scenario_help(self, name: str) -> str:
         """`did you mean` for a scenario the law being amended does not have (E111)."""
         names = sorted(d.name for d in self.decls if isinstance(d, ast.ScenarioDecl))
-        close = difflib.get_close_matches(name, names, n=1)
+        close = closest(name, names)
         if close:
-            return f"did you mean '{close[0]}'?"
+            return f"did you mean '{close}'?"
         if not names:
             return "the law being amended declares no scenarios"
         return ""

@@ -7,12 +7,11 @@ finding's code and the reason a reviewer accepted it, and `lint` shows it as all
 
 from __future__ import annotations
 
-import difflib
-
 from dsl import ast
 from dsl import model as m
 from dsl.codes import CODES, LINT_CODE_OF, LINT_CODES
 from dsl.diagnostics import Diagnostic, error
+from dsl.suggest import closest
 
 
 def allowable_codes() -> list[str]:
@@ -45,14 +44,14 @@ def allowances(
                 )
                 continue
             names = [n.replace("-", "_") for n in LINT_CODE_OF]
-            close = difflib.get_close_matches(code, [*known, *names], n=1)
+            close = closest(code, [*known, *names])
             diags.append(
                 error(
                     "E115",
                     f"`allow` names no lint finding or warning '{d.code}'",
                     d.code_span,
                     "unknown code",
-                    help=f"did you mean '{close[0]}'?"
+                    help=f"did you mean '{close}'?"
                     if close
                     else "the codes are listed in docs/output.md",
                 )
@@ -75,14 +74,14 @@ def allowances(
             if r not in rules
         ]
         for r, span in bad:
-            close = difflib.get_close_matches(r, sorted(rules), n=1)
+            close = closest(r, sorted(rules))
             diags.append(
                 error(
                     "E115",
                     f"`allow {d.code} for` names no rule '{r}'",
                     span,
                     "no such rule",
-                    help=f"did you mean '{close[0]}'?" if close else "",
+                    help=f"did you mean '{close}'?" if close else "",
                 )
             )
         if bad:

@@ -10,14 +10,15 @@ never changes silently. Emits E114, E102 (a `bind` target), W403, W404, W405.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+from functools import cached_property
 
 from dsl import ast
 from dsl.ast_walk import nodes_in
 from dsl.check_context import CheckingContext
 from dsl.diagnostics import Diagnostic, error, warning
 from dsl.source import Span
+from dsl.suggest import closest
 
 NEAR = 0.75  # difflib ratio above which a declared name is reported as a near miss
 
@@ -70,8 +71,10 @@ class BindingChecks(CheckingContext):
         names = read_names(body)
         return Reads(tuple(n for n in names if n in own), tuple(n for n in names if n not in own))
 
+    @cached_property
     def _case_names(self) -> dict[str, tuple[str, Span]]:
-        """What the procedure itself declares: name -> (what it is, where)."""
+        """What the procedure itself declares: name -> (what it is, where). Read once per
+        check: every principle not modelled asks (a set of 20,000 elements made it costly)."""
         out: dict[str, tuple[str, Span]] = {}
         for d in self.program.main.decls:
             match d:
@@ -104,23 +107,21 @@ class BindingChecks(CheckingContext):
     def _bindings(self) -> dict[str, dict[str, str]]:
         """library name -> {name its principles read: the procedure's name} (E114, E102, E101)."""
         libraries = {lib.name: lib for lib in self.program.libraries}
-        case = self._case_names()
+        case = self._case_names
         out: dict[str, dict[str, str]] = {}
         for d in self.program.main.decls:
             if not isinstance(d, ast.Bind):
                 continue
             lib = libraries.get(d.library)
             if lib is None:
-                close = difflib.get_close_matches(d.library, list(libraries), n=1)
+                close = closest(d.library, list(libraries))
                 self.diags.append(
                     error(
                         "E114",
                         f"`bind` names no imported library '{d.library}'",
                         d.library_span,
                         "not imported",
-                        help=f"did you mean '{close[0]}'?"
-                        if close
-                        else f"`import {d.library}` first",
+                        help=f"did you mean '{close}'?" if close else f"`import {d.library}` first",
                     )
                 )
                 continue
@@ -133,14 +134,14 @@ class BindingChecks(CheckingContext):
             spans = d.pair_spans or ((d.span, d.span),) * len(d.pairs)
             for (read, declared), (read_span, declared_span) in zip(d.pairs, spans, strict=False):
                 if read not in readable:
-                    close = difflib.get_close_matches(read, readable, n=1)
+                    close = closest(read, readable)
                     self.diags.append(
                         error(
                             "E114",
                             f"no principle of '{d.library}' reads '{read}'",
                             read_span,
                             "nothing to bind",
-                            help=f"did you mean '{close[0]}'?"
+                            help=f"did you mean '{close}'?"
                             if close
                             else "the names its principles read are listed in docs/language.md",
                         )
@@ -150,14 +151,14 @@ class BindingChecks(CheckingContext):
                     self.diags.append(error("E101", f"'{read}' is bound twice", read_span))
                     continue
                 if declared not in case:
-                    close = difflib.get_close_matches(declared, list(case), n=1)
+                    close = closest(declared, list(case))
                     self.diags.append(
                         error(
                             "E102",
                             f"unknown name '{declared}'",
                             declared_span,
                             "this procedure declares no such name",
-                            help=f"did you mean '{close[0]}'?" if close else "",
+                            help=f"did you mean '{close}'?" if close else "",
                         )
                     )
                     continue
@@ -216,30 +217,29 @@ class BindingChecks(CheckingContext):
     ) -> str:
         """The verdict's note for a principle that reads names the procedure lacks, and W404
         for each near miss (a declared name close to a missing one, a value the variable lacks)."""
-        case = self._case_names()
+        case = self._case_names
         hints: list[str] = []
         reverse = {v: k for k, v in aliases.items()}
+        absent = set(missing)
         for name in dict.fromkeys(missing):
             read = reverse.get(name, name)
             if name == "final":
                 continue
-            close = difflib.get_close_matches(
-                name, [n for n in case if n not in missing], n=1, cutoff=NEAR
-            )
+            close = closest(name, [n for n in case if n not in absent], cutoff=NEAR)
             if close:
-                what, span = case[close[0]]
+                what, span = case[close]
                 hints.append(
-                    f"the case has '{close[0]}' ({what}): bind it with "
-                    f"`{library.name} bind {read} = {close[0]}` or rename it"
+                    f"the case has '{close}' ({what}): bind it with "
+                    f"`{library.name} bind {read} = {close}` or rename it"
                 )
                 self.diags.append(
                     warning(
                         "W404",
-                        f"'{close[0]}' is close to '{read}', which the principle '{prop}' reads; "
+                        f"'{close}' is close to '{read}', which the principle '{prop}' reads; "
                         f"the principle is not modelled",
                         span,
                         f"did you mean '{read}'?",
-                        help=f"rename it to '{read}', or `{library.name} bind {read} = {close[0]}`",
+                        help=f"rename it to '{read}', or `{library.name} bind {read} = {close}`",
                     )
                 )
         shown = ", ".join(f"`{reverse.get(n, n)}`" for n in dict.fromkeys(missing))
@@ -257,7 +257,7 @@ class BindingChecks(CheckingContext):
         """Errors lowering a principle that reads names the procedure declares: the case's
         names do not fit how the principle reads them (W405, not modelled). Errors in a
         principle that reads nothing of the case stay errors: the library is wrong."""
-        case = self._case_names()
+        case = self._case_names
         reads = self._reads(library, body)
         ours = [aliases.get(n, n) for n in reads.conventional if aliases.get(n, n) in case]
         ours += [aliases[n] for n in reads.vocabulary if n in aliases]

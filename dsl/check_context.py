@@ -6,7 +6,6 @@ the attributes and helpers they use, so each half type-checks on its own.
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from dsl import ast
@@ -16,6 +15,7 @@ from dsl.diagnostics import Diagnostic, error
 from dsl.lower_expr import ExprLowering
 from dsl.scope import Scope, T
 from dsl.source import Span
+from dsl.suggest import closest
 
 if TYPE_CHECKING:
     from dsl.check_model import Program, _Names
@@ -66,8 +66,8 @@ class CheckingContext:
         for name, sp in zip(names, spans, strict=True):
             if name in self.sources:
                 continue
-            close = difflib.get_close_matches(name, list(self.sources), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else 'declare it: source NAME "title"'
+            close = closest(name, list(self.sources))
+            hint = f"did you mean '{close}'?" if close else 'declare it: source NAME "title"'
             self.diags.append(
                 error("E105", f"unknown source '{name}'", sp, "not declared", help=hint)
             )

@@ -11,7 +11,6 @@ variables, then rules, properties and scenarios, whose checks are the mixins `Ru
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from dsl import ast
@@ -27,6 +26,7 @@ from dsl.lower_expr import ExprLowering
 from dsl.provenance import Part, Provenance
 from dsl.scope import ErrorType, Scope, SymbolType, type_name
 from dsl.source import Span
+from dsl.suggest import closest
 
 MAX_SLOTS = 10_000  # a map over a huge set is refused (hostile input)
 MAX_RANGE = 10_000_000
@@ -108,14 +108,14 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         self.organs: dict[str, m.Organ] = {}
         for d in self.organ_decls.values():
             if d.parent is not None and d.parent not in self.organ_decls:
-                close = difflib.get_close_matches(d.parent, list(self.organ_decls), n=1)
+                close = closest(d.parent, list(self.organ_decls))
                 self.diags.append(
                     error(
                         "E106",
                         f"unknown organ '{d.parent}'",
                         d.parent_span,
                         "not declared",
-                        help=f"did you mean '{close[0]}'?" if close else "",
+                        help=f"did you mean '{close}'?" if close else "",
                     )
                 )
             self.organs[d.name] = m.Organ(d.name, d.parent, d.label, d.span)
@@ -130,14 +130,14 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             if not self.names.declare("actor", d.name, d.span, "actor"):
                 continue
             if d.organ not in self.organs:
-                close = difflib.get_close_matches(d.organ, list(self.organs), n=1)
+                close = closest(d.organ, list(self.organs))
                 self.diags.append(
                     error(
                         "E106",
                         f"unknown organ '{d.organ}'",
                         d.organ_span,
                         "not declared",
-                        help=f"did you mean '{close[0]}'?"
+                        help=f"did you mean '{close}'?"
                         if close
                         else "declare it (organ NAME is court) or `import principles`",
                     )
@@ -282,14 +282,14 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
         raise AssertionError(t)
 
     def _unknown_set(self, name: str, span: Span) -> None:
-        close = difflib.get_close_matches(name, list(self.sets), n=1)
+        close = closest(name, list(self.sets))
         self.diags.append(
             error(
                 "E102",
                 f"unknown set '{name}'",
                 span,
                 "not declared",
-                help=f"did you mean '{close[0]}'?" if close else "declare it: set NAME = {a, b}",
+                help=f"did you mean '{close}'?" if close else "declare it: set NAME = {a, b}",
             )
         )
 
@@ -454,14 +454,14 @@ class ModelChecker(RuleChecks, PropertyChecks, ScenarioChecks):
             assert isinstance(d, ast.ValueDecl)
             var = self.variables.get(d.var)
             if var is None:
-                close = difflib.get_close_matches(d.var, list(self.variables), n=1)
+                close = closest(d.var, list(self.variables))
                 self.diags.append(
                     error(
                         "E102",
                         f"unknown variable '{d.var}'",
                         d.span,
                         "`value` titles a variable's value",
-                        help=f"did you mean '{close[0]}'?" if close else "",
+                        help=f"did you mean '{close}'?" if close else "",
                     )
                 )
                 continue

@@ -5,8 +5,6 @@ Part of the checking stage (`dsl.check_model`). Emits E101, E102, E106, E107, E1
 
 from __future__ import annotations
 
-import difflib
-
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import nodes_in, span_of
@@ -14,6 +12,7 @@ from dsl.check_bindings import BindingChecks
 from dsl.diagnostics import Diagnostic, error
 from dsl.fold import make_binary
 from dsl.scope import Scope
+from dsl.suggest import closest
 
 
 class PropertyChecks(BindingChecks):
@@ -53,14 +52,14 @@ class PropertyChecks(BindingChecks):
                 continue
             for name, span in zip(d.excepted, d.excepted_spans, strict=True):
                 if name not in library_props:
-                    close = difflib.get_close_matches(name, sorted(library_props), n=1)
+                    close = closest(name, sorted(library_props))
                     self.diags.append(
                         error(
                             "E113",
                             f"the imported libraries have no property '{name}'",
                             span,
                             "nothing to except",
-                            help=f"did you mean '{close[0]}'?" if close else "",
+                            help=f"did you mean '{close}'?" if close else "",
                         )
                     )
                 excluded.add(name)
@@ -146,14 +145,14 @@ class PropertyChecks(BindingChecks):
                 isinstance(node, ast.IsOrgan)
                 and aliases.get(node.organ, node.organ) not in self.organs
             ):
-                close = difflib.get_close_matches(node.organ, list(self.organs), n=1)
+                close = closest(node.organ, list(self.organs))
                 self.diags.append(
                     error(
                         "E106",
                         f"unknown organ '{node.organ}'",
                         node.organ_span,
                         "not declared",
-                        help=f"did you mean '{close[0]}'?" if close else "",
+                        help=f"did you mean '{close}'?" if close else "",
                     )
                 )
             names: list[ast.Name] = []
@@ -174,14 +173,14 @@ class PropertyChecks(BindingChecks):
                 names += [i for i in node.collection.items if isinstance(i, ast.Name)]
             for n in names:
                 if aliases.get(n.name, n.name) not in self.kinds:
-                    close = difflib.get_close_matches(n.name, list(self.kinds), n=1)
+                    close = closest(n.name, list(self.kinds))
                     self.diags.append(
                         error(
                             "E107",
                             f"unknown act kind '{n.name}'",
                             n.span,
                             "not declared",
-                            help=f"did you mean '{close[0]}'?" if close else "",
+                            help=f"did you mean '{close}'?" if close else "",
                         )
                     )
 
@@ -242,14 +241,14 @@ class PropertyChecks(BindingChecks):
         for _, d in self._decls(ast.ExpectDecl):
             assert isinstance(d, ast.ExpectDecl)
             if d.property not in names:
-                close = difflib.get_close_matches(d.property, names, n=1)
+                close = closest(d.property, names)
                 self.diags.append(
                     error(
                         "E109",
                         f"`expect` names no property '{d.property}'",
                         d.span,
                         "no such property",
-                        help=f"did you mean '{close[0]}'?" if close else "",
+                        help=f"did you mean '{close}'?" if close else "",
                     )
                 )
                 continue

@@ -6,7 +6,6 @@ E205, E206, E301-E303 and the warnings W401-W402.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 
@@ -16,6 +15,7 @@ from dsl.ast_walk import span_of
 from dsl.check_context import CheckingContext
 from dsl.diagnostics import error, warning
 from dsl.scope import ErrorType, Scope, SymbolType, type_name
+from dsl.suggest import closest
 
 MAX_INSTANCES = 10_000
 
@@ -84,14 +84,14 @@ class RuleChecks(CheckingContext):
             assert isinstance(by, ast.By)
             actor = by.actor
             if actor not in self.actors:
-                close = difflib.get_close_matches(actor, list(self.actors), n=1)
+                close = closest(actor, list(self.actors))
                 self.diags.append(
                     error(
                         "E108",
                         f"unknown actor '{actor}'",
                         by.span,
                         "not declared",
-                        help=f"did you mean '{close[0]}'?"
+                        help=f"did you mean '{close}'?"
                         if close
                         else "declare it: actor NAME is ORGAN",
                     )
@@ -105,14 +105,14 @@ class RuleChecks(CheckingContext):
             assert isinstance(kind, ast.KindClause)
             kind_name = kind.kind
             if kind_name not in self.kinds:
-                close = difflib.get_close_matches(kind_name, list(self.kinds), n=1)
+                close = closest(kind_name, list(self.kinds))
                 self.diags.append(
                     error(
                         "E107",
                         f"unknown act kind '{kind_name}'",
                         kind.span,
                         "not declared",
-                        help=f"did you mean '{close[0]}'?"
+                        help=f"did you mean '{close}'?"
                         if close
                         else "declare it: kind NAME, or `import principles`",
                     )
@@ -214,14 +214,14 @@ class RuleChecks(CheckingContext):
                         error("E201", f"'{a.target}' is a constant and cannot be assigned", a.span)
                     )
                 else:
-                    close = difflib.get_close_matches(a.target, list(self.variables), n=1)
+                    close = closest(a.target, list(self.variables))
                     self.diags.append(
                         error(
                             "E102",
                             f"unknown variable '{a.target}'",
                             a.span,
                             "not declared",
-                            help=f"did you mean '{close[0]}'?" if close else "",
+                            help=f"did you mean '{close}'?" if close else "",
                         )
                     )
                 continue

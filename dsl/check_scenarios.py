@@ -8,13 +8,12 @@ search: `checker.scenario` reports that (E310, E311). Emits E102, E105, E201, E3
 
 from __future__ import annotations
 
-import difflib
-
 from dsl import ast
 from dsl import model as m
 from dsl.ast_walk import span_of
 from dsl.check_context import CheckingContext
 from dsl.diagnostics import error
+from dsl.suggest import closest
 
 
 def slots_in(e: m.Expr) -> set[int]:
@@ -109,14 +108,14 @@ class ScenarioChecks(CheckingContext):
             return m.ScenarioStep("", (), None, s.text, s.span, days=s.days)
         declared = {r.rule for r in rules}
         if s.rule not in declared:
-            close = difflib.get_close_matches(s.rule, sorted(declared), n=1)
+            close = closest(s.rule, sorted(declared))
             self.diags.append(
                 error(
                     "E102",
                     f"unknown rule '{s.rule}'",
                     s.span,
                     "no such rule",
-                    help=f"did you mean '{close[0]}'?" if close else "",
+                    help=f"did you mean '{close}'?" if close else "",
                 )
             )
             return None

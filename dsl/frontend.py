@@ -15,6 +15,7 @@ from dsl.diagnostics import Diagnostic, sort_key
 from dsl.imports import load_program
 from dsl.model import Model
 from dsl.source import SourceFile
+from dsl.suggest import budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,11 @@ class FrontendResult:
 
 
 def compile_file(path: str) -> FrontendResult:
+    with budget():  # "did you mean" within one budget of comparisons per file (dsl.suggest)
+        return _compile_file(path)
+
+
+def _compile_file(path: str) -> FrontendResult:
     program, files, diags = load_program(path)
     if program is None or any(d.is_error for d in diags):
         return FrontendResult(None, tuple(sorted(diags, key=sort_key)), files)

@@ -12,7 +12,6 @@ the scope and types are `dsl.scope`, constant folding `dsl.fold`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from dsl import ast
@@ -23,6 +22,7 @@ from dsl.fold import make_binary, make_not, too_large
 from dsl.parser import MAX_DIGITS
 from dsl.scope import BOOL, INT, ErrorType, Scope, SymbolType, T, type_name
 from dsl.source import Span
+from dsl.suggest import closest
 
 MAX_UNROLLED = 100_000
 
@@ -144,13 +144,13 @@ class ExprLowering:
         scope.missing.append(name)
         if not scope.report_unknown:
             return
-        close = difflib.get_close_matches(name, scope.all_names(), n=1)
+        close = closest(name, scope.all_names())
         self.err(
             "E102",
             f"unknown {what} '{name}'",
             span,
             "not declared",
-            help=f"did you mean '{close[0]}'?" if close else "",
+            help=f"did you mean '{close}'?" if close else "",
         )
 
     def _name(self, e: ast.Name, scope: Scope) -> tuple[m.Expr, T]:
@@ -268,7 +268,7 @@ class ExprLowering:
         table = {"kind": scope.kinds, "actor": scope.actors, "rule": scope.rules}[attr.field]
         if other_t.value not in table:
             words = {"kind": "act kind", "actor": "actor", "rule": "rule"}[attr.field]
-            close = difflib.get_close_matches(other_t.value, list(table), n=1)
+            close = closest(other_t.value, list(table))
             scope.missing.append(other_t.value)
             if scope.report_unknown:
                 self.err(
@@ -276,7 +276,7 @@ class ExprLowering:
                     f"unknown {words} '{other_t.value}'",
                     _span(other),
                     f"compared with the step's {attr.field}",
-                    help=f"did you mean '{close[0]}'?" if close else "",
+                    help=f"did you mean '{close}'?" if close else "",
                 )
 
     def _operand(self, e: ast.Expr, other: ast.Expr, scope: Scope) -> tuple[m.Expr, T]:
@@ -403,15 +403,13 @@ class ExprLowering:
         if e.organ not in scope.organs:
             scope.missing.append(e.organ)
             if scope.report_unknown:
-                close = difflib.get_close_matches(e.organ, list(scope.organs), n=1)
+                close = closest(e.organ, list(scope.organs))
                 self.err(
                     "E106",
                     f"unknown organ '{e.organ}'",
                     e.organ_span,
                     "not declared",
-                    help=f"did you mean '{close[0]}'?"
-                    if close
-                    else "declare it: organ NAME is court",
+                    help=f"did you mean '{close}'?" if close else "declare it: organ NAME is court",
                 )
             return m.Lit(False), BOOL
         if isinstance(operand_t, ErrorType):  # already reported; `False` is no actor

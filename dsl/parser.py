@@ -6,7 +6,6 @@ so one run reports every independent syntax error in a file, not just the first.
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +17,7 @@ from dsl import ast
 from dsl.build_ast import build_module, tree_depth
 from dsl.diagnostics import Diagnostic, error
 from dsl.source import SourceFile, Span
+from dsl.suggest import closest
 
 MAX_NESTING = 64  # brackets; deeper input is refused before parsing (hostile input)
 MAX_TREE_DEPTH = 400
@@ -130,13 +130,13 @@ def _syntax_diagnostic(exc: LarkError, source: SourceFile, text: str) -> Diagnos
         history = getattr(exc, "token_history", None) or []
         if expected == {"BIND"} and history:  # `rul decide {`: a name where a declaration starts
             prev = history[-1]
-            close = difflib.get_close_matches(str(prev), [*TOP_LEVEL, "allow"], n=1)
+            close = closest(str(prev), [*TOP_LEVEL, "allow"])
             return error(
                 "E001",
                 f"unexpected name `{prev}`",
                 _token_span(path, prev),
                 "expected a declaration",
-                help=f"did you mean `{close[0]}`?"
+                help=f"did you mean `{close}`?"
                 if close
                 else (
                     "a line starts with a keyword (`rule`, `var`, …), or `LIBRARY bind NAME = NAME`"

@@ -262,6 +262,11 @@ HOSTILE = {
     "long-identifier": HEADER + "var " + "x" * 100_000 + " : bool\nrule r { by b when y }\n",
     "many-lines": HEADER + "\n" * 200_000 + "var x : bool = 3\n",
     "many-errors": HEADER + "rule r { when } \n" * 5000,
+    # a "did you mean" per unknown name among 20,000 names: six million comparisons (17 s)
+    # before each file got one budget of them (dsl.suggest)
+    "misspelt-among-many": HEADER
+    + f"set s = {_set(20_000)}\nvar x : s\n"
+    + "".join(f"rule r{i} {{ by b kind initiation cites s when y{i} }}\n" for i in range(300)),
     "many-decls": HEADER + "".join(f"var v{i} : bool\n" for i in range(5000)),
     "block-comment-unclosed": HEADER + "/* " + "( " * 100 + "\nvar x : bool\n",
     "nul-in-text": HEADER + "var x : bool\x00\n",
@@ -286,6 +291,7 @@ REFUSED = {
     "huge-number": {"E001"},
     "huge-map": {"E303"},
     "huge-instances": {"E303"},
+    "misspelt-among-many": {"E102"},
     "nested-quantifiers": {"E303"},
     "unclosed-brackets": {"E002"},
     "nul-in-text": {"E003"},

@@ -15,7 +15,6 @@ clocks, the open duties) as it stands at that entry.
 from __future__ import annotations
 
 import datetime
-import difflib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -24,6 +23,7 @@ from checker.core.show_expr import show, value_text
 from checker.docket.docket import Docket, DocketError, Entry
 from checker.docket.repealed import Repealed
 from dsl.model import Binary, Expr, Model, RuleInstance, Value, domain_of
+from dsl.suggest import closest
 
 Status = Literal["lawful", "unlawful", "not judged"]
 
@@ -94,13 +94,13 @@ def initial_state(model: Model, docket: Docket) -> State:
     chosen: dict[int, Value] = {}
     for name, value in docket.initial:
         if name not in slots:
-            close = difflib.get_close_matches(name, list(slots), n=1)
+            close = closest(name, list(slots))
             raise DocketError(
                 docket.path,
                 0,
                 "initial",
                 f"the case has no variable '{name}'"
-                + (f" (did you mean '{close[0]}'?)" if close else ""),
+                + (f" (did you mean '{close}'?)" if close else ""),
             )
         i = slots[name]
         allowed = model.initial[i]
@@ -167,13 +167,13 @@ def resolve(model: Model, docket: Docket, repealed: dict[str, Repealed]) -> list
             )
         previous = e
         if e.actor not in actors:
-            close = difflib.get_close_matches(e.actor, sorted(actors), n=1)
+            close = closest(e.actor, sorted(actors))
             raise DocketError(
                 docket.path,
                 e.index,
                 "actor",
                 f"the case has no actor '{e.actor}'"
-                + (f" (did you mean '{close[0]}'?)" if close else ""),
+                + (f" (did you mean '{close}'?)" if close else ""),
             )
         if e.article and e.article not in sources:
             raise DocketError(
@@ -216,12 +216,12 @@ def _resolve_act(
     hit = repealed.get(name) or repealed.get(e.act)
     if hit is not None:
         return _Target(None, hit)
-    close = difflib.get_close_matches(e.act, sorted(declared), n=1)
+    close = closest(e.act, sorted(declared))
     raise DocketError(
         docket.path,
         e.index,
         "act",
-        f"no rule '{e.act}' in the case" + (f" (did you mean '{close[0]}'?)" if close else ""),
+        f"no rule '{e.act}' in the case" + (f" (did you mean '{close}'?)" if close else ""),
     )
 
 

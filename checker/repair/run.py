@@ -157,10 +157,10 @@ def _chosen(
     known = {p.name for p in model.properties}
     for name in principles:
         if name not in known:
-            import difflib
+            from dsl.suggest import closest
 
-            near = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean `{near[0]}`?)" if near else ""
+            near = closest(name, sorted(known))
+            hint = f" (did you mean `{near}`?)" if near else ""
             raise RepairInputError(f"the case has no property `{name}`{hint}")
     return tuple(dict.fromkeys(principles))
 

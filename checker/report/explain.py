@@ -7,7 +7,6 @@ Used by `revcheck explain` (`checker.cli.explain`). The steps come from
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from checker.core.outcome import FileReport, PropertyOutcome
@@ -28,6 +27,7 @@ from checker.report.narrative import (
     word,
 )
 from dsl.model import Model
+from dsl.suggest import closest
 
 
 def find_outcome(report: FileReport, name: str) -> tuple[PropertyOutcome | None, str]:
@@ -36,8 +36,8 @@ def find_outcome(report: FileReport, name: str) -> tuple[PropertyOutcome | None,
     if outcome is not None:
         return outcome, ""
     names = [o.property.name for o in report.outcomes]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; the properties are: {', '.join(names)}"
+    close = closest(name, names)
+    hint = f"; did you mean '{close}'?" if close else f"; the properties are: {', '.join(names)}"
     return None, f"error: {report.path} has no property '{name}'{hint}"
 
 
