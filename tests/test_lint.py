@@ -9,7 +9,7 @@ from pathlib import Path
 from checker.cli.lint import add_lint_parser, run_lint
 from checker.report.lint.text import render_findings
 from checker.symbolic.lint import Finding, lint
-from dsl.frontend import compile_text
+from dsl.frontend import compile_file, compile_text
 from dsl.model import Model
 
 ROOT = Path(__file__).parent.parent
@@ -110,3 +110,28 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:  # type: ignore[no-unty
     broken = tmp_path / "broken.rev"
     broken.write_text("procedure p\nvar x : int = \n", encoding="utf-8")
     assert run_lint(parser.parse_args(["lint", str(broken)])) == 2
+
+
+def test_only_rules_that_share_a_decision_kind_or_a_variable_are_paired() -> None:
+    """The pairs compared are those `combinations` gives, less those that cannot compete or
+    clash; the findings are those of comparing every pair, in the same order."""
+    from itertools import combinations
+
+    from checker.symbolic.encode import Encoding
+    from checker.symbolic.lint import _Linter
+
+    for case in ("cases/prc/current.rev", "cases/prc/draft_enforcement_law.rev"):
+        model = compile_file(str(ROOT / case)).model
+        assert model is not None
+        linter = _Linter(Encoding(model), 1)
+        groups = list(linter._grouped().items())
+        chosen = linter._pairs_to_compare(groups)
+        assert chosen == sorted(chosen) and len(set(chosen)) == len(chosen)
+        assert 0 < len(chosen) < len(groups) * (len(groups) - 1) // 2  # some are left out
+        for i, j in combinations(range(len(groups)), 2):
+            if (i, j) in chosen:
+                continue
+            for x in groups[i][1]:
+                for y in groups[j][1]:
+                    assert not linter._competing(x, y), (x.name, y.name)
+                    assert not {u.slot for u in x.updates} & {u.slot for u in y.updates}
